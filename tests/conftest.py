@@ -1,0 +1,92 @@
+"""Shared fixtures: a fresh ledger, the CLI run in-process, workbooks built on the fly."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zsyz.cli.app import run
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsysbinary: pytest.CaptureFixture[bytes]) -> Callable[..., Result]:
+    """Run `zsyz ARGS` in-process through the real entry point (error mapping included)."""
+
+    def invoke(*args: str) -> Result:
+        capsysbinary.readouterr()
+        code = run([str(a) for a in args])
+        captured = capsysbinary.readouterr()
+        return Result(code, captured.out.decode("utf-8"), captured.err.decode("utf-8"))
+
+    return invoke
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A path for a new ledger; ZSYZ_DB points at it so commands need no --db."""
+    path = tmp_path / "ledger.db"
+    monkeypatch.setenv("ZSYZ_DB", str(path))
+    return str(path)
+
+
+@pytest.fixture
+def ledger_db(db: str, cli: Callable[..., Result]) -> str:
+    """An initialised, empty ledger (no policy)."""
+    result = cli("init")
+    assert result.code == 0, result.err
+    return db
+
+
+def write_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str = "Sheet1",
+    merges: Sequence[str] = (),
+    before: Sequence[tuple[str, Sequence[Sequence[Any]]]] = (),
+) -> Path:
+    """A workbook whose sheet `title` holds `rows`; `before` adds sheets ahead of it."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    sheets = [*before, (title, rows)]
+    for i, (name, content) in enumerate(sheets):
+        ws = first if i == 0 else wb.create_sheet()
+        ws.title = name
+        for row in content:
+            ws.append(list(row))
+    for rng in merges:
+        wb[title].merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def xlsx(tmp_path: Path) -> Callable[..., Path]:
+    counter = iter(range(10_000))
+
+    def make(rows: Sequence[Sequence[Any]], name: str | None = None, **kw: Any) -> Path:
+        return write_xlsx(tmp_path / (name or f"book{next(counter)}.xlsx"), rows, **kw)
+
+    return make
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+os.environ.setdefault("ZSYZ_BUSY_TIMEOUT_MS", "5000")

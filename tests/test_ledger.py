@@ -1,0 +1,93 @@
+"""init, the ledger's location, refusing to overwrite, missing and behind ledgers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from zsyz.store.engine import resolve_url
+
+
+def test_init_creates_ledger_and_refuses_to_overwrite(db, cli):
+    first = cli("init")
+    assert first.code == 0, first.err
+    assert Path(db).exists()
+    size = Path(db).stat().st_size
+    again = cli("init")
+    assert again.code == 1
+    assert "已存在" in again.err and "不会覆盖" in again.err
+    assert Path(db).stat().st_size == size
+
+
+def test_command_on_missing_ledger_is_one_line(tmp_path, cli):
+    result = cli("units", "list", "--db", str(tmp_path / "none.db"))
+    assert result.code == 1
+    assert "zsyz init" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert not (tmp_path / "none.db").exists()  # never created as a side effect
+
+
+def test_db_option_wins_over_env(tmp_path, db, cli, monkeypatch):
+    other = tmp_path / "other.db"
+    assert cli("init", "--db", str(other)).code == 0
+    assert other.exists() and not Path(db).exists()
+    assert cli("--db", str(other), "units", "list").code == 0
+
+
+def test_resolve_url_forms(monkeypatch, tmp_path):
+    monkeypatch.delenv("ZSYZ_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_url(None) == f"sqlite:///{tmp_path / 'zsyz.db'}"
+    assert resolve_url("x/y.db") == f"sqlite:///{tmp_path / 'x/y.db'}"
+    assert resolve_url("sqlite:///abs.db") == "sqlite:///abs.db"
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("ZSYZ_DB", "env.db")
+    assert resolve_url(None).endswith("/env.db")
+
+
+def test_sqlite_connection_settings(ledger_db):
+    from sqlalchemy import text
+
+    from zsyz.store.engine import open_ledger
+
+    ledger = open_ledger(ledger_db)
+    with ledger.read() as session:
+        assert session.exec(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.exec(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.exec(text("PRAGMA busy_timeout")).scalar() > 0
+
+
+def test_ledger_behind_says_run_upgrade(ledger_db, cli):
+    con = sqlite3.connect(ledger_db)
+    con.execute("UPDATE alembic_version SET version_num = '0000'")
+    con.commit()
+    con.close()
+    result = cli("units", "list")
+    assert result.code == 1
+    assert "zsyz db upgrade" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_not_a_ledger(tmp_path, cli):
+    path = tmp_path / "plain.db"
+    sqlite3.connect(path).execute("CREATE TABLE t(x)").connection.close()
+    result = cli("units", "list", "--db", str(path))
+    assert result.code == 1 and "不是 zsyz 台账" in result.err
+
+
+def test_db_current_and_upgrade(ledger_db, cli):
+    from zsyz.store.schema import HEAD_REVISION
+
+    current = cli("db", "current")
+    assert current.code == 0 and HEAD_REVISION in current.out
+    up = cli("db", "upgrade")
+    assert up.code == 0 and "已是最新" in up.err
+
+
+def test_db_backup_is_a_working_ledger(ledger_db, cli, tmp_path):
+    assert cli("units", "add", "商务局", "--class", "dept_a").code == 0
+    dest = tmp_path / "copy.db"
+    assert cli("db", "backup", str(dest)).code == 0
+    listed = cli("units", "list", "--db", str(dest), "--format", "json")
+    assert [u["name"] for u in listed.json()] == ["商务局"]
+    assert cli("db", "backup", str(dest)).code == 1  # never overwrites

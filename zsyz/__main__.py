@@ -1,0 +1,3 @@
+from zsyz.cli.app import main
+
+main()

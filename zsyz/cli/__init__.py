@@ -1,0 +1,1 @@
+"""Thin Typer commands: parse options, call a service, render. Heavy imports stay inside."""

@@ -1,0 +1,100 @@
+"""The root command and the one place errors become exit codes.
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 alerts at --fail-on level, 65 bad input data,
+75 ledger busy. No path ends in a traceback unless ZSYZ_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from zsyz import __version__
+from zsyz.cli import ledger_cmds, targets_cmds, units_cmds
+from zsyz.cli.common import State
+
+app = typer.Typer(
+    name="zsyz",
+    help="招商引资目标责任台账：周报导入、目标完成、排名、奖励与预警。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"zsyz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="台账位置：文件路径（SQLite）或数据库 URL；默认 ZSYZ_DB 或 ./zsyz.db"
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")
+    ] = False,
+) -> None:
+    """招商引资目标责任台账 zsyz."""
+    ctx.obj = State(db=db)
+
+
+ledger_cmds.register(app)
+app.add_typer(units_cmds.app, name="units")
+app.add_typer(targets_cmds.app, name="targets")
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"zsyz: {message}", file=sys.stderr)
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return the exit code; every failure becomes one line on stderr.
+
+    Typer keeps its own handling of usage errors and --help (standalone mode, exit 2
+    and 0); everything a command raises lands here.
+    """
+    from zsyz.errors import EXIT_BUSY, EXIT_FAILURE, InvalidDataError, ZsyzError
+
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="zsyz", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_FAILURE)
+    except InvalidDataError as exc:
+        lines = [exc.message, *(f"  {p}" for p in exc.problems[:50])]
+        if len(exc.problems) > 50:
+            lines.append(f"  …… 另有 {len(exc.problems) - 50} 处问题")
+        return _fail("\n".join(lines), exc.exit_code)
+    except ZsyzError as exc:
+        return _fail(exc.message, exc.exit_code)
+    except KeyboardInterrupt:
+        return _fail("已中断", 130)
+    except Exception as exc:
+        if os.environ.get("ZSYZ_DEBUG"):
+            raise
+        from zsyz.store.engine import is_busy_error
+
+        if is_busy_error(exc):
+            return _fail("台账正被其他进程写入，等待超时；请稍后重试", EXIT_BUSY)
+        return _fail(
+            f"内部错误 {type(exc).__name__}: {exc}（设置 ZSYZ_DEBUG=1 可看详细信息，请报告维护人员）",
+            EXIT_FAILURE,
+        )
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,150 @@
+"""Rendering report values as a rich table, JSON or CSV. Reports stay pure values.
+
+A listing is a list of dicts plus the columns to show (key, Chinese heading). JSON gets
+the dicts whole; CSV is UTF-8 with BOM so Excel opens Chinese correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+Column = tuple[str, str]  # (key in the row dict, heading)
+
+
+def plain(value: Any) -> Any:
+    """JSON-safe value: Decimal as an exact number, dates ISO, enums by value."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value.normalize())
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(plain(data), ensure_ascii=False, indent=2)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, list | tuple):
+        return "、".join(cell_text(v) for v in value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([heading for _, heading in columns])
+    for row in rows:
+        writer.writerow([csv_safe(cell_text(row.get(key))) for key, _ in columns])
+    return buf.getvalue()
+
+
+def csv_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    if text and text[0] in "=+-@\t\r\n":
+        # A plain negative number is data, not a formula.
+        try:
+            Decimal(text)
+            return text
+        except ArithmeticError:
+            return "'" + text
+    return text
+
+
+def emit(
+    rows: list[dict[str, Any]],
+    columns: Sequence[Column],
+    fmt: str,
+    *,
+    title: str | None = None,
+    output: Path | None = None,
+    json_data: Any = None,
+    empty: str = "（无记录）",
+) -> None:
+    """Print or write a listing in the chosen format."""
+    if fmt == "json":
+        write_text(to_json(rows if json_data is None else json_data) + "\n", output)
+    elif fmt == "csv":
+        write_text(to_csv(rows, columns), output, bom=True)
+    else:
+        print_table(rows, columns, title=title, output=output, empty=empty)
+
+
+def print_table(
+    rows: list[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    output: Path | None = None,
+    empty: str = "（无记录）",
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for key, heading in columns:
+        numeric = (
+            bool(rows)
+            and all(
+                isinstance(r.get(key), int | Decimal) and not isinstance(r.get(key), bool)
+                for r in rows
+                if r.get(key) is not None
+            )
+            and any(r.get(key) is not None for r in rows)
+        )
+        table.add_column(heading, justify="right" if numeric else "left")
+    for row in rows:
+        table.add_row(*(cell_text(row.get(key)) for key, _ in columns))
+    if output is not None:
+        console = Console(file=io.StringIO(), width=160, color_system=None)
+        console.print(table if rows else empty)
+        write_text(console.file.getvalue(), output)  # type: ignore[attr-defined]
+        return
+    console = Console()
+    console.print(table if rows else empty)
+
+
+def write_text(text: str, output: Path | None, *, bom: bool = False) -> None:
+    if output is None:
+        data = text.encode("utf-8-sig" if bom else "utf-8")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from zsyz.io.files import atomic_write_bytes
+
+    atomic_write_bytes(output, text.encode("utf-8-sig" if bom else "utf-8"))
+
+
+def say(message: str) -> None:
+    """A one-line human message on stderr (keeps stdout clean for --format json)."""
+    print(message, file=sys.stderr)

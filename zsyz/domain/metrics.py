@@ -1,0 +1,68 @@
+"""What a target measures (issue: policy language). Counts are 个; amounts are 万元."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Metric(StrEnum):
+    SIGNED = "signed"
+    STARTED = "started"
+    PRODUCING = "producing"
+    FUNDS = "funds"
+    FOREIGN_FUNDS = "foreign_funds"
+    OUT_OF_PROVINCE_FUNDS = "out_of_province_funds"
+    FAI_COMPLETED = "fai_completed"
+    COMPILED = "compiled"
+    LEADS = "leads"
+    TRIPS = "trips"
+
+    @property
+    def label(self) -> str:
+        return METRIC_LABELS[self]
+
+    @property
+    def is_amount(self) -> bool:
+        return self in AMOUNT_METRICS
+
+    @property
+    def unit_label(self) -> str:
+        return "万元" if self.is_amount else "个"
+
+
+METRIC_LABELS: dict[Metric, str] = {
+    Metric.SIGNED: "签约项目",
+    Metric.STARTED: "开工项目",
+    Metric.PRODUCING: "投产项目",
+    Metric.FUNDS: "到位资金",
+    Metric.FOREIGN_FUNDS: "利用外资",
+    Metric.OUT_OF_PROVINCE_FUNDS: "省外资金",
+    Metric.FAI_COMPLETED: "完成固定资产投资",
+    Metric.COMPILED: "新编制项目",
+    Metric.LEADS: "有效项目信息",
+    Metric.TRIPS: "外出招商",
+}
+
+AMOUNT_METRICS = frozenset(
+    {Metric.FUNDS, Metric.FOREIGN_FUNDS, Metric.OUT_OF_PROVINCE_FUNDS, Metric.FAI_COMPLETED}
+)
+
+# The filters a simple target may carry, and what each means.
+FILTER_KEYS: dict[str, str] = {
+    "min_fai": "固定资产投资下限（万元）",
+    "min_total": "总投资下限（万元）",
+    "strict": "下限不含等于（超过而非达到）",
+    "category": "产业类别",
+    "chain": "产业链",
+    "level": "项目级别",
+    "new_only": "仅新建项目",
+}
+
+
+def parse_metric(text: str) -> Metric:
+    key = text.strip()
+    for m in Metric:
+        if key in (m.value, m.label):
+            return m
+    names = "、".join(f"{m.value}（{m.label}）" for m in Metric)
+    raise ValueError(f"未知指标「{text}」；可用：{names}")

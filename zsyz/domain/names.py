@@ -1,0 +1,51 @@
+"""Unit names as offices write them: 镇平县商务局, 商务局, 县 商务局 all name one unit."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}?(?:县|市|区))(?=[\u4e00-\u9fff]{2,})")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(name: str) -> str:
+    """Fold width and case, drop spaces and brackets' padding: the key names compare by."""
+    text = unicodedata.normalize("NFKC", name)
+    text = _SPACE.sub("", text)
+    return text.strip().lower()
+
+
+def stripped(name: str) -> str:
+    """The name without a leading county/city prefix: 镇平县商务局 → 商务局, 县商务局 → 商务局."""
+    key = normalize(name)
+    if key.startswith(("县", "市")) and len(key) > 2:
+        return key[1:]
+    m = _PREFIX.match(key)
+    return key[m.end() :] if m else key
+
+
+def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The known names nearest to `name`, for 'did you mean' messages."""
+    pool = list(dict.fromkeys(candidates))
+    key = normalize(name)
+    by_key = {normalize(c): c for c in pool}
+    hits = difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.4)
+    found = [by_key[h] for h in hits]
+    if len(found) < n:
+        # Substring containment catches 商务 → 商务局 that ratio alone may miss.
+        for c in pool:
+            if c not in found and (key in normalize(c) or normalize(c) in key):
+                found.append(c)
+            if len(found) >= n:
+                break
+    return found
+
+
+def norm_project_name(name: str) -> str:
+    """Identity key for a project without a code: width-folded, no spaces or punctuation."""
+    text = normalize(name)
+    text = re.sub(r"[\"'“”‘’《》〈〉()（）\[\]【】,，.。、:：;；!！?？\-—_·]", "", text)
+    return text

@@ -1,0 +1,155 @@
+"""The project life cycle (domain.md "What: projects and their life cycle").
+
+谋划 → 线索 → 洽谈 → 研判通过 → 审批 → 签约 → 开工 → 投产 → 达效; any stage may end in 终止.
+A stage *reached* implies every earlier stage reached, so "signed or later" is
+`stage.order >= Stage.SIGNED.order`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    PLANNED = "planned"
+    LEAD = "lead"
+    NEGOTIATING = "negotiating"
+    ADMITTED = "admitted"
+    APPROVED = "approved"
+    SIGNED = "signed"
+    STARTED = "started"
+    PRODUCING = "producing"
+    FULL_OUTPUT = "full_output"
+    DROPPED = "dropped"
+
+    @property
+    def order(self) -> int:
+        return _ORDER[self]
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+    @property
+    def date_field(self) -> str:
+        """Name of the project attribute holding the date this stage was reached."""
+        return f"{self.value}_on"
+
+    def at_least(self, other: Stage) -> bool:
+        """True when this (live) stage is `other` or later. Dropped reaches nothing."""
+        return self is not Stage.DROPPED and self.order >= other.order
+
+
+LIFE_CYCLE: tuple[Stage, ...] = (
+    Stage.PLANNED,
+    Stage.LEAD,
+    Stage.NEGOTIATING,
+    Stage.ADMITTED,
+    Stage.APPROVED,
+    Stage.SIGNED,
+    Stage.STARTED,
+    Stage.PRODUCING,
+    Stage.FULL_OUTPUT,
+)
+
+_ORDER: dict[Stage, int] = {s: i for i, s in enumerate(LIFE_CYCLE)}
+_ORDER[Stage.DROPPED] = len(LIFE_CYCLE)
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.PLANNED: "谋划",
+    Stage.LEAD: "线索",
+    Stage.NEGOTIATING: "洽谈",
+    Stage.ADMITTED: "研判通过",
+    Stage.APPROVED: "审批",
+    Stage.SIGNED: "签约",
+    Stage.STARTED: "开工",
+    Stage.PRODUCING: "投产",
+    Stage.FULL_OUTPUT: "达效",
+    Stage.DROPPED: "终止",
+}
+
+# Words offices write in a 项目阶段 column, normalised (no spaces), mapped to a stage.
+# Longest match wins in `stage_from_text`, so "已签约未开工" reads as signed.
+STAGE_WORDS: dict[str, Stage] = {
+    "谋划": Stage.PLANNED,
+    "储备": Stage.PLANNED,
+    "策划": Stage.PLANNED,
+    "谋划储备": Stage.PLANNED,
+    "推介": Stage.PLANNED,
+    "重点推介": Stage.PLANNED,
+    "线索": Stage.LEAD,
+    "信息": Stage.LEAD,
+    "项目线索": Stage.LEAD,
+    "在跟踪": Stage.LEAD,
+    "跟踪": Stage.LEAD,
+    "对接": Stage.LEAD,
+    "对接中": Stage.LEAD,
+    "洽谈": Stage.NEGOTIATING,
+    "在谈": Stage.NEGOTIATING,
+    "洽谈中": Stage.NEGOTIATING,
+    "正在洽谈": Stage.NEGOTIATING,
+    "在洽谈": Stage.NEGOTIATING,
+    "意向": Stage.NEGOTIATING,
+    "研判": Stage.ADMITTED,
+    "研判通过": Stage.ADMITTED,
+    "已研判": Stage.ADMITTED,
+    "准入": Stage.ADMITTED,
+    "已准入": Stage.ADMITTED,
+    "审批": Stage.APPROVED,
+    "已审批": Stage.APPROVED,
+    "审批通过": Stage.APPROVED,
+    "已批": Stage.APPROVED,
+    "报批": Stage.APPROVED,
+    "签约": Stage.SIGNED,
+    "已签约": Stage.SIGNED,
+    "签约未开工": Stage.SIGNED,
+    "已签约未开工": Stage.SIGNED,
+    "合同": Stage.SIGNED,
+    "已签合同": Stage.SIGNED,
+    "开工": Stage.STARTED,
+    "已开工": Stage.STARTED,
+    "在建": Stage.STARTED,
+    "落地": Stage.STARTED,
+    "已落地": Stage.STARTED,
+    "开工建设": Stage.STARTED,
+    "建设中": Stage.STARTED,
+    "新开工": Stage.STARTED,
+    "续建": Stage.STARTED,
+    "投产": Stage.PRODUCING,
+    "已投产": Stage.PRODUCING,
+    "试生产": Stage.PRODUCING,
+    "投产运营": Stage.PRODUCING,
+    "竣工投产": Stage.PRODUCING,
+    "运营": Stage.PRODUCING,
+    "达效": Stage.FULL_OUTPUT,
+    "达产": Stage.FULL_OUTPUT,
+    "达产达效": Stage.FULL_OUTPUT,
+    "已达产": Stage.FULL_OUTPUT,
+    "终止": Stage.DROPPED,
+    "放弃": Stage.DROPPED,
+    "退库": Stage.DROPPED,
+    "已终止": Stage.DROPPED,
+    "中止": Stage.DROPPED,
+    "取消": Stage.DROPPED,
+    "已退库": Stage.DROPPED,
+}
+for _stage in Stage:
+    STAGE_WORDS.setdefault(_stage.value, _stage)
+
+
+def stage_from_text(text: str) -> Stage | None:
+    """Read a stage from what an office wrote; None when nothing is recognised."""
+    key = "".join(text.split()).strip("。.;；")
+    if not key:
+        return None
+    if key in STAGE_WORDS:
+        return STAGE_WORDS[key]
+    lowered = key.lower()
+    if lowered in STAGE_WORDS:
+        return STAGE_WORDS[lowered]
+    # Free text such as "已签约，正在办理手续": the longest known word inside it wins.
+    best: tuple[int, Stage] | None = None
+    for word, stage in STAGE_WORDS.items():
+        if len(word) >= 2 and word in key and (best is None or len(word) > best[0]):
+            best = (len(word), stage)
+    return best[1] if best else None

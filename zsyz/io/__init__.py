@@ -1,0 +1,1 @@
+"""Spreadsheets in (python-calamine) and reports out (openpyxl)."""

@@ -1,0 +1,87 @@
+"""Declarative columns: each field names its heading synonyms; a sheet's heading row is
+found by matching them, and a missing required column is reported with the headings
+that were found (as beangulp's csvbase does).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from zsyz.errors import BadInputError
+
+_UNIT_HINT = re.compile(r"[（(]\s*(万元|亿元|元|亩|个|%|％)\s*[)）]")
+_NOISE = re.compile(r"[\s\u3000*＊:：、/／]|[（(][^)）]*[)）]")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    synonyms: tuple[str, ...]
+    required: bool = False
+
+    @property
+    def heading(self) -> str:
+        return self.synonyms[0]
+
+
+def heading_key(text: Any) -> str:
+    """A heading folded for matching: width, spaces, line breaks and (单位) removed."""
+    s = unicodedata.normalize("NFKC", str(text or ""))
+    return _NOISE.sub("", s).lower()
+
+
+def unit_hint(text: Any) -> str | None:
+    """'总投资（亿元）' → '亿元': the amount unit a heading declares, if any."""
+    m = _UNIT_HINT.search(
+        unicodedata.normalize("NFKC", str(text or "")).replace("(", "（").replace(")", "）")
+    )
+    if not m:
+        m = _UNIT_HINT.search(str(text or ""))
+    return m.group(1) if m else None
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    row: int  # 0-based index of the (last) heading row
+    columns: dict[str, int]  # field key → 0-based column index
+    headings: dict[str, str]  # field key → heading text as written
+    found: list[str]  # every non-empty heading seen, for error messages
+
+
+def match_headings(
+    cells: Sequence[Any], spec: Sequence[Column]
+) -> tuple[dict[str, int], dict[str, str]]:
+    by_synonym = {heading_key(s): c for c in spec for s in c.synonyms}
+    cols: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    for idx, cell in enumerate(cells):
+        key = heading_key(cell)
+        if not key:
+            continue
+        col = by_synonym.get(key)
+        if col is not None and col.key not in cols:
+            cols[col.key] = idx
+            texts[col.key] = str(cell).strip()
+    return cols, texts
+
+
+def find_header(
+    rows: Sequence[Sequence[Any]], spec: Sequence[Column], *, scan: int = 20, what: str = "表格"
+) -> HeaderMatch:
+    """The row among the first `scan` whose cells name the most columns of `spec`."""
+    best: HeaderMatch | None = None
+    for i, row in enumerate(rows[:scan]):
+        cols, texts = match_headings(row, spec)
+        if cols and (best is None or len(cols) > len(best.columns)):
+            found = [str(c).strip() for c in row if str(c or "").strip()]
+            best = HeaderMatch(i, cols, texts, found)
+    required = [c for c in spec if c.required]
+    if best is None or any(c.key not in best.columns for c in required):
+        missing = [c.heading for c in required if best is None or c.key not in best.columns]
+        seen = "、".join(best.found) if best else "（没有可识别的表头）"
+        raise BadInputError(f"{what}缺少必需的列：{'、'.join(missing)}；找到的表头：{seen}")
+    return best

@@ -1,0 +1,1 @@
+"""SQLModel tables, the engine, queries; one transaction per use case."""

@@ -1,0 +1,169 @@
+"""Opening a ledger: where it is, how connections behave, one transaction per use case.
+
+SQLite: foreign keys on, WAL, a busy timeout, and writers start with BEGIN IMMEDIATE
+(SQLAlchemy's documented pysqlite recipe) so two writers queue instead of deadlocking
+on a lock upgrade. PostgreSQL: the same code through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session, create_engine
+
+from zsyz.errors import LedgerBusyError, LedgerStateError
+from zsyz.store.schema import HEAD_REVISION
+
+DEFAULT_LEDGER = "zsyz.db"
+BUSY_TIMEOUT_MS = int(os.environ.get("ZSYZ_BUSY_TIMEOUT_MS", "15000"))
+
+
+def resolve_url(db: str | None) -> str:
+    """`--db`, else ZSYZ_DB, else ./zsyz.db. A plain path means SQLite."""
+    raw = db or os.environ.get("ZSYZ_DB") or DEFAULT_LEDGER
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+    scheme, rest = raw.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    return raw
+
+
+def describe(url: str) -> str:
+    """How to name the ledger to a person: the file for SQLite, the URL sans password."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return u.database or ":memory:"
+    return u.render_as_string(hide_password=True)
+
+
+def sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _install_sqlite_behaviour(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("zsyz_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, sqlite3.OperationalError):
+        msg = str(orig).lower()
+        return "locked" in msg or "busy" in msg
+    # psycopg: lock_not_available (55P03) after lock_timeout
+    return getattr(orig, "sqlstate", None) == "55P03"
+
+
+@dataclass
+class Ledger:
+    url: str
+    engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def where(self) -> str:
+        return describe(self.url)
+
+    @contextmanager
+    def _session(self, write: bool) -> Iterator[Session]:
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn = conn.execution_options(zsyz_write=True)
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    yield session
+                    if write:
+                        session.commit()
+                    else:
+                        session.rollback()
+        except (OperationalError, DBAPIError) as exc:
+            if is_busy_error(exc):
+                raise LedgerBusyError(
+                    f"台账 {self.where} 正被其他进程写入，等待超时；请稍后重试"
+                ) from exc
+            raise
+
+    def write(self) -> Any:
+        """One write transaction (BEGIN IMMEDIATE on SQLite): commits on success."""
+        return self._session(write=True)
+
+    def read(self) -> Any:
+        """A read-only session: consistent snapshot, never commits."""
+        return self._session(write=False)
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+            return row[0] if row else None
+
+    def require_current(self) -> None:
+        """Stop with one line when the ledger's schema is not the code's."""
+        rev = self.current_revision()
+        if rev == HEAD_REVISION:
+            return
+        if rev is None:
+            raise LedgerStateError(
+                f"{self.where} 不是 zsyz 台账（没有版本信息）；请用 zsyz init 新建台账"
+            )
+        raise LedgerStateError(
+            f"台账结构版本 {rev} 落后于程序（{HEAD_REVISION}）；请先运行 zsyz db upgrade"
+        )
+
+
+def make_engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _install_sqlite_behaviour(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_ledger(db: str | None, *, must_exist: bool = True, check_schema: bool = True) -> Ledger:
+    """Open the ledger named by `--db`/ZSYZ_DB/./zsyz.db.
+
+    A SQLite file that does not exist is an error (never silently created) unless
+    `must_exist` is False, as for `zsyz init`.
+    """
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if must_exist and path is not None and not path.exists():
+        raise LedgerStateError(f"台账 {path} 不存在；请先运行 zsyz init 新建，或用 --db 指定台账")
+    ledger = Ledger(url, make_engine(url))
+    if check_schema:
+        try:
+            ledger.require_current()
+        except OperationalError as exc:
+            raise LedgerStateError(f"无法打开台账 {ledger.where}：{exc.orig}") from exc
+    return ledger

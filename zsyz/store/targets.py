@@ -1,0 +1,129 @@
+"""Explicit targets: one per (unit, year, metric+filters); setting again replaces it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, select
+
+from zsyz.domain.facts import ExplicitTarget
+from zsyz.domain.metrics import Metric
+from zsyz.store.engine import Ledger
+from zsyz.store.tables import Target, Unit
+from zsyz.store.units import UnitIndex
+
+
+@dataclass(frozen=True)
+class TargetInput:
+    unit: str  # name, code or alias
+    year: int
+    metric: Metric
+    required: Decimal
+    filters: dict[str, Any] = field(default_factory=dict)
+    label: str | None = None
+    row: int | None = None  # sheet row, for error messages
+
+
+def target_key(metric: str, filters: dict[str, Any]) -> str:
+    clean = {k: v for k, v in sorted(filters.items()) if v not in (None, False, "")}
+    return (
+        metric
+        if not clean
+        else f"{metric}:{json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)}"
+    )
+
+
+def _upsert(session: Session, unit: Unit, t: TargetInput, origin: str) -> bool:
+    filters = {
+        k: (format(v.normalize(), "f") if isinstance(v, Decimal) else v)
+        for k, v in t.filters.items()
+        if v not in (None, False, "")
+    }
+    key = target_key(t.metric.value, filters)
+    existing = session.exec(
+        select(Target).where(Target.unit_id == unit.id, Target.year == t.year, Target.key == key)
+    ).first()
+    if existing is not None:
+        existing.required = t.required
+        existing.label = t.label or existing.label
+        existing.origin = origin
+        session.add(existing)
+        return False
+    session.add(
+        Target(
+            unit_id=unit.id,  # type: ignore[arg-type]
+            year=t.year,
+            metric=t.metric.value,
+            required=t.required,
+            filters=filters,
+            key=key,
+            label=t.label,
+            origin=origin,
+        )
+    )
+    return True
+
+
+def set_targets(
+    ledger: Ledger, inputs: Sequence[TargetInput], origin: str = "explicit"
+) -> tuple[int, int]:
+    """Set every target in one transaction; returns (created, replaced)."""
+    created = replaced = 0
+    with ledger.write() as session:
+        index = UnitIndex.load(session)
+        resolved = [(index.resolve(t.unit), t) for t in inputs]  # all names checked first
+        for unit, t in resolved:
+            if _upsert(session, unit, t, origin):
+                created += 1
+            else:
+                replaced += 1
+    return created, replaced
+
+
+def target_rows(
+    ledger: Ledger, year: int | None = None, unit: str | None = None
+) -> list[dict[str, Any]]:
+    with ledger.read() as session:
+        index = UnitIndex.load(session)
+        query = select(Target, Unit).join(Unit).order_by(Target.year, Unit.code, Target.key)  # type: ignore[arg-type]
+        if year is not None:
+            query = query.where(Target.year == year)
+        if unit is not None:
+            query = query.where(Target.unit_id == index.resolve(unit).id)
+        out = []
+        for t, u in session.exec(query).all():
+            metric = Metric(t.metric)
+            out.append(
+                {
+                    "unit": u.name,
+                    "unit_code": u.code,
+                    "year": t.year,
+                    "metric": t.metric,
+                    "metric_label": metric.label,
+                    "required": t.required,
+                    "measure": metric.unit_label,
+                    "filters": t.filters,
+                    "label": t.label,
+                    "origin": t.origin,
+                }
+            )
+        return out
+
+
+def explicit_targets(session: Session, year: int) -> list[ExplicitTarget]:
+    rows = session.exec(select(Target, Unit).join(Unit).where(Target.year == year)).all()
+    return [
+        ExplicitTarget(
+            unit=u.code,
+            year=t.year,
+            metric=t.metric,
+            required=t.required,
+            filters=dict(t.filters),
+            label=t.label,
+        )
+        for t, u in rows
+    ]

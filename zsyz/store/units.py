@@ -1,0 +1,265 @@
+"""Units and their aliases: adding, listing, and resolving a name as offices write it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from zsyz.domain.facts import UnitFact
+from zsyz.domain.names import closest, normalize, stripped
+from zsyz.errors import BadInputError, NotFoundError, UsageError
+from zsyz.store.engine import Ledger
+from zsyz.store.tables import Unit, UnitAlias
+
+UNIT_CLASSES: dict[str, str] = {
+    "leader": "县领导",
+    "township": "乡镇（街道）",
+    "dept_a": "县直部门（一类）",
+    "dept_b": "县直部门（二类）",
+    "dept_c": "县直部门（其他）",
+    "chamber": "工商联/商会",
+    "squad": "招商小分队",
+    "dept": "部门",
+    "county": "县区",
+    "park": "园区",
+    "office": "驻外办事处",
+    "block": "区块",
+    "chain": "产业链",
+}
+_CLASS_BY_LABEL = {normalize(v): k for k, v in UNIT_CLASSES.items()}
+_CLASS_BY_LABEL.update(
+    {
+        "乡镇": "township",
+        "街道": "township",
+        "部门": "dept",
+        "县直部门": "dept",
+        "领导": "leader",
+        "县级领导": "leader",
+        "小分队": "squad",
+        "商会": "chamber",
+        "工商联": "chamber",
+        "园区": "park",
+        "开发区": "park",
+        "办事处": "office",
+        "驻外分局": "office",
+        "县区": "county",
+        "区块": "block",
+        "产业链": "chain",
+    }
+)
+
+
+def parse_unit_class(text: str) -> str:
+    key = normalize(text)
+    if key in UNIT_CLASSES:
+        return key
+    if key in _CLASS_BY_LABEL:
+        return _CLASS_BY_LABEL[key]
+    names = "、".join(f"{k}（{v}）" for k, v in UNIT_CLASSES.items())
+    raise UsageError(f"未知单位类别「{text}」；可用：{names}")
+
+
+@dataclass
+class UnitIndex:
+    """Every way a unit may be named → its code, built once per use case."""
+
+    by_code: dict[str, Unit]
+    keys: dict[str, str] = field(default_factory=dict)  # normalised name/alias → code
+    loose: dict[str, str | None] = field(default_factory=dict)  # prefix-stripped → code or None
+
+    @classmethod
+    def load(cls, session: Session) -> UnitIndex:
+        units = session.exec(select(Unit)).all()
+        index = cls({u.code: u for u in units})
+        by_id = {u.id: u for u in units}
+        for u in units:
+            index._add(u.code, u.code)
+            index._add(u.name, u.code)
+        for a in session.exec(select(UnitAlias)).all():
+            index._add(a.alias, by_id[a.unit_id].code)
+        return index
+
+    def _add(self, name: str, code: str) -> None:
+        self.keys.setdefault(normalize(name), code)
+        loose = stripped(name)
+        if loose in self.loose and self.loose[loose] != code:
+            self.loose[loose] = None  # ambiguous once prefixes are dropped
+        else:
+            self.loose[loose] = code
+
+    def find(self, name: str) -> Unit | None:
+        key = normalize(name)
+        code = self.keys.get(key)
+        if code is None:
+            code = self.loose.get(stripped(name))
+        return self.by_code.get(code) if code else None
+
+    def resolve(self, name: str, what: str = "单位") -> Unit:
+        unit = self.find(name)
+        if unit is not None:
+            return unit
+        near = closest(name, [u.name for u in self.by_code.values()])
+        hint = f"；最接近的单位：{'、'.join(near)}" if near else ""
+        raise NotFoundError(f"未知{what}「{name}」{hint}（可用 zsyz units alias 添加别名）")
+
+    def names(self) -> list[str]:
+        return [u.name for u in self.by_code.values()]
+
+
+def _next_code(session: Session, unit_class: str) -> str:
+    prefix = re.sub(r"[^a-z]", "", unit_class) or "u"
+    codes = session.exec(select(Unit.code).where(col(Unit.code).startswith(prefix))).all()
+    used = {int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()}
+    n = 1
+    while n in used:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+@dataclass(frozen=True)
+class NewUnit:
+    name: str
+    unit_class: str
+    group: str | None = None
+    parent: str | None = None  # a unit name, code or alias
+    aliases: tuple[str, ...] = ()
+    code: str | None = None
+
+
+def add_units(
+    session: Session, new: Sequence[NewUnit], *, index: UnitIndex | None = None
+) -> list[Unit]:
+    """Add units (parents may be earlier rows of the same batch); names must be new."""
+    index = index or UnitIndex.load(session)
+    added: list[Unit] = []
+    for nu in new:
+        name = nu.name.strip()
+        if not name:
+            raise BadInputError("单位名称不能为空")
+        existing = index.keys.get(normalize(name))
+        if existing is not None:
+            raise BadInputError(f"单位「{name}」已存在（编码 {existing}）")
+        parent_id = index.resolve(nu.parent, "上级单位").id if nu.parent else None
+        code = nu.code or _next_code(session, nu.unit_class)
+        if code in index.by_code:
+            raise BadInputError(f"单位编码「{code}」已被使用")
+        unit = Unit(
+            code=code,
+            name=name,
+            unit_class=nu.unit_class,
+            group_name=nu.group or default_group(nu.unit_class),
+            parent_id=parent_id,
+        )
+        session.add(unit)
+        session.flush()
+        index.by_code[code] = unit
+        index._add(code, code)
+        index._add(name, code)
+        for alias in nu.aliases:
+            _add_alias(session, index, unit, alias)
+        added.append(unit)
+    return added
+
+
+def default_group(unit_class: str) -> str:
+    """Units are ranked within their group; by default a class is its own group, except
+    that every department tier ranks among departments."""
+    return "dept" if unit_class.startswith("dept") else unit_class
+
+
+def _add_alias(session: Session, index: UnitIndex, unit: Unit, alias: str) -> None:
+    alias = alias.strip()
+    if not alias:
+        return
+    owner = index.keys.get(normalize(alias))
+    if owner is not None:
+        if owner == unit.code:
+            return
+        raise BadInputError(f"别名「{alias}」已属于单位 {index.by_code[owner].name}")
+    session.add(UnitAlias(unit_id=unit.id, alias=alias))  # type: ignore[arg-type]
+    index._add(alias, unit.code)
+
+
+def add_aliases(ledger: Ledger, name: str, aliases: Iterable[str]) -> Unit:
+    with ledger.write() as session:
+        index = UnitIndex.load(session)
+        unit = index.resolve(name)
+        for alias in aliases:
+            _add_alias(session, index, unit, alias)
+        return unit
+
+
+def add_unit(ledger: Ledger, new: NewUnit) -> Unit:
+    with ledger.write() as session:
+        return add_units(session, [new])[0]
+
+
+def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> tuple[int, int]:
+    """Add the roster's new units; rows naming an existing unit only add aliases.
+
+    Returns (added, already present). All or nothing.
+    """
+    with ledger.write() as session:
+        index = UnitIndex.load(session)
+        fresh: list[NewUnit] = []
+        present = 0
+        for row in rows:
+            unit = index.find(row.name) if normalize(row.name) in index.keys else None
+            if unit is None:
+                fresh.append(row)
+                continue
+            present += 1
+            for alias in row.aliases:
+                _add_alias(session, index, unit, alias)
+        add_units(session, fresh, index=index)
+        return len(fresh), present
+
+
+def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[dict[str, object]]:
+    with ledger.read() as session:
+        units = session.exec(select(Unit).order_by(Unit.unit_class, Unit.code)).all()
+        aliases: dict[int, list[str]] = {}
+        for a in session.exec(select(UnitAlias).order_by(col(UnitAlias.id))).all():
+            aliases.setdefault(a.unit_id, []).append(a.alias)
+        by_id = {u.id: u for u in units}
+        out = []
+        for u in units:
+            if unit_class and u.unit_class != unit_class:
+                continue
+            parent = by_id.get(u.parent_id) if u.parent_id else None
+            out.append(
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "class": u.unit_class,
+                    "class_label": UNIT_CLASSES.get(u.unit_class, u.unit_class),
+                    "group": u.group_name,
+                    "parent": parent.name if parent else None,
+                    "aliases": aliases.get(u.id or 0, []),
+                    "active": u.active,
+                }
+            )
+        return out
+
+
+def unit_facts(session: Session) -> list[UnitFact]:
+    units = session.exec(select(Unit)).all()
+    by_id = {u.id: u for u in units}
+    aliases: dict[int, list[str]] = {}
+    for a in session.exec(select(UnitAlias)).all():
+        aliases.setdefault(a.unit_id, []).append(a.alias)
+    return [
+        UnitFact(
+            code=u.code,
+            name=u.name,
+            unit_class=u.unit_class,
+            group=u.group_name,
+            parent=by_id[u.parent_id].code if u.parent_id in by_id else None,
+            active=u.active,
+            aliases=tuple(aliases.get(u.id or 0, ())),
+        )
+        for u in units
+    ]
