@@ -6,7 +6,6 @@ also a smoke test of the CLI. Steps grow with each capability.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -93,5 +92,10 @@ def run_demo(samples_dir: Path | None, keep: Path | None) -> None:
             if code != 0:
                 raise ZsyzError(f"演示步骤失败（退出码 {code}）：zsyz {shown}")
         if keep is not None:
-            shutil.copyfile(db, keep)
+            from zsyz.store.engine import open_ledger
+            from zsyz.store.lifecycle import backup
+
+            ledger = open_ledger(db)
+            backup(ledger, keep)  # a file copy would miss what is still in the WAL
+            ledger.engine.dispose()
             console.print(f"演示台账已保存到 {keep}")
