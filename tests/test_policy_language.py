@@ -229,3 +229,11 @@ def test_init_refuses_a_bad_policy_and_leaves_no_ledger(db, cli, tmp_path):
 def test_demo_preset_matches_sample_roster():
     samples = Path(__file__).resolve().parents[1] / "samples"
     assert (samples / "preset.txt").read_text(encoding="utf-8").strip() == "zhenping-2020"
+
+
+def test_readme_policy_example_passes_check():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index('```toml\n[policy]\nname = "我县-2023"') + len("```toml\n")
+    text = readme[start : readme.index("```", start)]
+    policy = parse_policy(text, "README")
+    assert policy.classes["township"].targets[0].any_of

@@ -29,7 +29,7 @@ from zsyz.domain.facts import (
     UnitFact,
 )
 from zsyz.domain.metrics import Metric
-from zsyz.domain.policy import Filters, Policy, TargetRule
+from zsyz.domain.policy import CreditRole, Filters, Policy, TargetRule
 from zsyz.domain.stages import Stage
 
 RATIO_QUANTUM = Decimal("0.0001")
@@ -86,9 +86,18 @@ class Facts:
         default_factory=dict, compare=False, repr=False
     )
 
+    _by_unit: dict[str, list[ProjectFact]] = field(default_factory=dict, compare=False, repr=False)
+
     def __post_init__(self) -> None:
         for o in sorted(self.observations, key=lambda o: o.on):
             self._by_project.setdefault((o.project, o.field), []).append(o)
+        for p in self.projects:
+            for code in dict.fromkeys(p.units()):
+                self._by_unit.setdefault(code, []).append(p)
+
+    def attached_to(self, unit: str) -> Sequence[ProjectFact]:
+        """Projects holding any role for the unit (chain credit needs all projects)."""
+        return self._by_unit.get(unit, ())
 
     def value_on(self, project: str, fld: str, day: date) -> Decimal:
         """The cumulative value reported for the project as of `day` (0 before any)."""
@@ -145,7 +154,8 @@ def measure(
     units = list(facts.units)
     total = Decimal(0)
     counted: list[str] = []
-    for p in facts.projects:
+    pool = facts.projects if CreditRole.CHAIN in roles else facts.attached_to(unit.code)
+    for p in pool:
         if not passes(p, filters):
             continue
         if metric is Metric.COMPILED:
