@@ -1,0 +1,73 @@
+"""zsyz policy list|show|check: the built-in presets and policy files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zsyz.cli.common import Format, FormatOption, OutputOption
+from zsyz.cli.render import emit, say, write_text
+
+app = typer.Typer(help="政策：内置预设的列表与内容，政策文件检查。", no_args_is_help=True)
+
+COLUMNS = [
+    ("name", "名称"),
+    ("year", "年度"),
+    ("region", "地区"),
+    ("title", "文件"),
+    ("classes", "单位类别"),
+    ("units", "名册单位"),
+]
+
+
+def _summary(name: str) -> dict[str, object]:
+    from zsyz.policy.load import load_preset
+
+    p = load_preset(name)
+    return {
+        "name": p.name,
+        "year": p.year,
+        "region": p.region,
+        "title": p.title,
+        "document": p.document,
+        "classes": list(p.classes),
+        "units": len(p.roster),
+    }
+
+
+@app.command("list")
+def list_policies(fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
+    """列出内置政策（预设）。"""
+    from zsyz.policy.load import preset_names
+
+    rows = [_summary(n) for n in preset_names()]
+    emit(rows, COLUMNS, fmt.value, title="内置政策", output=output)
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="内置政策名称，如 zhenping-2020")],
+    output: OutputOption = None,
+) -> None:
+    """显示内置政策的全文（TOML，可另存后修改，再用 init --policy 载入）。"""
+    from zsyz.policy.load import preset_source
+
+    write_text(preset_source(name).text, output)
+
+
+@app.command("check")
+def check(
+    file: Annotated[Path, typer.Argument(help="政策文件（TOML）", dir_okay=False)],
+) -> None:
+    """检查政策文件：格式、每个键的取值；有错时逐条列出键路径与原因（退出码 65）。"""
+    from zsyz.policy.load import file_source, parse_policy
+
+    source = file_source(file)
+    p = parse_policy(source.text, str(file))
+    targets = sum(len(c.targets) for c in p.classes.values())
+    say(
+        f"政策文件 {file} 有效：{p.name}（{p.year} 年），单位类别 {len(p.classes)} 个，"
+        f"类别目标 {targets} 项，名册单位 {len(p.roster)} 个，奖励规则 {len(p.rewards)} 条"
+    )

@@ -1,0 +1,339 @@
+"""A policy as plain frozen data: what the pure rules (progress, ranking, rewards, alerts,
+approval, admission) compute over. `zsyz.policy.model` validates TOML and builds these.
+
+Amounts are Decimal 万元; land is Decimal 亩; ratios are plain Decimals (0.8 = 80%).
+Every section that a document may not have is optional (None or empty), so a rule that
+finds its section missing simply does not apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from zsyz.domain.metrics import Metric
+from zsyz.domain.stages import Stage
+
+ANY_CATEGORY = "*"  # a category filter entry meaning "any project that has a category"
+
+
+class Share(StrEnum):
+    FULL = "full"  # each credited unit counts the whole project
+    SPLIT = "split"  # n credited units each count 1/n of it
+
+
+class CreditRole(StrEnum):
+    SOURCING = "sourcing"
+    LANDING = "landing"
+    LEADER = "leader"
+    COMPILING = "compiling"
+    CHAIN = "chain"  # a chain unit: projects whose 产业链 names it
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which projects a target counts. Thresholds compare inclusively unless `strict`."""
+
+    min_fai: Decimal | None = None  # 固定资产投资 ≥ (or > when strict)
+    min_total: Decimal | None = None  # 总投资 ≥ (or >)
+    strict: bool = False
+    categories: tuple[str, ...] = ()  # empty: any; "*": any categorised project
+    chains: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    new_only: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self == Filters()
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, object]) -> Filters:
+        """Filters from the `target.filters` JSON (amounts as text or numbers)."""
+        return cls(
+            min_fai=_amount(raw.get("min_fai")),
+            min_total=_amount(raw.get("min_total")),
+            strict=bool(raw.get("strict", False)),
+            categories=_texts(raw.get("category")),
+            chains=_texts(raw.get("chain")),
+            levels=_texts(raw.get("level")),
+            new_only=bool(raw.get("new_only", False)),
+        )
+
+
+def _amount(value: object) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    return Decimal(str(value))
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """One annual target of a unit class.
+
+    Simple: `metric` + `required` (+ `filters`). `growth` makes required the prior
+    year's actual × (1 + growth/100). `per_unit` means each unit's amount is set in the
+    roster or the `target` table (001's squads); without one the target is left out.
+    Combinators: `any_of` (best alternative counts), `all_of` (weighted parts).
+    """
+
+    label: str
+    metric: Metric | None = None
+    required: Decimal | None = None
+    filters: Filters = Filters()
+    growth: Decimal | None = None  # percent over the prior year's actual
+    per_unit: bool = False
+    weight: Decimal = Decimal(1)
+    any_of: tuple[TargetRule, ...] = ()
+    all_of: tuple[TargetRule, ...] = ()
+
+    @property
+    def is_simple(self) -> bool:
+        return not self.any_of and not self.all_of
+
+    @property
+    def metrics(self) -> frozenset[Metric]:
+        """Every metric this rule measures (an explicit target with one replaces it)."""
+        if self.is_simple:
+            return frozenset({self.metric}) if self.metric else frozenset()
+        out: frozenset[Metric] = frozenset()
+        for part in (*self.any_of, *self.all_of):
+            out |= part.metrics
+        return out
+
+
+@dataclass(frozen=True)
+class UnitClass:
+    id: str
+    label: str
+    targets: tuple[TargetRule, ...] = ()
+    credit_roles: tuple[CreditRole, ...] | None = None  # None: the policy's credit roles
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class RosterTarget:
+    metric: Metric
+    required: Decimal
+    filters: Filters = Filters()
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class RosterUnit:
+    name: str
+    unit_class: str
+    aliases: tuple[str, ...] = ()
+    group: str | None = None
+    parent: str | None = None
+    example: bool = False  # the document names no such unit: an example of ours
+    targets: tuple[RosterTarget, ...] = ()
+
+
+@dataclass(frozen=True)
+class Credit:
+    roles: tuple[CreditRole, ...] = (CreditRole.SOURCING,)
+    share: Share = Share.FULL
+
+
+@dataclass(frozen=True)
+class Reporting:
+    cadence: str = "weekly"  # weekly | monthly
+    due_weekday: int = 1  # ISO weekday the weekly report is due by (1 = Monday)
+    due_day: int = 25  # monthly: due by this day of the month
+    classes: tuple[str, ...] = ()  # classes that must report; empty: every class
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """Thresholds of the early-warning rules (issue 6)."""
+
+    stale_days: dict[Stage, int] = field(default_factory=dict)  # no update for N days
+    red_factor: Decimal = Decimal(2)  # red at red_factor × the yellow threshold
+    signed_not_started_months: int = 6
+    start_late_red_months: int = 3
+    behind_yellow: Decimal = Decimal(10)  # points behind the time-proportional target
+    behind_red: Decimal = Decimal(30)
+    monthly_leads: int = 0  # leads each unit must record per month (000: 1)
+    monthly_trips: int = 0
+    activity_classes: tuple[str, ...] = ()
+
+
+class ComponentKind(StrEnum):
+    COMPLETION = "completion"  # weighted completion × points, ratio capped
+    PER_PROJECT = "per_project"  # points per project by size tier
+    BONUS = "bonus"  # points per project meeting filters
+    DEDUCTION = "deduction"  # points off per event
+
+
+class DeductionEvent(StrEnum):
+    MISSED_REPORT = "missed_report"
+    LATE_REPORT = "late_report"
+    STALE_PROJECT = "stale_project"
+
+
+@dataclass(frozen=True)
+class Tier:
+    min_amount: Decimal  # this tier starts at this amount (inclusive unless strict)
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class ScoreComponent:
+    kind: ComponentKind
+    label: str
+    points: Decimal = Decimal(0)  # completion: points at 100%; bonus/deduction: per item
+    cap: Decimal | None = None  # completion: ratio cap; others: most points in total
+    metric: Metric | None = None  # per_project / bonus: which stage's projects
+    amount: str = "fai"  # per_project tiers read "fai" or "total"
+    tiers: tuple[Tier, ...] = ()
+    filters: Filters = Filters()
+    event: DeductionEvent | None = None
+
+
+class ScoreForm(StrEnum):
+    POINTS = "points"  # sum of components
+    EFFICACY = "efficacy"  # (v − min)/(max − min) × span + floor within the group
+
+
+@dataclass(frozen=True)
+class Ranking:
+    periods: tuple[str, ...] = ("quarter",)
+    form: ScoreForm = ScoreForm.POINTS
+    efficacy_floor: Decimal = Decimal(60)
+    efficacy_span: Decimal = Decimal(40)
+    components: tuple[ScoreComponent, ...] = ()
+    tie_break: tuple[str, ...] = ("completion", "amount", "name")
+    groups: dict[str, str] = field(default_factory=dict)  # group id → label
+
+
+class RewardKind(StrEnum):
+    FIXED_ON_COMPLETION = "fixed_on_completion"
+    PER_PROJECT = "per_project"
+    PERMILLE_OF_FUNDS = "permille_of_funds"  # conditional on completion ≥ threshold
+    PERMILLE_ABOVE = "permille_above"  # units bringing ≥ min_amount
+    COMPILED_STARTED = "compiled_started"  # percent of the year's investment
+    TIERED_PERMILLE = "tiered_permille"
+
+
+@dataclass(frozen=True)
+class RateTier:
+    up_to: Decimal | None  # None: no upper bound
+    permille: Decimal
+
+
+@dataclass(frozen=True)
+class RewardRule:
+    kind: RewardKind
+    label: str
+    classes: tuple[str, ...] = ()  # empty: every class
+    exclude_classes: tuple[str, ...] = ()
+    amount: Decimal | None = None  # 万元 (fixed, per project)
+    permille: Decimal | None = None
+    percent: Decimal | None = None
+    min_completion: Decimal | None = None  # ratio, e.g. 0.8
+    min_amount: Decimal | None = None  # 万元
+    metric: Metric | None = None
+    filters: Filters = Filters()
+    basis: str = "funds"  # funds | planned_investment_year | completed_investment_year
+    tiers: tuple[RateTier, ...] = ()
+    progressive: bool = True  # tiers apply marginally (like income tax) or to the whole
+    cap_per_project: Decimal | None = None
+
+
+class FlagKind(StrEnum):
+    NOT_EXCELLENT_BELOW = "not_excellent_below"  # 不能评优秀
+    VOTE_EXCELLENT = "vote_excellent"  # 一票评优
+    VETO_EXCELLENT = "veto_excellent"  # 一票否优
+    BOTTOM_OF_RANKING = "bottom_of_ranking"  # 通报批评 / 诫勉谈话 candidates
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    kind: FlagKind
+    label: str
+    classes: tuple[str, ...] = ()
+    below: Decimal | None = None  # completion ratio
+    metric: Metric | None = None  # vote_excellent: which projects
+    filters: Filters = Filters()
+    bottom: int | None = None  # bottom-N of the ranking in each group
+    period: str = "year"
+    flag: str = ""  # 通报批评 | 诫勉谈话 | 一票评优 | …
+    units: tuple[str, ...] = ()  # veto_excellent: units criticised (names)
+
+
+@dataclass(frozen=True)
+class LandBound:
+    max_land: Decimal | None  # inclusive upper bound (亩); None: no bound
+    level: str
+
+
+@dataclass(frozen=True)
+class ApprovalRoute:
+    label: str
+    categories: tuple[str, ...]  # empty: the fallback route for other categories
+    bounds: tuple[LandBound, ...]
+
+
+@dataclass(frozen=True)
+class ParkApproval:
+    unit: str  # park name
+    max_land: Decimal
+    level: str = "park"
+
+
+@dataclass(frozen=True)
+class Approval:
+    levels: tuple[str, ...] = ("deputy", "mayor_office", "standing_committee")
+    no_land: str = "deputy"
+    routes: tuple[ApprovalRoute, ...] = ()
+    fiscal_support_raises: bool = True  # 一事一议 raises one level
+    parks: tuple[ParkApproval, ...] = ()
+
+
+@dataclass(frozen=True)
+class Admission:
+    categories: tuple[str, ...] = ("制造业", "工业")
+    min_fai_per_mu: Decimal | None = None  # 万元/亩
+    min_tax_per_mu: Decimal | None = None  # 万元/亩/年
+    stage: Stage = Stage.ADMITTED
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    title: str
+    year: int
+    document: str = ""
+    region: str = ""
+    classes: dict[str, UnitClass] = field(default_factory=dict)
+    credit: Credit = Credit()
+    reporting: Reporting = Reporting()
+    alerts: Alerts = Alerts()
+    ranking: Ranking | None = None
+    rewards: tuple[RewardRule, ...] = ()
+    flags: tuple[FlagRule, ...] = ()
+    approval: Approval | None = None
+    admission: Admission | None = None
+    roster: tuple[RosterUnit, ...] = ()
+
+    def credit_roles(self, unit_class: str) -> tuple[CreditRole, ...]:
+        cls = self.classes.get(unit_class)
+        if cls is not None and cls.credit_roles is not None:
+            return cls.credit_roles
+        return self.credit.roles
+
+    def targets_of(self, unit_class: str) -> tuple[TargetRule, ...]:
+        cls = self.classes.get(unit_class)
+        return cls.targets if cls else ()

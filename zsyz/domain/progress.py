@@ -1,0 +1,309 @@
+"""Target completion: where each unit stands against its targets as of a date.
+
+Pure: (policy, units, explicit targets, projects, funds observations, activities, year,
+as-of) → one `UnitProgress` per unit that has targets. A project counts in the period
+in which it reached the stage the target asks for (`ProjectFact.reached_on`), and never
+after as-of. Amounts arriving in the year are the cumulative value as of the period's
+end minus the value the day before it starts.
+
+Unit completion is the *least* target ratio: a unit has completed its 目标任务 only when
+every target is complete (000 rewards "完成工作目标任务" as a whole), so the unit's
+figure must reach 1 exactly when all its targets do; with one target it is that ratio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from zsyz.domain.credit import credited, passes, share_of
+from zsyz.domain.facts import (
+    ActivityFact,
+    ActivityKind,
+    ExplicitTarget,
+    FundsObservation,
+    ProjectFact,
+    Role,
+    UnitFact,
+)
+from zsyz.domain.metrics import Metric
+from zsyz.domain.policy import CreditRole, Filters, Policy, TargetRule
+from zsyz.domain.stages import Stage
+
+RATIO_QUANTUM = Decimal("0.0001")
+STAGE_OF: dict[Metric, Stage] = {
+    Metric.SIGNED: Stage.SIGNED,
+    Metric.STARTED: Stage.STARTED,
+    Metric.PRODUCING: Stage.PRODUCING,
+}
+FUNDS_FIELD: dict[Metric, str] = {
+    Metric.FUNDS: "funds_in_place",
+    Metric.FOREIGN_FUNDS: "foreign_funds",
+    Metric.OUT_OF_PROVINCE_FUNDS: "out_of_province_funds",
+}
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    label: str
+    metric: str  # a Metric value; "all_of" when parts measure different things
+    required: Decimal
+    achieved: Decimal
+    ratio: Decimal  # achieved / required, not capped; 1 when required is 0
+    complete: bool
+    projects: tuple[str, ...] = ()
+    weight: Decimal = Decimal(1)
+    chosen: str | None = None  # any_of: the alternative that counts
+    parts: tuple[TargetProgress, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    unit: UnitFact
+    targets: tuple[TargetProgress, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(t.complete for t in self.targets)
+
+    @property
+    def completion(self) -> Decimal:
+        return min((t.ratio for t in self.targets), default=Decimal(1))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the ledger knows that completion reads."""
+
+    units: Sequence[UnitFact]
+    projects: Sequence[ProjectFact] = ()
+    observations: Sequence[FundsObservation] = ()
+    activities: Sequence[ActivityFact] = ()
+    explicit: Sequence[ExplicitTarget] = ()
+    _by_project: dict[tuple[str, str], list[FundsObservation]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    _by_unit: dict[str, list[ProjectFact]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for o in sorted(self.observations, key=lambda o: o.on):
+            self._by_project.setdefault((o.project, o.field), []).append(o)
+        for p in self.projects:
+            for code in dict.fromkeys(p.units()):
+                self._by_unit.setdefault(code, []).append(p)
+
+    def attached_to(self, unit: str) -> Sequence[ProjectFact]:
+        """Projects holding any role for the unit (chain credit needs all projects)."""
+        return self._by_unit.get(unit, ())
+
+    def value_on(self, project: str, fld: str, day: date) -> Decimal:
+        """The cumulative value reported for the project as of `day` (0 before any)."""
+        value = Decimal(0)
+        for o in self._by_project.get((project, fld), ()):
+            if o.on > day:
+                break
+            value = o.value
+        return value
+
+    def latest_within(self, project: str, fld: str, start: date, end: date) -> Decimal:
+        """The latest value reported between start and end (this-year figures reset)."""
+        value = Decimal(0)
+        for o in self._by_project.get((project, fld), ()):
+            if o.on > end:
+                break
+            if o.on >= start:
+                value = o.value
+        return value
+
+
+def ratio(achieved: Decimal, required: Decimal) -> Decimal:
+    if required <= 0:
+        return Decimal(1)
+    return (achieved / required).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+def _period(year: int, as_of: date) -> tuple[date, date]:
+    return date(year, 1, 1), min(date(year, 12, 31), as_of)
+
+
+def measure(
+    metric: Metric,
+    filters: Filters,
+    unit: UnitFact,
+    policy: Policy,
+    facts: Facts,
+    year: int,
+    as_of: date,
+) -> tuple[Decimal, tuple[str, ...]]:
+    """What `unit` achieved of `metric` in `year` up to `as_of`, and the projects counted."""
+    start, end = _period(year, as_of)
+    if end < start:
+        return Decimal(0), ()
+    if metric in (Metric.LEADS, Metric.TRIPS):
+        kind = ActivityKind.LEAD if metric is Metric.LEADS else ActivityKind.TRIP
+        n = sum(
+            1
+            for a in facts.activities
+            if a.unit == unit.code and a.kind is kind and start <= a.on <= end
+        )
+        return Decimal(n), ()
+    roles = policy.credit_roles(unit.unit_class)
+    units = list(facts.units)
+    total = Decimal(0)
+    counted: list[str] = []
+    pool = facts.projects if CreditRole.CHAIN in roles else facts.attached_to(unit.code)
+    for p in pool:
+        if not passes(p, filters):
+            continue
+        if metric is Metric.COMPILED:
+            if not (credited(p, unit, roles) or unit.code in p.units(Role.COMPILING)):
+                continue
+        elif not credited(p, unit, roles):
+            continue
+        amount = _project_amount(metric, p, facts, start, end)
+        if amount is None or amount == 0:
+            continue
+        total += amount * share_of(p, units, policy)
+        counted.append(p.code)
+    return total, tuple(sorted(counted))
+
+
+def _project_amount(
+    metric: Metric, p: ProjectFact, facts: Facts, start: date, end: date
+) -> Decimal | None:
+    if metric in STAGE_OF:
+        day = p.reached_on(STAGE_OF[metric])
+        return Decimal(1) if day is not None and start <= day <= end else None
+    if metric is Metric.COMPILED:
+        day = p.compiled_on or p.stage_dates.get(Stage.PLANNED)
+        return Decimal(1) if day is not None and start <= day <= end else None
+    if metric in FUNDS_FIELD:
+        fld = FUNDS_FIELD[metric]
+        before = facts.value_on(p.code, fld, start - timedelta(days=1))
+        return facts.value_on(p.code, fld, end) - before
+    if metric is Metric.FAI_COMPLETED:
+        return facts.latest_within(p.code, "completed_investment_year", start, end)
+    return None
+
+
+def evaluate(
+    rule: TargetRule,
+    unit: UnitFact,
+    policy: Policy,
+    facts: Facts,
+    year: int,
+    as_of: date,
+) -> TargetProgress:
+    """One target's progress. Growth reads the prior year's actual with the same rule."""
+    if rule.any_of:
+        parts = tuple(evaluate(r, unit, policy, facts, year, as_of) for r in rule.any_of)
+        best = max(parts, key=lambda t: (t.complete, t.ratio))  # first of equals wins
+        return replace(best, label=rule.label, weight=rule.weight, chosen=best.label, parts=parts)
+    if rule.all_of:
+        parts = tuple(evaluate(r, unit, policy, facts, year, as_of) for r in rule.all_of)
+        weights = sum((t.weight for t in parts), Decimal(0))
+        got = sum((t.weight * min(t.ratio, Decimal(1)) for t in parts), Decimal(0))
+        metrics = {t.metric for t in parts}
+        projects = tuple(sorted({c for t in parts for c in t.projects}))
+        return TargetProgress(
+            label=rule.label,
+            metric=metrics.pop() if len(metrics) == 1 else "all_of",
+            required=weights,
+            achieved=got,
+            ratio=ratio(got, weights),
+            complete=all(t.complete for t in parts),
+            projects=projects,
+            weight=rule.weight,
+            parts=parts,
+        )
+    assert rule.metric is not None
+    achieved, projects = measure(rule.metric, rule.filters, unit, policy, facts, year, as_of)
+    if rule.growth is not None:
+        prior, _ = measure(
+            rule.metric, rule.filters, unit, policy, facts, year - 1, date(year - 1, 12, 31)
+        )
+        required = prior * (1 + rule.growth / 100)
+    else:
+        required = rule.required if rule.required is not None else Decimal(0)
+    r = ratio(achieved, required)
+    return TargetProgress(
+        label=rule.label,
+        metric=rule.metric.value,
+        required=required,
+        achieved=achieved,
+        ratio=r,
+        complete=achieved >= required,
+        projects=projects,
+        weight=rule.weight,
+    )
+
+
+def rules_for(
+    unit: UnitFact, policy: Policy, explicit: Sequence[ExplicitTarget]
+) -> list[TargetRule]:
+    """The unit's targets: its class's, with explicit ones for the year taking over.
+
+    A per-unit class target takes its amount from the explicit target with the same
+    metric and filters (without one it is left out); any other explicit target replaces
+    every class target measuring the same metric; explicit targets left over are added.
+    """
+    mine = [(t, Filters.from_mapping(t.filters)) for t in explicit if t.unit == unit.code]
+    used: set[int] = set()
+    out: list[TargetRule] = []
+    explicit_metrics = {t.metric for t, _ in mine}
+    for rule in policy.targets_of(unit.unit_class):
+        if rule.per_unit:
+            hit = next(
+                (
+                    i
+                    for i, (t, f) in enumerate(mine)
+                    if i not in used and t.metric == (rule.metric or "") and f == rule.filters
+                ),
+                None,
+            )
+            if hit is not None:
+                used.add(hit)
+                out.append(replace(rule, required=mine[hit][0].required, per_unit=False))
+            continue
+        if any(m.value in explicit_metrics for m in rule.metrics):
+            continue
+        out.append(rule)
+    for i, (t, f) in enumerate(mine):
+        if i in used:
+            continue
+        metric = Metric(t.metric)
+        label = t.label or _explicit_label(metric, f, t.required)
+        out.append(TargetRule(label=label, metric=metric, required=t.required, filters=f))
+    return out
+
+
+def _explicit_label(metric: Metric, f: Filters, required: Decimal) -> str:
+    op = ">" if f.strict else "≥"
+    cond = []
+    if f.min_fai is not None:
+        cond.append(f"固投{op}{f.min_fai.normalize():f}万")
+    if f.min_total is not None:
+        cond.append(f"总投资{op}{f.min_total.normalize():f}万")
+    cond.extend((*f.categories, *f.chains, *f.levels))
+    if f.new_only:
+        cond.append("新建")
+    text = f"{required.normalize():f}{metric.unit_label} {metric.label}"
+    return text + (f"（{'，'.join(cond)}）" if cond else "")
+
+
+def progress(policy: Policy, facts: Facts, year: int, as_of: date) -> list[UnitProgress]:
+    """Every active unit with at least one target, in policy class order then code."""
+    order = {cid: i for i, cid in enumerate(policy.classes)}
+    out = []
+    for unit in sorted(facts.units, key=lambda u: (order.get(u.unit_class, 99), u.code)):
+        if not unit.active:
+            continue
+        rules = rules_for(unit, policy, [t for t in facts.explicit if t.year == year])
+        if not rules:
+            continue
+        targets = tuple(evaluate(r, unit, policy, facts, year, as_of) for r in rules)
+        out.append(UnitProgress(unit, targets))
+    return out

@@ -1,0 +1,66 @@
+"""Use case: target completion as of a date (`zsyz progress`). Loads facts, calls the
+pure rule, returns plain rows in the JSON contract's shape."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from zsyz.domain.progress import Facts, TargetProgress, UnitProgress, progress
+from zsyz.store.engine import Ledger
+from zsyz.store.facts import activity_facts, funds_observations, project_facts
+from zsyz.store.policies import active_policy
+from zsyz.store.targets import explicit_targets
+from zsyz.store.units import UnitIndex, unit_facts
+
+
+def unit_progress(
+    ledger: Ledger,
+    year: int,
+    as_of: date,
+    unit: str | None = None,
+    unit_class: str | None = None,
+) -> list[UnitProgress]:
+    with ledger.read() as session:
+        policy, _ = active_policy(session)
+        only = UnitIndex.load(session).resolve(unit).code if unit else None
+        facts = Facts(
+            units=unit_facts(session),
+            projects=project_facts(session),
+            observations=funds_observations(session, as_of),
+            activities=activity_facts(session),
+            explicit=explicit_targets(session, year),
+        )
+    rows = progress(policy, facts, year, as_of)
+    return [
+        r
+        for r in rows
+        if (only is None or r.unit.code == only)
+        and (unit_class is None or r.unit.unit_class == unit_class)
+    ]
+
+
+def target_row(t: TargetProgress) -> dict[str, Any]:
+    return {
+        "target": t.label,
+        "metric": t.metric,
+        "required": t.required,
+        "achieved": t.achieved,
+        "completion": t.ratio,
+        "complete": t.complete,
+        "projects": list(t.projects),
+    }
+
+
+def progress_json(rows: list[UnitProgress]) -> list[dict[str, Any]]:
+    """The JSON contract: one object per unit, amounts in 万元."""
+    return [
+        {
+            "unit": r.unit.name,
+            "class": r.unit.unit_class,
+            "complete": r.complete,
+            "completion": r.completion,
+            "targets": [target_row(t) for t in r.targets],
+        }
+        for r in rows
+    ]
