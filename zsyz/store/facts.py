@@ -21,57 +21,69 @@ AMOUNT_FIELDS = (
 )
 
 
+_PROJECT_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "stage",
+    "investor",
+    "investor_origin",
+    "investor_type",
+    "category",
+    "chain",
+    "level",
+    "is_new",
+    "total_investment",
+    "fai",
+    "planned_investment_year",
+    "completed_investment_year",
+    "funds_in_place",
+    "foreign_funds",
+    "out_of_province_funds",
+    "land_area",
+    "needs_land",
+    "expected_tax",
+    "fiscal_support",
+    "compiled_on",
+    "planned_start_on",
+    "last_reported_on",
+)
+_STAGES = (*LIFE_CYCLE, Stage.DROPPED)
+
+
 def project_facts(session: Session) -> list[ProjectFact]:
-    """Every project as it stands now, with the date of each stage it reached."""
-    codes = {u.id: u.code for u in session.exec(select(Unit)).all()}
+    """Every project as it stands now, with the date of each stage it reached.
+
+    Core row tuples, not ORM objects: at province scale (100,000 projects) building
+    SQLModel instances costs seconds that the rules never needed.
+    """
+    conn = session.connection()
+    codes: dict[int, str] = {uid: code for uid, code in conn.execute(select(Unit.id, Unit.code))}
     roles: dict[int, list[tuple[Role, str]]] = {}
-    for r in session.exec(select(ProjectRole).order_by(col(ProjectRole.id))).all():
-        try:
-            role = Role(r.role)
-        except ValueError:
-            continue
-        roles.setdefault(r.project_id, []).append((role, codes[r.unit_id]))
-    out = []
-    for p in session.exec(select(Project).order_by(col(Project.code))).all():
-        dates = {
-            s: getattr(p, s.date_field)
-            for s in (*LIFE_CYCLE, Stage.DROPPED)
-            if getattr(p, s.date_field) is not None
-        }
-        try:
-            stage = Stage(p.stage)
-        except ValueError:
-            stage = Stage.PLANNED
-        out.append(
-            ProjectFact(
-                code=p.code,
-                name=p.name,
-                stage=stage,
-                stage_dates=dates,
-                roles=tuple(roles.get(p.id or 0, ())),
-                investor=p.investor,
-                investor_origin=p.investor_origin,
-                investor_type=p.investor_type,
-                category=p.category,
-                chain=p.chain,
-                level=p.level,
-                is_new=p.is_new,
-                total_investment=p.total_investment,
-                fai=p.fai,
-                planned_investment_year=p.planned_investment_year,
-                completed_investment_year=p.completed_investment_year,
-                funds_in_place=p.funds_in_place,
-                foreign_funds=p.foreign_funds,
-                out_of_province_funds=p.out_of_province_funds,
-                land_area=p.land_area,
-                needs_land=p.needs_land,
-                expected_tax=p.expected_tax,
-                fiscal_support=p.fiscal_support,
-                compiled_on=p.compiled_on,
-                planned_start_on=p.planned_start_on,
-                last_reported_on=p.last_reported_on,
-            )
+    role_of = {r.value: r for r in Role}
+    for project_id, unit_id, role_text in conn.execute(
+        select(ProjectRole.project_id, ProjectRole.unit_id, ProjectRole.role).order_by(
+            col(ProjectRole.id)
         )
+    ):
+        role = role_of.get(role_text)
+        if role is not None:
+            roles.setdefault(project_id, []).append((role, codes[unit_id]))
+    table = Project.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in _PROJECT_COLUMNS]
+    date_columns = [table.c[s.date_field] for s in _STAGES]
+    stage_of = {s.value: s for s in Stage}
+    out = []
+    for row in conn.execute(select(*columns, *date_columns).order_by(table.c.code)):
+        values = dict(zip(_PROJECT_COLUMNS, row[: len(_PROJECT_COLUMNS)], strict=True))
+        dates = {
+            s: d
+            for s, d in zip(_STAGES, row[len(_PROJECT_COLUMNS) :], strict=True)
+            if d is not None
+        }
+        pid = values.pop("id")
+        values["stage"] = stage_of.get(values["stage"], Stage.PLANNED)
+        out.append(ProjectFact(stage_dates=dates, roles=tuple(roles.get(pid, ())), **values))
     return out
 
 
@@ -91,31 +103,42 @@ def funds_observations(session: Session, until: date) -> list[FundsObservation]:
     A project with no history for a field contributes its current column value, dated
     when it was last reported (or created): the best the ledger knows of when it arrived.
     """
-    codes = {p.id: p for p in session.exec(select(Project)).all()}
-    seen: set[tuple[int, str]] = set()
-    out: list[FundsObservation] = []
-    rows = session.exec(
-        select(ProjectUpdate)
-        .where(col(ProjectUpdate.field).in_(AMOUNT_FIELDS))
-        .order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
-    ).all()
-    for u in rows:
-        seen.add((u.project_id, u.field))
-        if u.effective_on > until or u.project_id not in codes:
-            continue
-        out.append(
-            FundsObservation(
-                codes[u.project_id].code, u.field, u.effective_on, _decimal(u.new_value)
+    conn = session.connection()
+    table = Project.__table__  # type: ignore[attr-defined]
+    projects = {
+        row[0]: row
+        for row in conn.execute(
+            select(
+                table.c.id,
+                table.c.code,
+                table.c.last_reported_on,
+                table.c.created_at,
+                *(table.c[f] for f in AMOUNT_FIELDS),
             )
         )
-    for pid, p in codes.items():
-        for fld in AMOUNT_FIELDS:
-            value = getattr(p, fld)
-            if value is None or (pid or 0, fld) in seen:
+    }
+    seen: set[tuple[int, str]] = set()
+    out: list[FundsObservation] = []
+    updates = ProjectUpdate.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        select(updates.c.project_id, updates.c.field, updates.c.effective_on, updates.c.new_value)
+        .where(updates.c.field.in_(AMOUNT_FIELDS))
+        .order_by(updates.c.effective_on, updates.c.id)
+    )
+    for project_id, fld, on, new_value in rows:
+        seen.add((project_id, fld))
+        if on > until or project_id not in projects:
+            continue
+        out.append(FundsObservation(projects[project_id][1], fld, on, _decimal(new_value)))
+    for pid, row in projects.items():
+        code, last_reported, created = row[1], row[2], row[3]
+        amounts: tuple[Decimal | None, ...] = tuple(row[4:])
+        for fld, value in zip(AMOUNT_FIELDS, amounts, strict=True):
+            if value is None or (pid, fld) in seen:
                 continue
-            on = p.last_reported_on or p.created_at.date()
+            on = last_reported or created.date()
             if on <= until:
-                out.append(FundsObservation(p.code, fld, on, value))
+                out.append(FundsObservation(code, fld, on, value))
     return out
 
 
