@@ -4,7 +4,8 @@
 #   scripts/pg-throwaway.sh start   # prints the admin URL (give it to ZSYZ_TEST_PG)
 #   scripts/pg-throwaway.sh stop    # stops the server and deletes its data
 #
-# Environment: ZSYZ_PG_PORT (default 54329), ZSYZ_PG_DIR (default /tmp/zsyz-pg-$PORT).
+# Environment: ZSYZ_PG_PORT (default 54329), ZSYZ_PG_DIR (default /tmp/zsyz-pg-$PORT),
+# ZSYZ_PG_BINDIR (where initdb/pg_ctl/postgres are; default: PATH, /usr/lib/postgresql).
 # PostgreSQL refuses to run as root, so as root the server runs as the ordinary user
 # zsyzpg (created when missing). Trust authentication on 127.0.0.1 only; fsync off —
 # the data is thrown away. Exit 3 means "no PostgreSQL binaries here" (callers skip).
@@ -17,7 +18,11 @@ url="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
 
 find_bin() {
     local initdb
-    initdb=$(command -v initdb 2>/dev/null || true)
+    if [[ -n ${ZSYZ_PG_BINDIR:-} ]]; then
+        initdb=$ZSYZ_PG_BINDIR/initdb
+    else
+        initdb=$(command -v initdb 2>/dev/null || true)
+    fi
     if [[ -z $initdb ]]; then
         initdb=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1 || true)
     fi
@@ -37,7 +42,7 @@ as_pg() {
 
 start() {
     if ! find_bin; then
-        echo "no PostgreSQL server binaries (initdb, pg_ctl, postgres) on PATH or in /usr/lib/postgresql" >&2
+        echo "no PostgreSQL server binaries (initdb, pg_ctl, postgres) in ${ZSYZ_PG_BINDIR:-PATH or /usr/lib/postgresql}" >&2
         exit 3
     fi
     if [[ -f $data/postmaster.pid ]] && as_pg "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then

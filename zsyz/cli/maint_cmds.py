@@ -85,9 +85,9 @@ def merge(
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """把几个县的台账合并成一个市级台账：每县的单位挂在一个「县区」单位之下，
+    """把几个县的台账合并成一个市级台账，每县的单位挂在该县的「县区」单位之下。
 
-    单位编码和项目编码加县名前缀，记录重新编号，政策保留。全部成功才写入。"""
+    单位名称、单位编码和项目编码加县名前缀，记录重新编号，政策保留。全部成功才写入。"""
     from zsyz.errors import UsageError
     from zsyz.store.engine import open_ledger
     from zsyz.store.transfer import county_name_for, merge_ledgers
