@@ -163,3 +163,49 @@ def test_merge_usage_errors(tmp_path, db, cli):
     assert cli("db", "merge", a, b, "--as-county", "甲县", "--to", db).code == 2
     same = cli("db", "merge", a, b, "--as-county", "甲县", "--as-county", "甲县", "--to", db)
     assert same.code == 2 and "县名重复" in same.err
+
+
+# ------------------------------------------------------------------ housekeeping
+
+
+def test_discard_leaves_nothing_behind_so_init_can_run_again(db, cli):
+    """What init does when it cannot finish (e.g. a bad policy): no half-made ledger."""
+    from sqlalchemy import inspect
+
+    from zsyz.store.lifecycle import create_ledger, discard
+
+    ledger = create_ledger(db)
+    discard(ledger)
+    if "://" in db:
+        engine = create_engine(resolve_url(db))
+        with engine.connect() as conn:
+            assert inspect(conn).get_table_names() == []
+        engine.dispose()
+    else:
+        from pathlib import Path
+
+        assert not Path(db).exists()
+    assert cli("init").code == 0
+
+
+def test_no_sqlite_only_sql_outside_dialect_checks():
+    """PRAGMAs, BEGIN IMMEDIATE, INSERT OR … and the sqlite3 module live only in the
+    modules that check the dialect first."""
+    import re
+    from pathlib import Path
+
+    allowed = {"store/engine.py", "store/check.py", "store/lifecycle.py"}
+    pattern = re.compile(
+        r"""["'](?:\s*PRAGMA|BEGIN IMMEDIATE|INSERT OR)|import sqlite3|sqlite3\.""", re.I
+    )
+    root = Path(__file__).resolve().parents[1] / "zsyz"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if str(path.relative_to(root)) not in allowed
+        and any(
+            pattern.search(line) and not line.lstrip().startswith("#")
+            for line in path.read_text().splitlines()
+        )
+    ]
+    assert offenders == []
