@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from zsyz.cli.app import run
+
+pytest_plugins = ["tests.pg"]  # ZSYZ_TEST_PG: the suite on PostgreSQL (tests/pg.py)
 
 
 @dataclass
@@ -38,11 +40,20 @@ def cli(capsysbinary: pytest.CaptureFixture[bytes]) -> Callable[..., Result]:
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A path for a new ledger; ZSYZ_DB points at it so commands need no --db."""
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A path for a new ledger; ZSYZ_DB points at it so commands need no --db.
+
+    With ZSYZ_TEST_PG set, the URL of a fresh PostgreSQL database instead."""
+    from tests.pg import admin_url, fresh_database
+
+    if (admin := admin_url()) is not None:
+        with fresh_database(admin) as url:
+            monkeypatch.setenv("ZSYZ_DB", url)
+            yield url
+        return
     path = tmp_path / "ledger.db"
     monkeypatch.setenv("ZSYZ_DB", str(path))
-    return str(path)
+    yield str(path)
 
 
 @pytest.fixture

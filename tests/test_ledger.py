@@ -5,9 +5,32 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from tests.pg import on_postgres
 from zsyz.store.engine import resolve_url
 
 
+def _sql(url: str, statement: str) -> None:
+    """Run one statement on a ledger behind zsyz's back (SQLite file or PostgreSQL URL)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(resolve_url(url))
+    with engine.begin() as conn:
+        conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_init_refuses_to_overwrite_any_ledger(db, cli):
+    assert cli("init").code == 0
+    assert cli("units", "add", "商务局", "--class", "dept_a").code == 0
+    again = cli("init")
+    assert again.code == 1
+    assert "不会覆盖" in again.err
+    assert [u["name"] for u in cli("units", "list", "--format", "json").json()] == ["商务局"]
+
+
+@pytest.mark.sqlite_only(reason="the ledger is a file")
 def test_init_creates_ledger_and_refuses_to_overwrite(db, cli):
     first = cli("init")
     assert first.code == 0, first.err
@@ -45,6 +68,7 @@ def test_resolve_url_forms(monkeypatch, tmp_path):
     assert resolve_url(None).endswith("/env.db")
 
 
+@pytest.mark.sqlite_only(reason="PRAGMAs")
 def test_sqlite_connection_settings(ledger_db):
     from sqlalchemy import text
 
@@ -57,11 +81,28 @@ def test_sqlite_connection_settings(ledger_db):
         assert session.exec(text("PRAGMA busy_timeout")).scalar() > 0
 
 
+def test_postgresql_connection_settings(pg_url):
+    """Writers SERIALIZABLE, readers a read-only snapshot, lock_timeout = the busy timeout."""
+    from sqlalchemy import text
+
+    from zsyz.store.engine import BUSY_TIMEOUT_MS
+    from zsyz.store.lifecycle import create_ledger
+
+    ledger = create_ledger(pg_url)
+    with ledger.write() as session:
+        assert session.exec(text("SHOW transaction_isolation")).scalar() == "serializable"
+        assert session.exec(text("SHOW lock_timeout")).scalar() in (
+            f"{BUSY_TIMEOUT_MS}ms",
+            f"{BUSY_TIMEOUT_MS // 1000}s",
+        )
+    with ledger.read() as session:
+        assert session.exec(text("SHOW transaction_isolation")).scalar() == "repeatable read"
+        assert session.exec(text("SHOW transaction_read_only")).scalar() == "on"
+    ledger.engine.dispose()
+
+
 def test_ledger_behind_says_run_upgrade(ledger_db, cli):
-    con = sqlite3.connect(ledger_db)
-    con.execute("UPDATE alembic_version SET version_num = '0000'")
-    con.commit()
-    con.close()
+    _sql(ledger_db, "UPDATE alembic_version SET version_num = '0000'")
     result = cli("units", "list")
     assert result.code == 1
     assert "zsyz db upgrade" in result.err
@@ -84,6 +125,7 @@ def test_db_current_and_upgrade(ledger_db, cli):
     assert up.code == 0 and "已是最新" in up.err
 
 
+@pytest.mark.sqlite_only(reason="db backup copies a SQLite file")
 def test_db_backup_is_a_working_ledger(ledger_db, cli, tmp_path):
     assert cli("units", "add", "商务局", "--class", "dept_a").code == 0
     dest = tmp_path / "copy.db"
@@ -91,3 +133,10 @@ def test_db_backup_is_a_working_ledger(ledger_db, cli, tmp_path):
     listed = cli("units", "list", "--db", str(dest), "--format", "json")
     assert [u["name"] for u in listed.json()] == ["商务局"]
     assert cli("db", "backup", str(dest)).code == 1  # never overwrites
+
+
+@pytest.mark.skipif(not on_postgres(), reason="needs a PostgreSQL ledger (ZSYZ_TEST_PG)")
+def test_db_backup_on_postgresql_points_at_pg_dump(ledger_db, cli, tmp_path):
+    result = cli("db", "backup", str(tmp_path / "x.db"))
+    assert result.code == 1 and "pg_dump" in result.err
+    assert not (tmp_path / "x.db").exists()

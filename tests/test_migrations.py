@@ -11,29 +11,32 @@ def test_head_constant_matches_alembic_head():
     assert migrate.head_revision() == HEAD_REVISION
 
 
-def test_upgrade_empty_database_yields_models_schema(tmp_path):
-    ledger = open_ledger(str(tmp_path / "m.db"), must_exist=False, check_schema=False)
+def test_upgrade_empty_database_yields_models_schema(db):
+    """On SQLite and, in the PostgreSQL run, on PostgreSQL (`db` is then a PG URL)."""
+    ledger = open_ledger(db, must_exist=False, check_schema=False)
     migrate.upgrade(ledger)
     assert migrate.current(ledger) == HEAD_REVISION
     assert migrate.pending_differences(ledger) == []
+    ledger.engine.dispose()
 
 
-def test_pending_differences_detects_drift(tmp_path):
+def test_pending_differences_detects_drift(db):
     """The comparison itself can fail: a dropped index shows up as a difference."""
     from sqlalchemy import text
 
-    ledger = open_ledger(str(tmp_path / "d.db"), must_exist=False, check_schema=False)
+    ledger = open_ledger(db, must_exist=False, check_schema=False)
     migrate.upgrade(ledger)
     with ledger.engine.begin() as conn:
         conn.execute(text("DROP INDEX ix_unit_code"))
     assert migrate.pending_differences(ledger) != []
+    ledger.engine.dispose()
 
 
-def test_upgrade_from_nothing_through_db_upgrade(tmp_path, cli):
-    path = tmp_path / "fresh.db"
-    import sqlite3
+def test_upgrade_from_nothing_through_db_upgrade(db, cli):
+    if "://" not in db:
+        import sqlite3
 
-    sqlite3.connect(path).close()  # an empty file: no schema at all
-    result = cli("db", "upgrade", "--db", str(path))
+        sqlite3.connect(db).close()  # an empty file: no schema at all
+    result = cli("db", "upgrade", "--db", db)
     assert result.code == 0, result.err
-    assert cli("units", "list", "--db", str(path)).code == 0
+    assert cli("units", "list", "--db", db).code == 0

@@ -42,6 +42,7 @@ def test_exit_codes_and_no_traceback(tmp_path):
     assert "另存为 .xlsx" in refused.stderr and "Traceback" not in refused.stderr
 
 
+@pytest.mark.sqlite_only(reason="the default ledger is the file ./zsyz.db")
 def test_default_ledger_is_cwd_zsyz_db(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "ZSYZ_DB"}
     result = subprocess.run(
@@ -56,6 +57,7 @@ def test_default_ledger_is_cwd_zsyz_db(tmp_path):
     assert (tmp_path / "zsyz.db").exists()
 
 
+@pytest.mark.sqlite_only(reason="checks that a file appears")
 def test_env_var_names_the_ledger(tmp_path):
     db = tmp_path / "env.db"
     assert zsyz("init", env={"ZSYZ_DB": str(db)}).returncode == 0
@@ -63,6 +65,7 @@ def test_env_var_names_the_ledger(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only(reason="packaging, on ./zsyz.db; the SQLite run covers it")
 def test_non_editable_install_upgrades_a_ledger_elsewhere(tmp_path):
     """`pip install .` then `zsyz db upgrade` in another folder: migrations ship inside."""
     repo = Path(__file__).resolve().parents[1]

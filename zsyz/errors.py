@@ -51,6 +51,11 @@ class LedgerBusyError(ZsyzError):
     exit_code = EXIT_BUSY
 
 
+class LedgerConflictError(LedgerBusyError):
+    """PostgreSQL aborted a write to keep it serializable (or broke a deadlock); the
+    whole use case can simply run again, which `Ledger.run_write` does."""
+
+
 class LedgerStateError(ZsyzError):
     """The ledger is missing, already exists, or its schema is behind the code."""
 

@@ -13,7 +13,14 @@ from typing import Annotated
 import typer
 
 from zsyz import __version__
-from zsyz.cli import ledger_cmds, policy_cmds, progress_cmds, targets_cmds, units_cmds
+from zsyz.cli import (
+    ledger_cmds,
+    maint_cmds,
+    policy_cmds,
+    progress_cmds,
+    targets_cmds,
+    units_cmds,
+)
 from zsyz.cli.common import State
 
 app = typer.Typer(
@@ -51,6 +58,7 @@ def root(
 
 
 ledger_cmds.register(app)
+maint_cmds.register(ledger_cmds.db_app)
 app.add_typer(units_cmds.app, name="units")
 app.add_typer(targets_cmds.app, name="targets")
 app.add_typer(policy_cmds.app, name="policy")
@@ -96,6 +104,9 @@ def run(argv: list[str] | None = None) -> int:
             f"内部错误 {type(exc).__name__}: {exc}（设置 ZSYZ_DEBUG=1 可看详细信息，请报告维护人员）",
             EXIT_FAILURE,
         )
+    finally:
+        if (engine := sys.modules.get("zsyz.store.engine")) is not None:
+            engine.close_all()  # no idle connections left behind by in-process callers
     return 0
 
 

@@ -59,14 +59,11 @@ def init(
 
 def _discard(ledger: object) -> None:
     """Remove a ledger that init created but could not finish (nothing half-made)."""
-    from zsyz.store.engine import Ledger, sqlite_path
+    from zsyz.store.engine import Ledger
+    from zsyz.store.lifecycle import discard
 
     assert isinstance(ledger, Ledger)
-    ledger.engine.dispose()
-    path = sqlite_path(ledger.url)
-    if path is not None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    discard(ledger)
 
 
 @db_app.command("upgrade")

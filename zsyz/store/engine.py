@@ -2,26 +2,32 @@
 
 SQLite: foreign keys on, WAL, a busy timeout, and writers start with BEGIN IMMEDIATE
 (SQLAlchemy's documented pysqlite recipe) so two writers queue instead of deadlocking
-on a lock upgrade. PostgreSQL: the same code through psycopg 3.
+on a lock upgrade. PostgreSQL: the same code through psycopg 3; writers run SERIALIZABLE
+(so "check, then write" use cases stay correct without a global lock), readers get a
+REPEATABLE READ snapshot, and `lock_timeout` plays the busy timeout. A write that loses
+a serialization race is retried by `Ledger.run_write` (store/retry.py).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
-from zsyz.errors import LedgerBusyError, LedgerStateError
+from zsyz.errors import LedgerBusyError, LedgerConflictError, LedgerStateError
 from zsyz.store.schema import HEAD_REVISION
+
+T = TypeVar("T")
 
 DEFAULT_LEDGER = "zsyz.db"
 BUSY_TIMEOUT_MS = int(os.environ.get("ZSYZ_BUSY_TIMEOUT_MS", "15000"))
@@ -71,13 +77,34 @@ def _install_sqlite_behaviour(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _install_postgresql_behaviour(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # lock_timeout is PostgreSQL's busy timeout: waiting longer raises 55P03.
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_conn.commit()
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout expired
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "orig", exc), "sqlstate", None)
+
+
 def is_busy_error(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", exc)
     if isinstance(orig, sqlite3.OperationalError):
         msg = str(orig).lower()
         return "locked" in msg or "busy" in msg
-    # psycopg: lock_not_available (55P03) after lock_timeout
-    return getattr(orig, "sqlstate", None) == "55P03"
+    return sqlstate(exc) == LOCK_NOT_AVAILABLE
+
+
+def is_conflict_error(exc: BaseException) -> bool:
+    """A transaction PostgreSQL aborted to keep writers serializable; safe to run again."""
+    return sqlstate(exc) in RETRYABLE_SQLSTATES
 
 
 @dataclass
@@ -99,6 +126,11 @@ class Ledger:
             with self.engine.connect() as conn:
                 if write:
                     conn = conn.execution_options(zsyz_write=True)
+                if not self.is_sqlite:
+                    conn = conn.execution_options(
+                        isolation_level="SERIALIZABLE" if write else "REPEATABLE READ",
+                        postgresql_readonly=not write,
+                    )
                 with Session(bind=conn, expire_on_commit=False) as session:
                     yield session
                     if write:
@@ -110,11 +142,30 @@ class Ledger:
                 raise LedgerBusyError(
                     f"台账 {self.where} 正被其他进程写入，等待超时；请稍后重试"
                 ) from exc
+            if is_conflict_error(exc):
+                raise LedgerConflictError(
+                    f"台账 {self.where} 上的写入与其他进程冲突，已放弃；请稍后重试"
+                ) from exc
             raise
 
     def write(self) -> Any:
-        """One write transaction (BEGIN IMMEDIATE on SQLite): commits on success."""
+        """One write transaction (BEGIN IMMEDIATE on SQLite): commits on success.
+
+        On PostgreSQL it may end in LedgerConflictError (serialization failure or
+        deadlock); use cases that can simply run again should use `run_write`."""
         return self._session(write=True)
+
+    def run_write(self, work: Callable[[Session], T], *, attempts: int = 5) -> T:
+        """Run `work(session)` in one write transaction, again from the start when
+        PostgreSQL aborts it for a serialization failure or deadlock. `work` must have
+        no effects outside the session (it may run more than once)."""
+        from zsyz.store.retry import retrying
+
+        def once() -> T:
+            with self.write() as session:
+                return work(session)
+
+        return retrying(once, attempts=attempts)
 
     def read(self) -> Any:
         """A read-only session: consistent snapshot, never commits."""
@@ -141,13 +192,27 @@ class Ledger:
         )
 
 
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def make_engine(url: str) -> Engine:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _install_sqlite_behaviour(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+        if engine.dialect.name == "postgresql":
+            _install_postgresql_behaviour(engine)
+    _ENGINES.add(engine)
+    return engine
+
+
+def close_all() -> None:
+    """Close every pooled connection this process opened (end of a CLI command), so
+    in-process callers such as the tests do not pile up idle server connections."""
+    for engine in list(_ENGINES):
+        engine.dispose()
 
 
 def open_ledger(db: str | None, *, must_exist: bool = True, check_schema: bool = True) -> Ledger:

@@ -30,12 +30,38 @@ def create_ledger(db: str | None) -> Ledger:
     try:
         migrate.upgrade(ledger)
     except BaseException:
-        ledger.engine.dispose()
-        if path is not None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        discard(ledger)
         raise
     return ledger
+
+
+def discard(ledger: Ledger) -> None:
+    """Undo `create_ledger` when init cannot finish: nothing half-made stays behind.
+
+    SQLite: delete the new file. PostgreSQL: drop the tables init created (the database
+    held no ledger before, or create_ledger would have refused it)."""
+    path = sqlite_path(ledger.url)
+    if path is None:
+        from sqlalchemy import MetaData
+
+        with ledger.engine.begin() as conn:
+            present = MetaData()
+            ours = ledger_table_names()
+            present.reflect(conn, only=lambda name, _meta: name in ours)
+            present.drop_all(conn)
+    ledger.engine.dispose()
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def ledger_table_names() -> frozenset[str]:
+    """Every table a ledger owns: the models' and Alembic's version table."""
+    from sqlmodel import SQLModel
+
+    import zsyz.store.tables  # noqa: F401  (registers the models)
+
+    return frozenset({*SQLModel.metadata.tables, "alembic_version"})
 
 
 def upgrade_ledger(db: str | None) -> tuple[str | None, str, Path | None]:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from zsyz.store.types import FixedDecimal
@@ -184,3 +184,8 @@ class Activity(SQLModel, table=True):
     note: str = ""
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
     created_at: datetime = Field(default_factory=_now)
+
+
+def table_of(name: str) -> Table:
+    """The Core table behind a model, typed (SQLModel leaves `__table__` untyped)."""
+    return SQLModel.metadata.tables[name]

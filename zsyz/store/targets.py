@@ -13,8 +13,9 @@ from sqlmodel import Session, select
 from zsyz.domain.facts import ExplicitTarget
 from zsyz.domain.metrics import Metric
 from zsyz.store.engine import Ledger
-from zsyz.store.tables import Target, Unit
+from zsyz.store.tables import Target, Unit, table_of
 from zsyz.store.units import UnitIndex
+from zsyz.store.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -38,50 +39,48 @@ def target_key(metric: str, filters: dict[str, Any]) -> str:
 
 
 def _upsert(session: Session, unit: Unit, t: TargetInput, origin: str) -> bool:
+    """Set one target; True when it is new, False when it replaced one."""
     filters = {
         k: (format(v.normalize(), "f") if isinstance(v, Decimal) else v)
         for k, v in t.filters.items()
         if v not in (None, False, "")
     }
     key = target_key(t.metric.value, filters)
-    existing = session.exec(
-        select(Target).where(Target.unit_id == unit.id, Target.year == t.year, Target.key == key)
+    existed = session.exec(
+        select(Target.id).where(Target.unit_id == unit.id, Target.year == t.year, Target.key == key)
     ).first()
-    if existing is not None:
-        existing.required = t.required
-        existing.label = t.label or existing.label
-        existing.origin = origin
-        session.add(existing)
-        return False
-    session.add(
-        Target(
-            unit_id=unit.id,  # type: ignore[arg-type]
-            year=t.year,
-            metric=t.metric.value,
-            required=t.required,
-            filters=filters,
-            key=key,
-            label=t.label,
-            origin=origin,
-        )
+    upsert(
+        session,
+        table_of("target"),
+        {
+            "unit_id": unit.id,
+            "year": t.year,
+            "metric": t.metric.value,
+            "required": t.required,
+            "filters": filters,
+            "key": key,
+            "label": t.label or None,
+            "origin": origin,
+        },
+        keys=("unit_id", "year", "key"),
+        update=("required", "label", "origin"),
+        keep_when_null=("label",),
     )
-    return True
+    return existed is None
 
 
 def set_targets(
     ledger: Ledger, inputs: Sequence[TargetInput], origin: str = "explicit"
 ) -> tuple[int, int]:
     """Set every target in one transaction; returns (created, replaced)."""
-    created = replaced = 0
-    with ledger.write() as session:
+
+    def work(session: Session) -> tuple[int, int]:
         index = UnitIndex.load(session)
         resolved = [(index.resolve(t.unit), t) for t in inputs]  # all names checked first
-        for unit, t in resolved:
-            if _upsert(session, unit, t, origin):
-                created += 1
-            else:
-                replaced += 1
-    return created, replaced
+        fresh = sum(_upsert(session, unit, t, origin) for unit, t in resolved)
+        return fresh, len(resolved) - fresh
+
+    return ledger.run_write(work)
 
 
 def target_rows(

@@ -184,17 +184,20 @@ def _add_alias(session: Session, index: UnitIndex, unit: Unit, alias: str) -> No
 
 
 def add_aliases(ledger: Ledger, name: str, aliases: Iterable[str]) -> Unit:
-    with ledger.write() as session:
+    wanted = list(aliases)
+
+    def work(session: Session) -> Unit:
         index = UnitIndex.load(session)
         unit = index.resolve(name)
-        for alias in aliases:
+        for alias in wanted:
             _add_alias(session, index, unit, alias)
         return unit
 
+    return ledger.run_write(work)
+
 
 def add_unit(ledger: Ledger, new: NewUnit) -> Unit:
-    with ledger.write() as session:
-        return add_units(session, [new])[0]
+    return ledger.run_write(lambda session: add_units(session, [new])[0])
 
 
 def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> tuple[int, int]:
@@ -202,7 +205,8 @@ def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> tuple[int, int]:
 
     Returns (added, already present). All or nothing.
     """
-    with ledger.write() as session:
+
+    def work(session: Session) -> tuple[int, int]:
         index = UnitIndex.load(session)
         fresh: list[NewUnit] = []
         present = 0
@@ -216,6 +220,8 @@ def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> tuple[int, int]:
                 _add_alias(session, index, unit, alias)
         add_units(session, fresh, index=index)
         return len(fresh), present
+
+    return ledger.run_write(work)
 
 
 def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[dict[str, object]]:
