@@ -13,7 +13,14 @@ from typing import Annotated
 import typer
 
 from zsyz import __version__
-from zsyz.cli import ledger_cmds, policy_cmds, progress_cmds, targets_cmds, units_cmds
+from zsyz.cli import (
+    ledger_cmds,
+    policy_cmds,
+    progress_cmds,
+    rank_cmds,
+    targets_cmds,
+    units_cmds,
+)
 from zsyz.cli.common import State
 
 app = typer.Typer(
@@ -55,6 +62,7 @@ app.add_typer(units_cmds.app, name="units")
 app.add_typer(targets_cmds.app, name="targets")
 app.add_typer(policy_cmds.app, name="policy")
 progress_cmds.register(app)
+rank_cmds.register(app)
 
 
 def _fail(message: str, code: int) -> int:
