@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from zsyz.cli.common import (
     DbOption,
@@ -26,8 +27,6 @@ LATEST = "latest"  # what a bare period flag carries
 def _period_option(flag: str, example: str, what: str) -> Any:
     return typer.Option(
         flag,
-        is_flag=False,
-        flag_value=LATEST,
         help=f"按{what}（如 {example}）；只写 {flag} 表示最近一个已结束的{what}",
         show_default=False,
     )
@@ -57,10 +56,26 @@ REWARD_COLUMNS = [
 ]
 
 
+PERIOD_FLAGS = ("--month", "--quarter", "--half", "--year")
+
+
+class PeriodCommand(TyperCommand):
+    """A bare --month/--quarter/--half/--year (last, or before another option) means the
+    latest period that has ended: Typer's click has no optional option values."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        out: list[str] = []
+        for i, arg in enumerate(args):
+            out.append(arg)
+            if arg in PERIOD_FLAGS and (i + 1 == len(args) or args[i + 1].startswith("-")):
+                out.append(LATEST)
+        return super().parse_args(ctx, out)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("rank")(rank)
+    app.command("rank", cls=PeriodCommand)(rank)
     app.command("rewards")(rewards)
-    app.command("report")(report)
+    app.command("report", cls=PeriodCommand)(report)
 
 
 def pick_period(**given: str | None) -> Period:
@@ -185,7 +200,7 @@ def rewards(
     """奖励：每条奖励的单位、规则、金额（万元）、理由与项目；各单位与全部合计；评优否优与通报。"""
     from datetime import date
 
-    from zsyz.cli.render import emit, print_table
+    from zsyz.cli.render import emit, print_tables
     from zsyz.store.scoring import rewards_json, year_rewards
 
     y = year or this_year()
@@ -195,23 +210,26 @@ def rewards(
     if fmt is not Format.table:
         emit(data["lines"], REWARD_COLUMNS, fmt.value, output=output, json_data=data)
         return
-    per_unit = [{"unit": u.name, "amount": t} for u, t in result.per_unit()]
+    per_unit: list[dict[str, Any]] = [{"unit": u.name, "amount": t} for u, t in result.per_unit()]
     per_unit.append({"unit": "合计", "amount": result.total})
-    print_table(
-        data["lines"],
-        REWARD_COLUMNS,
-        title=f"{y} 年奖励（截至 {as_of.isoformat()}）",
+    print_tables(
+        [
+            (
+                data["lines"],
+                REWARD_COLUMNS,
+                f"{y} 年奖励（截至 {as_of.isoformat()}）",
+                "（没有单位符合奖励条件）",
+            ),
+            (per_unit, [("unit", "单位"), ("amount", "合计（万元）")], "各单位合计", ""),
+            (
+                data["flags"],
+                [("unit", "单位"), ("flag", "标记"), ("reason", "理由")],
+                "评优、否优与通报",
+                "（无评优否优或通报标记）",
+            ),
+        ],
         output=output,
-        empty="（没有单位符合奖励条件）",
     )
-    if output is None:
-        print_table(per_unit, [("unit", "单位"), ("amount", "合计（万元）")], title="各单位合计")
-        print_table(
-            data["flags"],
-            [("unit", "单位"), ("flag", "标记"), ("reason", "理由")],
-            title="评优、否优与通报",
-            empty="（无评优否优或通报标记）",
-        )
 
 
 def report(

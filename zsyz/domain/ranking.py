@@ -92,7 +92,7 @@ def weighted_completion(up: UnitProgress, cap: Decimal | None) -> Decimal:
     """Weighted mean of the unit's target ratios, each capped at `cap` (when given)."""
     weights = sum((t.weight for t in up.targets), Decimal(0))
     if weights <= 0:
-        return Decimal(1)
+        return Decimal(0)  # no targets: nothing completed to score
     got = sum((t.weight * (min(t.ratio, cap) if cap else t.ratio) for t in up.targets), Decimal(0))
     return _q(got / weights, RATIO)
 
@@ -197,9 +197,12 @@ class Scorer:
         match c.kind:
             case ComponentKind.COMPLETION:
                 done = weighted_completion(up, c.cap)
-                parts = "；".join(
-                    f"{t.label} {num(t.achieved)}/{num(t.required)}={pct(t.ratio)}"
-                    for t in up.targets
+                parts = (
+                    "；".join(
+                        f"{t.label} {num(t.achieved)}/{num(t.required)}={pct(t.ratio)}"
+                        for t in up.targets
+                    )
+                    or "未设目标任务"
                 )
                 cap = f"（每项封顶 {pct(c.cap)}）" if c.cap else ""
                 return Component(
@@ -288,7 +291,7 @@ def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
     ranking = scorer.ranking
     cap = _completion_cap(ranking)
     rows: list[RankRow] = []
-    for up in progress(policy, sf.facts, period.end.year, period.end):
+    for up in _contestants(policy, ranking, sf.facts, period):
         comps = tuple(scorer.component(c, up) for c in ranking.components)
         amount, count = scorer.signed_this_year(up.unit)
         rows.append(
@@ -317,6 +320,21 @@ def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
         members.sort(key=lambda r: _sort_key(r, ranking.tie_break))
         out.extend(_with_rank(r, i + 1) for i, r in enumerate(members))
     return out
+
+
+def _contestants(
+    policy: Policy, ranking: Ranking, facts: Facts, period: Period
+) -> list[UnitProgress]:
+    """Units with targets, and units of a ranked group without any (they can still earn
+    bonus points; 003's townships without a 7亿 task), in policy order."""
+    rows = progress(policy, facts, period.end.year, period.end)
+    have = {up.unit.code for up in rows}
+    extra = [
+        UnitProgress(u, ())
+        for u in sorted(facts.units, key=lambda u: u.code)
+        if u.active and u.code not in have and group_of(u) in ranking.groups
+    ]
+    return [*rows, *extra]
 
 
 def _with_rank(r: RankRow, rank: int) -> RankRow:
