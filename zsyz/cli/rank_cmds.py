@@ -181,9 +181,9 @@ def rank(
     ]
     emit(
         flat,
-        RANK_COLUMNS,
+        RANK_COLUMNS if fmt is ReportFormat.csv else RANK_COLUMNS[:-1],  # table: --explain
         fmt.value,
-        title=f"{title}\n{tie_rule(policy)}",
+        title=f"{title}\n{tie_rule(policy)}；得分构成见 --explain 单位",
         output=output,
         json_data=data,
         empty="（没有单位有目标，无法排名：先载入政策并设定目标）",

@@ -159,7 +159,7 @@ class Scorer:
                 first[slot] = r.reported_on
         missed, late = [], []
         for slot in sorted(self.active_slots):
-            if not (self.period.start <= slot.end <= self.period.end):
+            if not self.period.contains(_anchor(slot)):
                 continue
             if slot not in first:
                 missed.append(slot)
@@ -266,6 +266,12 @@ class Scorer:
         _, codes = self._measure(Metric.SIGNED, Filters(), unit)
         fai = sum((self.projects[c].fai or Decimal(0) for c in codes), Decimal(0))
         return fai, len(codes)
+
+
+def _anchor(slot: Period) -> date:
+    """The day that places a reporting slot in a period: a week belongs to the month
+    (quarter, …) of its Thursday, as ISO weeks belong to years; a month to itself."""
+    return slot.start + timedelta(days=3) if slot.kind is PeriodKind.WEEK else slot.start
 
 
 def _metric(metric: Metric | None) -> str:
