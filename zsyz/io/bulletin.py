@@ -209,6 +209,7 @@ def _completion(wb: Any, period: Any, rows: list[RankRow], labels: dict[str, str
     chart.y_axis.delete = False
     chart.gapWidth = 40
     chart.x_axis.tickLblSkip = 1  # every unit's name, not every other one
+    chart.x_axis.txPr = _small_text(max(500, min(1000, 30000 // max(len(data), 1))))
     chart.width, chart.height = 25, 16  # cm: one landscape A4 page
     # A sheet of its own prints the chart whole on one page (LibreOffice leaves an
     # openpyxl chartsheet blank, so this is a worksheet holding only the chart).
@@ -216,6 +217,15 @@ def _completion(wb: Any, period: Any, rows: list[RankRow], labels: dict[str, str
     printable(page, 1)
     page.print_title_rows = None
     page.add_chart(chart, "A1")
+
+
+def _small_text(size: int) -> Any:
+    """Axis text of `size` hundredths of a point, so every unit's name fits."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    props = CharacterProperties(sz=size)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
 
 
 def _project(i: int, p: Any) -> dict[str, Any]:
