@@ -18,6 +18,7 @@ from zsyz.cli import (
     maint_cmds,
     policy_cmds,
     progress_cmds,
+    rank_cmds,
     targets_cmds,
     units_cmds,
 )
@@ -63,6 +64,7 @@ app.add_typer(units_cmds.app, name="units")
 app.add_typer(targets_cmds.app, name="targets")
 app.add_typer(policy_cmds.app, name="policy")
 progress_cmds.register(app)
+rank_cmds.register(app)
 
 
 def _fail(message: str, code: int) -> int:

@@ -45,6 +45,7 @@ def init(
         source = load_policy.resolve_source(preset, policy)
     ledger = create_ledger(db_of(ctx, db))
     if source is None:
+        ledger.engine.dispose()  # close now: the file is whole (WAL checkpointed) on return
         say(f"已新建台账 {ledger.where}（未载入政策）")
         return
     try:
@@ -54,6 +55,7 @@ def init(
     except BaseException:
         _discard(ledger)
         raise
+    ledger.engine.dispose()
     say(f"已新建台账 {ledger.where}：{summary}")
 
 

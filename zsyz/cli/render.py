@@ -108,7 +108,27 @@ def print_table(
     output: Path | None = None,
     empty: str = "（无记录）",
 ) -> None:
+    print_tables([(rows, columns, title, empty)], output=output)
+
+
+Section = tuple[list[dict[str, Any]], Sequence[Column], str | None, str]
+
+
+def print_tables(sections: Sequence[Section], *, output: Path | None = None) -> None:
+    """Several tables one after another, on the terminal or into one file."""
     from rich.console import Console
+
+    console = (
+        Console(file=io.StringIO(), width=160, color_system=None) if output is not None else None
+    )
+    for rows, columns, title, empty in sections:
+        shown = _table(rows, columns, title) if rows else empty
+        (console or Console()).print(shown)
+    if console is not None and output is not None:
+        write_text(console.file.getvalue(), output)  # type: ignore[attr-defined]
+
+
+def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str | None) -> Any:
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, header_style="bold")
@@ -125,13 +145,7 @@ def print_table(
         table.add_column(heading, justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(cell_text(row.get(key)) for key, _ in columns))
-    if output is not None:
-        console = Console(file=io.StringIO(), width=160, color_system=None)
-        console.print(table if rows else empty)
-        write_text(console.file.getvalue(), output)  # type: ignore[attr-defined]
-        return
-    console = Console()
-    console.print(table if rows else empty)
+    return table
 
 
 def write_text(text: str, output: Path | None, *, bom: bool = False) -> None:

@@ -1,0 +1,263 @@
+"""zsyz rank, zsyz rewards and zsyz report (the monthly bulletin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperCommand
+
+from zsyz.cli.common import (
+    DbOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    ReportFormat,
+    ledger,
+    this_year,
+)
+
+if TYPE_CHECKING:
+    from zsyz.domain.periods import Period
+
+LATEST = "latest"  # what a bare period flag carries
+
+
+def _period_option(flag: str, example: str, what: str) -> Any:
+    return typer.Option(
+        flag,
+        help=f"按{what}（如 {example}）；只写 {flag} 表示最近一个已结束的{what}",
+        show_default=False,
+    )
+
+
+MonthOption = Annotated[str | None, _period_option("--month", "2022-03", "月")]
+QuarterOption = Annotated[str | None, _period_option("--quarter", "2022-Q2", "季度")]
+HalfOption = Annotated[str | None, _period_option("--half", "2022-H1", "半年")]
+YearPeriodOption = Annotated[str | None, _period_option("--year", "2022", "年度")]
+
+RANK_COLUMNS = [
+    ("group", "组别"),
+    ("rank", "名次"),
+    ("unit", "单位"),
+    ("score", "得分"),
+    ("percent", "完成率%"),
+    ("previous_rank", "上期"),
+    ("change", "变化"),
+    ("components", "得分构成"),
+]
+REWARD_COLUMNS = [
+    ("unit", "单位"),
+    ("rule", "奖励规则"),
+    ("amount", "金额（万元）"),
+    ("reason", "理由"),
+    ("projects", "项目"),
+]
+
+
+PERIOD_FLAGS = ("--month", "--quarter", "--half", "--year")
+
+
+class PeriodCommand(TyperCommand):
+    """A bare --month/--quarter/--half/--year (last, or before another option) means the
+    latest period that has ended: Typer's click has no optional option values."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        out: list[str] = []
+        for i, arg in enumerate(args):
+            out.append(arg)
+            if arg in PERIOD_FLAGS and (i + 1 == len(args) or args[i + 1].startswith("-")):
+                out.append(LATEST)
+        return super().parse_args(ctx, out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rank", cls=PeriodCommand)(rank)
+    app.command("rewards")(rewards)
+    app.command("report", cls=PeriodCommand)(report)
+
+
+def pick_period(**given: str | None) -> Period:
+    """The one period named by --month/--quarter/--half/--year (bare: latest ended)."""
+    from datetime import date
+
+    from zsyz.domain.periods import PeriodKind, latest_ended, parse_period
+    from zsyz.errors import UsageError
+
+    chosen = [(k, v) for k, v in given.items() if v is not None]
+    flags = "、".join(f"--{k}" for k in given)
+    if len(chosen) != 1:
+        raise UsageError(f"请只指定一个期间：{flags} 之一，例如 --quarter 2022-Q2")
+    name, value = chosen[0]
+    kind = PeriodKind(name)
+    if value == LATEST:
+        return latest_ended(kind, date.today())
+    try:
+        return parse_period(value, kind)
+    except ValueError as exc:
+        raise UsageError(f"--{name}：{exc}") from exc
+
+
+def rank(
+    ctx: typer.Context,
+    month: MonthOption = None,
+    quarter: QuarterOption = None,
+    half: HalfOption = None,
+    year: YearPeriodOption = None,
+    group: Annotated[
+        str | None, typer.Option("--group", help="只看该组（如 township、dept、乡镇）")
+    ] = None,
+    explain: Annotated[
+        str | None, typer.Option("--explain", help="列出该单位得分的每一项及其规则")
+    ] = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="输出格式：table、json、csv（带 BOM）或 xlsx（需 -o）"),
+    ] = ReportFormat.table,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """排名：按政策计分，在组内排名（乡镇与乡镇比、部门与部门比），并与上期比较。"""
+    from zsyz.cli.render import emit, print_table
+    from zsyz.domain.ranking import tie_rule
+    from zsyz.errors import UsageError
+    from zsyz.store.scoring import rank_json, ranking, resolve_unit
+
+    period = pick_period(month=month, quarter=quarter, half=half, year=year)
+    led = ledger(ctx, db)
+    policy, rows = ranking(led, period)
+    labels = policy.ranking.groups if policy.ranking else {}
+    if group:
+        wanted = {k for k, v in labels.items() if group in (k, v)} or {group}
+        rows = [r for r in rows if r.group in wanted]
+        if not rows:
+            known = "、".join(f"{k}（{v}）" for k, v in labels.items()) or "无"
+            raise UsageError(f"没有「{group}」组的单位；可用的组：{known}")
+    title = f"{period.label_zh}排名（{period.start.isoformat()} 至 {period.end.isoformat()}）"
+    if explain:
+        code = resolve_unit(led, explain)
+        mine = [r for r in rows if r.unit.code == code]
+        if not mine:
+            raise UsageError(f"「{explain}」不在本期排名中（没有目标的单位不参加排名）")
+        r = mine[0]
+        head = (
+            f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
+            f"完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
+        )
+        parts = [{"rule": c.rule, "points": c.points, "detail": c.detail} for c in r.components]
+        if fmt is ReportFormat.json:
+            emit([], [], "json", output=output, json_data=rank_json([r])[0])
+            return
+        print_table(
+            [*parts, {"rule": "合计", "points": r.score, "detail": tie_rule(policy)}],
+            [("rule", "规则"), ("points", "得分"), ("detail", "计算")],
+            title=f"{title}\n{head}",
+            output=output,
+        )
+        return
+    data = rank_json(rows)
+    if fmt is ReportFormat.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx 需要用 -o 指定输出文件，如 -o 排名.xlsx")
+        from zsyz.io.bulletin import write_ranking
+
+        write_ranking(output, title, rows, policy)
+        return
+    from zsyz.io.bulletin import change_text
+
+    flat = [
+        {
+            "group": labels.get(r.group, r.group),
+            "rank": r.rank,
+            "unit": r.unit.name,
+            "score": r.score,
+            "percent": (r.completion * 100).quantize(1),
+            "previous_rank": r.previous_rank,
+            "change": change_text(r),
+            "components": "；".join(f"{c.rule.split('：')[0]} {c.points}" for c in r.components),
+        }
+        for r in rows
+    ]
+    emit(
+        flat,
+        RANK_COLUMNS if fmt is ReportFormat.csv else RANK_COLUMNS[:-1],  # table: --explain
+        fmt.value,
+        title=f"{title}\n{tie_rule(policy)}；得分构成见 --explain 单位",
+        output=output,
+        json_data=data,
+        empty="（没有单位有目标，无法排名：先载入政策并设定目标）",
+    )
+
+
+def rewards(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="年度，默认今年")] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """奖励：每条奖励的单位、规则、金额（万元）、理由与项目；各单位与全部合计；评优否优与通报。"""
+    from datetime import date
+
+    from zsyz.cli.render import emit, print_tables
+    from zsyz.store.scoring import rewards_json, year_rewards
+
+    y = year or this_year()
+    as_of = min(date.today(), date(y, 12, 31))
+    _, result = year_rewards(ledger(ctx, db), y, as_of)
+    data = rewards_json(result)
+    if fmt is not Format.table:
+        emit(data["lines"], REWARD_COLUMNS, fmt.value, output=output, json_data=data)
+        return
+    per_unit: list[dict[str, Any]] = [{"unit": u.name, "amount": t} for u, t in result.per_unit()]
+    per_unit.append({"unit": "合计", "amount": result.total})
+    print_tables(
+        [
+            (
+                data["lines"],
+                REWARD_COLUMNS,
+                f"{y} 年奖励（截至 {as_of.isoformat()}）",
+                "（没有单位符合奖励条件）",
+            ),
+            (per_unit, [("unit", "单位"), ("amount", "合计（万元）")], "各单位合计", ""),
+            (
+                data["flags"],
+                [("unit", "单位"), ("flag", "标记"), ("reason", "理由")],
+                "评优、否优与通报",
+                "（无评优否优或通报标记）",
+            ),
+        ],
+        output=output,
+    )
+
+
+def report(
+    ctx: typer.Context,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="通报文件（.xlsx），如 通报.xlsx", dir_okay=False)
+    ],
+    month: MonthOption = None,
+    quarter: QuarterOption = None,
+    db: DbOption = None,
+) -> None:
+    """月通报：生成一份可打印的 Excel（概况、排名、完成情况图、分阶段项目清单、预警）。"""
+    from zsyz.cli.render import say
+    from zsyz.errors import UsageError
+    from zsyz.io.bulletin import write_bulletin
+    from zsyz.store.scoring import bulletin_data
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"通报文件应以 .xlsx 结尾，收到「{output.name}」")
+    period = pick_period(month=month, quarter=quarter)
+    data = bulletin_data(ledger(ctx, db), period)
+    write_bulletin(output, data, _place(data.policy.region) or data.policy.name)
+    say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
+
+
+def _place(region: str) -> str:
+    """The county or city a region names: 河南省南阳市镇平县 → 镇平县, 陕西省汉中市 → 汉中市."""
+    tail = region.rsplit("省", 1)[-1]
+    if tail.endswith("市"):
+        return tail
+    return tail.rsplit("市", 1)[-1]

@@ -1,0 +1,126 @@
+"""What the monthly bulletin (月通报) summarises: the county's signed, started and
+producing projects in the period and the year to date, against the county's targets.
+
+Pure. "The county's targets" are those of the county-level unit (class `county`, as in
+001 and 004); a policy without one has no county target and the bulletin says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from zsyz.domain.metrics import Metric
+from zsyz.domain.periods import Period
+from zsyz.domain.progress import Facts, UnitProgress
+from zsyz.domain.ranking import stage_on
+from zsyz.domain.stages import Stage
+
+SUMMARY_STAGES: tuple[tuple[Metric, Stage], ...] = (
+    (Metric.SIGNED, Stage.SIGNED),
+    (Metric.STARTED, Stage.STARTED),
+    (Metric.PRODUCING, Stage.PRODUCING),
+)
+
+# Lists by stage as offices keep them: 签约 (signed, not yet started), 开工 (started or
+# later), 在谈 (negotiating, admitted, approved).
+LISTS: tuple[tuple[str, frozenset[Stage]], ...] = (
+    ("签约项目", frozenset({Stage.SIGNED})),
+    ("开工项目", frozenset({Stage.STARTED, Stage.PRODUCING, Stage.FULL_OUTPUT})),
+    ("在谈项目", frozenset({Stage.NEGOTIATING, Stage.ADMITTED, Stage.APPROVED})),
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    period_count: int | None
+    period_total: Decimal
+    period_fai: Decimal | None
+    ytd_count: int | None
+    ytd_total: Decimal
+    ytd_fai: Decimal | None
+    target: Decimal | None  # the county's target for the year (count or 万元)
+    completion: Decimal | None  # year to date / target
+
+
+def _sum(values: list[Decimal | None]) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def _county_target(county: list[UnitProgress], metric: Metric) -> Decimal | None:
+    found = [
+        t.required for up in county for t in up.targets if t.metric == metric.value and t.required
+    ]
+    return sum(found, Decimal(0)) if found else None
+
+
+def summary(facts: Facts, county: list[UnitProgress], period: Period) -> list[Figure]:
+    """One figure per stage (count, 总投资, 固投) and one for funds arriving."""
+    year_start = date(period.end.year, 1, 1)
+    out = []
+    for metric, stage in SUMMARY_STAGES:
+        in_period, in_year = [], []
+        for p in facts.projects:
+            day = p.reached_on(stage)
+            if day is None or day > period.end:
+                continue
+            if day >= period.start:
+                in_period.append(p)
+            if day >= year_start:
+                in_year.append(p)
+        target = _county_target(county, metric)
+        out.append(
+            Figure(
+                label=f"{stage.label}项目",
+                period_count=len(in_period),
+                period_total=_sum([p.total_investment for p in in_period]),
+                period_fai=_sum([p.fai for p in in_period]),
+                ytd_count=len(in_year),
+                ytd_total=_sum([p.total_investment for p in in_year]),
+                ytd_fai=_sum([p.fai for p in in_year]),
+                target=target,
+                completion=(Decimal(len(in_year)) / target).quantize(Decimal("0.0001"))
+                if target
+                else None,
+            )
+        )
+    before_period = period.start - timedelta(days=1)
+    before_year = year_start - timedelta(days=1)
+    arrived = [
+        (
+            facts.value_on(p.code, "funds_in_place", period.end)
+            - facts.value_on(p.code, "funds_in_place", before_period),
+            facts.value_on(p.code, "funds_in_place", period.end)
+            - facts.value_on(p.code, "funds_in_place", before_year),
+        )
+        for p in facts.projects
+    ]
+    ytd = _sum([a for _, a in arrived])
+    target = _county_target(county, Metric.FUNDS)
+    out.append(
+        Figure(
+            label="到位资金（万元）",
+            period_count=None,
+            period_total=_sum([a for a, _ in arrived]),
+            period_fai=None,
+            ytd_count=None,
+            ytd_total=ytd,
+            ytd_fai=None,
+            target=target,
+            completion=(ytd / target).quantize(Decimal("0.0001")) if target else None,
+        )
+    )
+    return out
+
+
+def listed(facts: Facts, period: Period) -> dict[str, list[str]]:
+    """Project codes in each stage list as of the period's end."""
+    out: dict[str, list[str]] = {name: [] for name, _ in LISTS}
+    for p in sorted(facts.projects, key=lambda p: p.code):
+        stage = stage_on(p, period.end)
+        for name, stages in LISTS:
+            if stage in stages:
+                out[name].append(p.code)
+    return out
