@@ -13,7 +13,16 @@ from typing import Annotated
 import typer
 
 from zsyz import __version__
-from zsyz.cli import ledger_cmds, policy_cmds, progress_cmds, targets_cmds, units_cmds
+from zsyz.cli import (
+    activities_cmds,
+    alerts_cmds,
+    ledger_cmds,
+    policy_cmds,
+    progress_cmds,
+    projects_cmds,
+    targets_cmds,
+    units_cmds,
+)
 from zsyz.cli.common import State
 
 app = typer.Typer(
@@ -55,6 +64,9 @@ app.add_typer(units_cmds.app, name="units")
 app.add_typer(targets_cmds.app, name="targets")
 app.add_typer(policy_cmds.app, name="policy")
 progress_cmds.register(app)
+alerts_cmds.register(app)
+app.add_typer(activities_cmds.app, name="activities")
+app.add_typer(projects_cmds.app, name="projects")
 
 
 def _fail(message: str, code: int) -> int:
