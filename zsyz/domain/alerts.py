@@ -83,7 +83,8 @@ class Alert:
 class AlertFacts:
     ledger: Facts  # units, projects (as of), observations, activities, explicit targets
     reports: Sequence[ReportFact] = ()
-    since: date | None = None  # the ledger's first report or activity: duty starts then
+    since: date | None = None  # the ledger's first report: reporting duty starts then
+    activities_since: date | None = None  # its first report or activity
 
 
 def _d(day: date) -> str:
@@ -295,12 +296,13 @@ def monthly_activity(policy: Policy, facts: AlertFacts, as_of: date) -> list[Ale
         for k, n in ((ActivityKind.LEAD, cfg.monthly_leads), (ActivityKind.TRIP, cfg.monthly_trips))
         if n > 0
     }
-    if not need or facts.since is None:
+    since = facts.activities_since or facts.since
+    if not need or since is None:
         return []
     month = period_containing(PeriodKind.MONTH, as_of)
     if month.end != as_of:
         month = month.previous()  # the latest month that has ended
-    if month.end < facts.since:
+    if month.end < since:
         return []
     words = {
         "lead": f"有效项目信息（每月{cfg.monthly_leads}个）",
@@ -314,9 +316,9 @@ def monthly_activity(policy: Policy, facts: AlertFacts, as_of: date) -> list[Ale
         if not short:
             continue
         prev = month.previous()
-        again = prev.end >= facts.since and bool(_short(facts, u.code, prev, need))
+        again = prev.end >= since and bool(_short(facts, u.code, prev, need))
         count = 0
-        m = period_containing(PeriodKind.MONTH, max(facts.since, date(as_of.year, 1, 1)))
+        m = period_containing(PeriodKind.MONTH, max(since, date(as_of.year, 1, 1)))
         while m.start <= month.start:
             count += bool(_short(facts, u.code, m, need))
             m = m.next()

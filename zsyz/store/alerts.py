@@ -22,6 +22,7 @@ def alert_list(
             ledger=facts_as_of(session, as_of),
             reports=report_facts(session, as_of),
             since=ledger_since(session, as_of),
+            activities_since=ledger_since(session, as_of, activities=True),
         )
     found = alerts(policy, facts, as_of)
     return [

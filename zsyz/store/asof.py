@@ -79,8 +79,9 @@ def report_facts(session: Session, day: date) -> list[ReportFact]:
     return out
 
 
-def ledger_since(session: Session, day: date) -> date | None:
-    """When the ledger began to be used: its first report or activity on or before `day`."""
+def ledger_since(session: Session, day: date, *, activities: bool = False) -> date | None:
+    """When the ledger began to be used: its first report (or, with `activities`, its
+    first report or activity) on or before `day`."""
     first_batch = session.exec(
         select(col(ImportBatch.report_date))
         .where(col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day)
@@ -91,7 +92,7 @@ def ledger_since(session: Session, day: date) -> date | None:
         .where(col(Activity.happened_on) <= day)
         .order_by(col(Activity.happened_on))
     ).first()
-    found = [d for d in (first_batch, first_activity) if d is not None]
+    found = [d for d in (first_batch, first_activity if activities else None) if d is not None]
     return min(found) if found else None
 
 
