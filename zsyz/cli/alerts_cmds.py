@@ -12,8 +12,7 @@ from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger
 COLUMNS = [
     ("level_label", "级别"),
     ("unit", "单位"),
-    ("project", "项目编号"),
-    ("project_name", "项目"),
+    ("project_label", "项目"),
     ("rule_label", "预警"),
     ("message", "情况"),
     ("action", "处理办法"),
@@ -77,13 +76,16 @@ def alerts(
     rows = [alert_row(a) for a in found]
     for row, a in zip(rows, found, strict=True):
         row["level_label"] = a.level.label
+        row["project_label"] = f"{a.project} {a.project_name}" if a.project else ""
     emit(
         rows,
         COLUMNS,
         fmt.value,
         title=f"预警（截至 {day.isoformat()}）",
         output=output,
-        json_data=[{k: v for k, v in r.items() if k != "level_label"} for r in rows],
+        json_data=[
+            {k: v for k, v in r.items() if k not in ("level_label", "project_label")} for r in rows
+        ],
         empty="（没有预警）",
     )
     if fail_on is not None:

@@ -121,10 +121,13 @@ def missed_reports(policy: Policy, facts: AlertFacts, as_of: date) -> list[Alert
         return []
     out = []
     weekly = rep.cadence != "monthly"
+    by_unit: dict[str, list[ReportFact]] = {}
+    for r in facts.reports:
+        by_unit.setdefault(r.unit, []).append(r)
     for u in _active(facts.ledger.units):
         if not must_report(u.unit_class, rep):
             continue
-        st = status(u.code, facts.reports, rep, as_of, facts.since)
+        st = status(u.code, by_unit.get(u.code, []), rep, as_of, facts.since)
         if st.reported or st.period.end < facts.since:
             continue
         what = "周报" if weekly else "月报"

@@ -94,11 +94,15 @@ def status(
     since: date,
 ) -> ReportStatus:
     """Where `unit` stands with its reports as of `as_of`; periods before `since` are free."""
-    mine = [r for r in reports if r.unit == unit and r.on <= as_of]
+    first: dict[Period, date] = {}  # each period's earliest report, as of as_of
+    for r in reports:
+        if r.unit == unit and r.on <= as_of:
+            p = covered_period(r, reporting)
+            first[p] = min(first.get(p, r.on), r.on)
     current = due_period(as_of, reporting)
 
     def reported(p: Period, by: date) -> bool:
-        return any(covers(r, p, reporting) and r.on <= by for r in mine)
+        return p in first and first[p] <= by
 
     missed = 0
     for p in periods_between(max(since, date(as_of.year, 1, 1)), current, reporting):

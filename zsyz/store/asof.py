@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import ProjectFact
@@ -27,15 +28,20 @@ def changes_by_project(session: Session) -> dict[str, list[FieldChange]]:
     """Every project's history, oldest first, keyed by project code."""
     codes = dict(session.exec(select(Project.id, Project.code)).all())
     out: dict[str, list[FieldChange]] = {}
-    rows = session.exec(
-        select(ProjectUpdate).order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
+    # plain column tuples: building ORM objects for every history row costs seconds
+    rows = session.execute(
+        sa_select(
+            col(ProjectUpdate.project_id),
+            col(ProjectUpdate.field),
+            col(ProjectUpdate.old_value),
+            col(ProjectUpdate.new_value),
+            col(ProjectUpdate.effective_on),
+        ).order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
     ).all()
-    for u in rows:
-        code = codes.get(u.project_id)
+    for pid, fld, old, new, on in rows:
+        code = codes.get(pid)
         if code is not None:
-            out.setdefault(code, []).append(
-                FieldChange(u.field, u.old_value, u.new_value, u.effective_on)
-            )
+            out.setdefault(code, []).append(FieldChange(fld, old, new, on))
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import ActivityFact, ActivityKind, FundsObservation, ProjectFact, Role
@@ -94,20 +95,22 @@ def funds_observations(session: Session, until: date) -> list[FundsObservation]:
     codes = {p.id: p for p in session.exec(select(Project)).all()}
     seen: set[tuple[int, str]] = set()
     out: list[FundsObservation] = []
-    rows = session.exec(
-        select(ProjectUpdate)
+    # column tuples, not ORM objects: a year of weekly history is tens of thousands of rows
+    rows = session.execute(
+        sa_select(
+            col(ProjectUpdate.project_id),
+            col(ProjectUpdate.field),
+            col(ProjectUpdate.effective_on),
+            col(ProjectUpdate.new_value),
+        )
         .where(col(ProjectUpdate.field).in_(AMOUNT_FIELDS))
         .order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
     ).all()
-    for u in rows:
-        seen.add((u.project_id, u.field))
-        if u.effective_on > until or u.project_id not in codes:
+    for pid, fld, on, new in rows:
+        seen.add((pid, fld))
+        if on > until or pid not in codes:
             continue
-        out.append(
-            FundsObservation(
-                codes[u.project_id].code, u.field, u.effective_on, _decimal(u.new_value)
-            )
-        )
+        out.append(FundsObservation(codes[pid].code, fld, on, _decimal(new)))
     for pid, p in codes.items():
         for fld in AMOUNT_FIELDS:
             value = getattr(p, fld)
