@@ -189,3 +189,11 @@ def test_alerts_fail_on_in_a_real_process(ledger, tmp_path):
     )
     assert run.returncode == 3 and "Traceback" not in run.stderr
     assert "红色" in run.stdout
+
+
+def test_demo_has_an_alerts_step():
+    from zsyz.cli.demo import _later_steps
+
+    assert ["alerts", "--as-of", "2022-06-30", "--db", "x.db"] in [
+        a for _, a in _later_steps("x.db")
+    ]
