@@ -14,10 +14,13 @@ import typer
 
 from zsyz import __version__
 from zsyz.cli import (
+    activities_cmds,
+    alerts_cmds,
     ledger_cmds,
     maint_cmds,
     policy_cmds,
     progress_cmds,
+    projects_cmds,
     rank_cmds,
     targets_cmds,
     units_cmds,
@@ -65,6 +68,9 @@ app.add_typer(targets_cmds.app, name="targets")
 app.add_typer(policy_cmds.app, name="policy")
 progress_cmds.register(app)
 rank_cmds.register(app)
+alerts_cmds.register(app)
+app.add_typer(activities_cmds.app, name="activities")
+app.add_typer(projects_cmds.app, name="projects")
 
 
 def _fail(message: str, code: int) -> int:

@@ -152,6 +152,7 @@ class Reporting:
     cadence: str = "weekly"  # weekly | monthly
     due_weekday: int = 1  # ISO weekday the weekly report is due by (1 = Monday)
     due_day: int = 25  # monthly: due by this day of the month
+    due_next_month: bool = False  # monthly: the due day falls in the next month (次月5日前)
     classes: tuple[str, ...] = ()  # classes that must report; empty: every class
 
 
@@ -168,6 +169,9 @@ class Alerts:
     monthly_leads: int = 0  # leads each unit must record per month (000: 1)
     monthly_trips: int = 0
     activity_classes: tuple[str, ...] = ()
+    # How far along a unit should be: "time" = share of the year elapsed (序时进度);
+    # "monthly_plan" = the year's target counted back into whole months (003 倒排月度计划).
+    schedule: str = "time"
 
 
 class ComponentKind(StrEnum):

@@ -195,6 +195,7 @@ class ReportingModel(Base):
     cadence: Literal["weekly", "monthly"] = "weekly"
     due_weekday: Annotated[StrictInt, Field(ge=1, le=7)] = 1
     due_day: Annotated[StrictInt, Field(ge=1, le=31)] = 25
+    due_next_month: StrictBool = False
     classes: list[ClassId] = Field(default_factory=list)
 
 
@@ -208,6 +209,7 @@ class AlertsModel(Base):
     monthly_leads: Annotated[StrictInt, Field(ge=0)] = 0
     monthly_trips: Annotated[StrictInt, Field(ge=0)] = 0
     activity_classes: list[ClassId] = Field(default_factory=list)
+    schedule: Literal["time", "monthly_plan"] = "time"
 
 
 class TierModel(Base):
@@ -546,6 +548,7 @@ class PolicyFile(Base):
                 self.reporting.cadence,
                 self.reporting.due_weekday,
                 self.reporting.due_day,
+                self.reporting.due_next_month,
                 tuple(self.reporting.classes),
             ),
             alerts=_alerts(self.alerts),
@@ -569,6 +572,7 @@ def _alerts(a: AlertsModel) -> d.Alerts:
         monthly_leads=a.monthly_leads,
         monthly_trips=a.monthly_trips,
         activity_classes=tuple(a.activity_classes),
+        schedule=a.schedule,
     )
 
 

@@ -1,0 +1,150 @@
+"""A project as it stood on a past date, replayed from its `project_update` history.
+
+The contract (common to every branch): one change per field per import row, values as
+text (Decimal plain, dates ISO, bools "true"/"false", None as NULL), `roles:<role>` holds
+sorted unit codes joined by ",", `effective_on` is the batch's report date. So a field's
+value as of a day is the new value of its latest change on or before that day, and before
+its first change it is that change's old value. Fields never changed keep today's value,
+but a stage date after the day is not yet known then, so it is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from zsyz.domain.facts import ProjectFact, Role
+from zsyz.domain.stages import LIFE_CYCLE, Stage
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # a project column, or roles:<role>
+    old: str | None
+    new: str | None
+    on: date  # effective_on
+
+
+_FACT_FIELDS = {f.name: f for f in fields(ProjectFact)}
+_STAGE_BY_FIELD = {s.date_field: s for s in (*LIFE_CYCLE, Stage.DROPPED)}
+_DATES = {"compiled_on", "planned_start_on", "last_reported_on"}
+_FLAGS = {"is_new", "needs_land", "fiscal_support"}
+_AMOUNTS = {
+    "total_investment",
+    "fai",
+    "planned_investment_year",
+    "completed_investment_year",
+    "funds_in_place",
+    "foreign_funds",
+    "out_of_province_funds",
+    "land_area",
+    "expected_tax",
+}
+
+
+def parse_value(fld: str, text: str | None) -> object:
+    """A stored text back as the fact's value; unreadable text reads as unknown (None)."""
+    if text is None:
+        return None
+    try:
+        if fld in _AMOUNTS:
+            value = Decimal(text)
+            return value if value.is_finite() else None
+        if fld in _DATES or fld in _STAGE_BY_FIELD:
+            return date.fromisoformat(text)
+    except (InvalidOperation, ValueError):
+        return None
+    if fld in _FLAGS:
+        return text == "true"
+    if fld == "stage":
+        try:
+            return Stage(text)
+        except ValueError:
+            return None
+    return text
+
+
+def value_as_of(changes: Sequence[FieldChange], day: date) -> tuple[bool, str | None]:
+    """(known, text) of one field: its value on `day` from its changes (sorted by date)."""
+    if not changes:
+        return False, None
+    before = [c for c in changes if c.on <= day]
+    return True, (before[-1].new if before else changes[0].old)
+
+
+def existed_on(project: ProjectFact, changes: Sequence[FieldChange], day: date) -> bool:
+    """Was the project in the ledger on `day`? Its creation writes name/stage with no old value."""
+    created = [c for c in changes if c.field in ("stage", "name") and c.old is None]
+    if created:
+        return min(c.on for c in created) <= day
+    return True
+
+
+def project_as_of(
+    project: ProjectFact, changes: Sequence[FieldChange], day: date
+) -> ProjectFact | None:
+    """`project` as the ledger knew it on `day`; None when it did not exist yet."""
+    ordered = sorted(changes, key=lambda c: c.on)
+    if not existed_on(project, ordered, day):
+        return None
+    by_field: dict[str, list[FieldChange]] = {}
+    for c in ordered:
+        by_field.setdefault(c.field, []).append(c)
+    values: dict[str, object] = {}
+    stage_dates = dict(project.stage_dates)
+    roles = {role: [code for r, code in project.roles if r is role] for role in Role}
+    stage = project.stage
+    for fld, seq in by_field.items():
+        _, text = value_as_of(seq, day)
+        if fld.startswith("roles:"):
+            try:
+                role = Role(fld[6:])
+            except ValueError:
+                continue
+            roles[role] = sorted(text.split(",")) if text else []
+        elif fld in _STAGE_BY_FIELD:
+            d = parse_value(fld, text)
+            if isinstance(d, date):
+                stage_dates[_STAGE_BY_FIELD[fld]] = d
+            else:
+                stage_dates.pop(_STAGE_BY_FIELD[fld], None)
+        elif fld == "stage":
+            parsed = parse_value(fld, text)
+            stage = parsed if isinstance(parsed, Stage) else Stage.PLANNED
+        elif fld in _FACT_FIELDS and fld not in ("code", "roles", "stage_dates"):
+            values[fld] = parse_value(fld, text)
+    stage = _clamp(stage, stage_dates, day)
+    stage_dates = {s: d for s, d in stage_dates.items() if d <= day}
+    reported = [c.on for c in ordered if c.on <= day]
+    last = values.get("last_reported_on", project.last_reported_on)
+    if reported:
+        last = max(reported)
+    elif not isinstance(last, date) or last > day:
+        last = None
+    values["last_reported_on"] = last
+    if "compiled_on" not in by_field and project.compiled_on is not None:
+        values["compiled_on"] = project.compiled_on if project.compiled_on <= day else None
+    return replace(
+        project,
+        stage=stage,
+        stage_dates=stage_dates,
+        roles=tuple((role, code) for role in Role for code in roles[role]),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def _clamp(stage: Stage, dates: dict[Stage, date], day: date) -> Stage:
+    """The stage on `day`: a stage reached (or dropped) after the day falls back to the
+    last stage dated on or before it. A stage with no dates at all stands as it is."""
+    if stage is Stage.DROPPED:
+        later = Stage.DROPPED in dates and dates[Stage.DROPPED] > day
+    else:
+        later = any(
+            s.order <= stage.order and d > day for s, d in dates.items() if s is not Stage.DROPPED
+        )
+    if not later:
+        return stage
+    live = [s for s, d in dates.items() if s is not Stage.DROPPED and d <= day]
+    return max(live, key=lambda s: s.order) if live else Stage.PLANNED

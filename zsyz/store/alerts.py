@@ -1,0 +1,48 @@
+"""Use case: the alerts as of a date (`zsyz alerts`). One read transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
+from zsyz.store.asof import facts_as_of, ledger_since, report_facts
+from zsyz.store.engine import Ledger
+from zsyz.store.policies import active_policy
+from zsyz.store.units import UnitIndex
+
+
+def alert_list(
+    ledger: Ledger, as_of: date, unit: str | None = None, level: Level | None = None
+) -> list[Alert]:
+    with ledger.read() as session:
+        policy, _ = active_policy(session)
+        only = UnitIndex.load(session).resolve(unit).code if unit else None
+        facts = AlertFacts(
+            ledger=facts_as_of(session, as_of),
+            reports=report_facts(session, as_of),
+            since=ledger_since(session, as_of),
+            activities_since=ledger_since(session, as_of, activities=True),
+        )
+    found = alerts(policy, facts, as_of)
+    return [
+        a
+        for a in found
+        if (only is None or only in a.units) and (level is None or a.level is level)
+    ]
+
+
+def alert_row(a: Alert) -> dict[str, Any]:
+    """The JSON contract of one alert."""
+    return {
+        "level": a.level.value,
+        "rule": a.rule.value,
+        "rule_label": a.rule.label,
+        "unit": "、".join(a.unit_names),
+        "units": list(a.unit_names),
+        "project": a.project,
+        "project_name": a.project_name,
+        "message": a.message,
+        "action": a.action,
+        "count": a.count,
+    }

@@ -1,0 +1,113 @@
+"""The ledger as it stood on a date: projects replayed from `project_update`, reports
+(import batches) and activities dated on or before it. Read-only; one session passed in.
+
+Only dated facts are used, never `imported_at`/`created_at`: a week's report imported
+late still counts as that week's report (its report date says when it was made).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from zsyz.domain.facts import ProjectFact
+from zsyz.domain.history import FieldChange, project_as_of
+from zsyz.domain.progress import Facts
+from zsyz.domain.reporting import ReportFact
+from zsyz.store.facts import activity_facts, funds_observations, project_facts
+from zsyz.store.tables import Activity, ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
+from zsyz.store.targets import explicit_targets
+from zsyz.store.units import unit_facts
+
+LIVE_BATCH = ("imported", "superseded")  # a superseded report was still sent on its date
+
+
+def changes_by_project(session: Session) -> dict[str, list[FieldChange]]:
+    """Every project's history, oldest first, keyed by project code."""
+    codes = dict(session.exec(select(Project.id, Project.code)).all())
+    out: dict[str, list[FieldChange]] = {}
+    # plain column tuples: building ORM objects for every history row costs seconds
+    rows = session.execute(
+        sa_select(
+            col(ProjectUpdate.project_id),
+            col(ProjectUpdate.field),
+            col(ProjectUpdate.old_value),
+            col(ProjectUpdate.new_value),
+            col(ProjectUpdate.effective_on),
+        ).order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
+    ).all()
+    for pid, fld, old, new, on in rows:
+        code = codes.get(pid)
+        if code is not None:
+            out.setdefault(code, []).append(FieldChange(fld, old, new, on))
+    return out
+
+
+def projects_as_of(session: Session, day: date) -> list[ProjectFact]:
+    history = changes_by_project(session)
+    out = []
+    for p in project_facts(session):
+        then = project_as_of(p, history.get(p.code, ()), day)
+        if then is not None:
+            out.append(then)
+    return out
+
+
+def report_facts(session: Session, day: date) -> list[ReportFact]:
+    """Import batches as units' reports. A summary sheet (all units) counts as a report of
+    every unit holding a role on a project it touched."""
+    codes = dict(session.exec(select(Unit.id, Unit.code)).all())
+    batches = session.exec(
+        select(ImportBatch).where(
+            col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day
+        )
+    ).all()
+    out: list[ReportFact] = []
+    summary = [b.id for b in batches if b.all_units or b.unit_id is None]
+    touched: dict[int, set[str]] = {}
+    if summary:
+        rows = session.exec(
+            select(ProjectUpdate.batch_id, ProjectRole.unit_id)
+            .join(ProjectRole, col(ProjectRole.project_id) == col(ProjectUpdate.project_id))
+            .where(col(ProjectUpdate.batch_id).in_(summary))
+        ).all()
+        for bid, uid in rows:
+            touched.setdefault(bid, set()).add(codes[uid])
+    for b in batches:
+        if b.all_units or b.unit_id is None:
+            out += [
+                ReportFact(c, b.period, b.report_date) for c in sorted(touched.get(b.id or 0, ()))
+            ]
+        elif b.unit_id in codes:
+            out.append(ReportFact(codes[b.unit_id], b.period, b.report_date))
+    return out
+
+
+def ledger_since(session: Session, day: date, *, activities: bool = False) -> date | None:
+    """When the ledger began to be used: its first report (or, with `activities`, its
+    first report or activity) on or before `day`."""
+    first_batch = session.exec(
+        select(col(ImportBatch.report_date))
+        .where(col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day)
+        .order_by(col(ImportBatch.report_date))
+    ).first()
+    first_activity = session.exec(
+        select(col(Activity.happened_on))
+        .where(col(Activity.happened_on) <= day)
+        .order_by(col(Activity.happened_on))
+    ).first()
+    found = [d for d in (first_batch, first_activity if activities else None) if d is not None]
+    return min(found) if found else None
+
+
+def facts_as_of(session: Session, day: date) -> Facts:
+    """What completion and alerts read, as of `day` (targets are the year's, undated)."""
+    return Facts(
+        units=unit_facts(session),
+        projects=projects_as_of(session, day),
+        observations=funds_observations(session, day),
+        activities=[a for a in activity_facts(session) if a.on <= day],
+        explicit=explicit_targets(session, day.year),
+    )

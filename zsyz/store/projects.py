@@ -1,0 +1,197 @@
+"""Use cases: listing projects and showing one with its approval route, admission check,
+credited units and full history (which import changed what, when)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from zsyz.domain import admission as adm
+from zsyz.domain.approval import ApprovalDecision, decide
+from zsyz.domain.credit import credited_units
+from zsyz.domain.facts import ProjectFact, Role, UnitFact
+from zsyz.domain.policy import Policy
+from zsyz.domain.stages import Stage
+from zsyz.errors import NotFoundError
+from zsyz.policy.load import parse_policy
+from zsyz.store.engine import Ledger
+from zsyz.store.facts import project_facts
+from zsyz.store.policies import active_policy_row
+from zsyz.store.tables import ImportBatch, Project, ProjectUpdate
+from zsyz.store.units import UnitIndex, unit_facts
+
+FIELD_LABELS: dict[str, str] = {
+    "code": "项目编号",
+    "name": "项目名称",
+    "investor": "投资方",
+    "investor_origin": "投资方来源地",
+    "investor_type": "投资方类型",
+    "category": "产业类别",
+    "chain": "产业链",
+    "level": "项目级别",
+    "is_new": "新建项目",
+    "fiscal_support": "一事一议财政扶持",
+    "total_investment": "总投资（万元）",
+    "fai": "固定资产投资（万元）",
+    "planned_investment_year": "年度计划投资（万元）",
+    "completed_investment_year": "本年完成投资（万元）",
+    "funds_in_place": "到位资金（万元）",
+    "foreign_funds": "利用外资（万元）",
+    "out_of_province_funds": "省外资金（万元）",
+    "land_area": "用地（亩）",
+    "needs_land": "需要供地",
+    "expected_tax": "预计年税收（万元）",
+    "stage": "项目阶段",
+    **{s.date_field: f"{s.label}日期" for s in Stage},
+    "compiled_on": "编制日期",
+    "planned_start_on": "计划开工日期",
+    "leader_name": "责任领导",
+    "contact": "联系人",
+    "progress": "本周进展",
+    "problems": "存在问题",
+    "remarks": "备注",
+    "last_reported_on": "最近报送日期",
+    "roles:sourcing": "招引单位",
+    "roles:landing": "落地单位",
+    "roles:leader": "包保领导",
+    "roles:compiling": "编制单位",
+}
+ROLE_KEYS = {Role.SOURCING: "sourcing", Role.LANDING: "landing", Role.LEADER: "leader"}
+ROLE_KEYS[Role.COMPILING] = "compiling"
+SHOWN = [k for k in FIELD_LABELS if not k.startswith("roles:")]
+
+
+def _policy(session: Session) -> Policy | None:
+    row = active_policy_row(session)
+    return parse_policy(row.text, f"台账中的政策 {row.name}") if row else None
+
+
+def _approval(
+    p: ProjectFact, policy: Policy | None, units: dict[str, UnitFact]
+) -> ApprovalDecision:
+    if policy is None or policy.approval is None:
+        return ApprovalDecision(None, "", "政策未规定审批权限（[approval]）")
+    names = [n for c in p.units(Role.LANDING, Role.SOURCING) for n in _names(units.get(c))]
+    return decide(p, policy.approval, names)
+
+
+def _names(unit: UnitFact | None) -> list[str]:
+    return [unit.name, *unit.aliases] if unit else []
+
+
+def _years(p: ProjectFact) -> set[int]:
+    days = [*p.stage_dates.values(), p.compiled_on, p.last_reported_on, p.planned_start_on]
+    return {d.year for d in days if isinstance(d, date)}
+
+
+def project_list(
+    ledger: Ledger,
+    unit: str | None = None,
+    stage: Stage | None = None,
+    year: int | None = None,
+    approval: str | None = None,
+) -> list[dict[str, Any]]:
+    with ledger.read() as session:
+        policy = _policy(session)
+        only = UnitIndex.load(session).resolve(unit).code if unit else None
+        units = {u.code: u for u in unit_facts(session)}
+        facts = project_facts(session)
+    out = []
+    for p in facts:
+        if only is not None and only not in p.units():
+            continue
+        if stage is not None and p.stage is not stage:
+            continue
+        if year is not None and year not in _years(p):
+            continue
+        route = _approval(p, policy, units)
+        if approval is not None and route.level != approval:
+            continue
+        check = adm.check(p, policy.admission if policy else None)
+        out.append(
+            {
+                "code": p.code,
+                "name": p.name,
+                "stage": p.stage.value,
+                "stage_label": p.stage.label,
+                "category": p.category,
+                "total_investment": p.total_investment,
+                "fai": p.fai,
+                "land_area": p.land_area,
+                "sourcing": [units[c].name for c in p.units(Role.SOURCING) if c in units],
+                "landing": [units[c].name for c in p.units(Role.LANDING) if c in units],
+                "approval": route.level,
+                "admission": list(check.flags),
+                "last_reported_on": p.last_reported_on,
+            }
+        )
+    return out
+
+
+def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
+    with ledger.read() as session:
+        row = session.exec(select(Project).where(col(Project.code) == code.strip())).first()
+        if row is None:
+            raise NotFoundError(f"没有编号为「{code}」的项目；请用 zsyz projects list 查看")
+        policy = _policy(session)
+        units = {u.code: u for u in unit_facts(session)}
+        fact = next(p for p in project_facts(session) if p.code == row.code)
+        history = session.exec(
+            select(ProjectUpdate, ImportBatch)
+            .join(ImportBatch, col(ImportBatch.id) == col(ProjectUpdate.batch_id))
+            .where(col(ProjectUpdate.project_id) == row.id)
+            .order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
+        ).all()
+        by_code = {u.code: u.name for u in units.values()}
+        changes = [
+            {
+                "date": u.effective_on,
+                "batch": b.id,
+                "file": b.file_name,
+                "period": b.period,
+                "field": u.field,
+                "field_label": FIELD_LABELS.get(u.field, u.field),
+                "old": _shown(u.field, u.old_value, by_code),
+                "new": _shown(u.field, u.new_value, by_code),
+            }
+            for u, b in history
+        ]
+        facts = {k: getattr(row, k) for k in SHOWN}
+    route = _approval(fact, policy, units)
+    check = adm.check(fact, policy.admission if policy else None)
+    credited = credited_units(fact, list(units.values()), policy) if policy else []
+    return {
+        **facts,
+        "stage_label": fact.stage.label,
+        "roles": {ROLE_KEYS[r]: [units[c].name for c in fact.units(r) if c in units] for r in Role},
+        "credited": [u.name for u in credited],
+        "approval": route.level,
+        "approval_label": route.label if route.level else None,
+        "approval_route": route.route or None,
+        "approval_reason": route.reason,
+        "admission": {
+            "applies": check.applies,
+            "passed": check.passed,
+            "fai_per_mu": check.fai_per_mu,
+            "tax_per_mu": check.tax_per_mu,
+            "flags": list(check.flags),
+            "missing": list(check.missing),
+        },
+        "history": changes,
+    }
+
+
+def _shown(field: str, text: str | None, names: dict[str, str]) -> str | None:
+    """Role changes read as unit names; stage values as their Chinese label."""
+    if text is None:
+        return None
+    if field.startswith("roles:"):
+        return "、".join(names.get(c, c) for c in text.split(",") if c)
+    if field == "stage":
+        try:
+            return Stage(text).label
+        except ValueError:
+            return text
+    return text
