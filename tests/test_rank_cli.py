@@ -213,7 +213,10 @@ def test_bulletin_reads_back_sheet_by_sheet(zp, cli, tmp_path):
     assert p1[2].value == '=HYPERLINK("http://x")' and p1[2].data_type == "s"
     assert p1[3].value == "@evil" and p1[12].value == "-主体施工"
     assert [r[1] for r in wb["在谈项目"].iter_rows(min_row=3, values_only=True)] == ["P4"]
-    assert "预警" in wb["预警"]["A3"].value
+    alerts = cli("alerts", "--as-of", "2020-06-30", "--format", "json").json()
+    listed = list(wb["预警"].iter_rows(min_row=3, values_only=True))
+    assert alerts and len(listed) == len(alerts)
+    assert [r[4] for r in listed] == [a["project"] for a in alerts]
     widths = wb["排名"].column_dimensions
     assert widths["C"].width >= 10  # 4 CJK characters fit
 

@@ -25,10 +25,17 @@ from zsyz.io.sheets import (
     table_sheet,
 )
 
-ALERTS_UNAVAILABLE = (
-    "本版本尚无预警功能（zsyz alerts），本期预警不可用；"
-    "预警功能上线后，重新生成通报即可在此列出本期预警。"
-)
+ALERT_COLS = [
+    Col("no", "序号", COUNT_FORMAT),
+    Col("level", "级别"),
+    Col("rule_label", "规则"),
+    Col("unit", "单位", wrap=True),
+    Col("project", "项目编号"),
+    Col("project_name", "项目名称", wrap=True),
+    Col("message", "情况", wrap=True),
+    Col("action", "处理建议", wrap=True),
+]
+LEVEL_ZH = {"red": "红色", "yellow": "黄色"}
 
 PROJECT_COLS = [
     Col("no", "序号", COUNT_FORMAT),
@@ -124,12 +131,16 @@ def write_bulletin(path: Path, data: Any, region: str) -> None:
             PROJECT_COLS,
             [_project(i, p) for i, p in enumerate(projects, start=1)],
         )
+    alerts = [
+        {**a, "no": i, "level": LEVEL_ZH.get(a["level"], a["level"])}
+        for i, a in enumerate(data.alerts, start=1)
+    ]
     table_sheet(
         wb,
         "预警",
-        f"{period.label_zh}预警",
-        [Col("note", "说明", wrap=True)],
-        [{"note": ALERTS_UNAVAILABLE}],
+        f"截至 {period.end.isoformat()} 的预警（共 {len(alerts)} 条，同 zsyz alerts --as-of）",
+        ALERT_COLS,
+        alerts,
     )
     save(wb, path)
 

@@ -181,6 +181,7 @@ class BulletinData:
     rows: list[RankRow]
     figures: list[Figure]
     lists: dict[str, list[ProjectRow]]
+    alerts: list[dict[str, Any]]
 
 
 def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
@@ -200,4 +201,7 @@ def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
         name: [by_code[c] for c in codes if c in by_code]
         for name, codes in listed(sf.facts, period).items()
     }
-    return BulletinData(policy, period, rows, figures, lists)
+    from zsyz.store.alerts import alert_list, alert_row
+
+    found = [alert_row(a) for a in alert_list(ledger, period.end)]
+    return BulletinData(policy, period, rows, figures, lists, found)
