@@ -77,7 +77,9 @@ def _readme_commands():
 
     text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     block = text.split("```bash", 1)[1].split("```", 1)[0]
-    return [line.strip() for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line.strip() for line in block.splitlines() if line.strip() and not line.startswith("#")
+    ]
 
 
 def test_readme_starts_with_demo_and_test_commands():

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from zsyz import __version__
-from zsyz.cli import ledger_cmds, targets_cmds, units_cmds
+from zsyz.cli import import_cmds, ledger_cmds, targets_cmds, units_cmds
 from zsyz.cli.common import State
 
 app = typer.Typer(
@@ -52,6 +52,7 @@ def root(
 ledger_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
 app.add_typer(targets_cmds.app, name="targets")
+import_cmds.register(app)
 
 
 def _fail(message: str, code: int) -> int:
