@@ -239,7 +239,9 @@ def _report(outcomes: list[FileOutcome], fmt: str, dry_run: bool) -> None:
         if o.warnings:
             notes = "；".join(x for x in (notes, f"{len(o.warnings)} 条提示") if x)
         label = STATUS[o.status] if not (dry_run and o.status == "imported") else "可导入（试运行）"
-        rows.append({**o.as_json(), "status_label": label, "notes": notes})
+        rows.append(
+            {**o.as_json(), "file": Path(o.file).name, "status_label": label, "notes": notes}
+        )
     emit(rows, RESULT_COLUMNS, fmt, title="周报导入结果")
     if fmt != "table":
         return

@@ -423,7 +423,7 @@ def _parse_row(
         return None  # blank row
     if _TOTAL_ROW.match(first.replace(" ", "")) or _TOTAL_ROW.match(name_text.replace(" ", "")):
         return None
-    if not name_text and _NOTES.match(first.replace(" ", "")):
+    if _NOTES.match(first.replace(" ", "")):
         return _STOP  # 填表说明 and signatures: the table has ended
     row_no = index + 1
     values: dict[str, Any] = {}

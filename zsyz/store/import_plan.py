@@ -284,8 +284,9 @@ class Planner:
             ):
                 self.problem(row, "name", "汇总表每个新项目须写明招引单位或落地单位")
             return
-        if pid is None and not roles.get("sourcing") and not roles.get("landing"):
-            roles["sourcing"] = frozenset({unit.code})
+        named = roles.get("sourcing", frozenset()) | roles.get("landing", frozenset())
+        if pid is None and unit.code not in named and "sourcing" not in roles:
+            roles["sourcing"] = frozenset({unit.code})  # a unit reports what it brought in
         held = self.state.roles.get(pid, {}) if pid is not None else {}
         if linked and unit.code not in self.state.owners(pid or 0) and "sourcing" not in roles:
             roles["sourcing"] = frozenset(held.get("sourcing", set()) | {unit.code})
