@@ -247,12 +247,10 @@ def shifosi(week: int, corrected: bool = False) -> Workbook:
     ws.merge_cells("E3:G3")
     for col in "ABCDHIJK":
         ws.merge_cells(f"{col}3:{col}4")
-    n = 0
-    for name, p in SHIFOSI.items():
+    for n, (name, p) in enumerate(SHIFOSI.items(), start=1):
         stage, funds, progress = p["weeks"][week]
         if week == 11 and name == "玉雕文化产业园" and not corrected:
             funds = 52000  # the typo the corrected resend fixes
-        n += 1
         ws.append(
             [
                 n,
