@@ -339,8 +339,8 @@ def template_command(
     from zsyz.store.batches import template_projects
 
     found, projects = template_projects(ledger(ctx, db), unit)
-    write_template(output, found.name, projects, parse_date_option(when))
-    say(f"已生成 {found.name} 的周报模板 {output}（{len(projects)} 个在库项目）")
+    write_template(output, found, projects, parse_date_option(when))
+    say(f"已生成 {found} 的周报模板 {output}（{len(projects)} 个在库项目）")
 
 
 def register(root: typer.Typer) -> None:

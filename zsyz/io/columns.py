@@ -133,6 +133,12 @@ def find_header(
     required = [c for c in spec if c.required]
     if best is None or any(c.key not in best.columns for c in required):
         missing = [c.heading for c in required if best is None or c.key not in best.columns]
-        seen = "、".join(best.found) if best else "（没有可识别的表头）"
+        if best is None:
+            # No heading matched: show the row that looks most like a heading row.
+            widest = max(head, key=lambda r: sum(1 for c in r if str(c or "").strip()), default=[])
+            texts = [str(c).strip() for c in widest if str(c or "").strip()]
+            seen = "、".join(texts) or "（没有可识别的表头）"
+        else:
+            seen = "、".join(best.found)
         raise BadInputError(f"{what}缺少必需的列：{'、'.join(missing)}；找到的表头：{seen}")
     return best

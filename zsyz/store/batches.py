@@ -86,7 +86,7 @@ def undo_batch(ledger: Ledger, batch_id: int, *, cascade: bool) -> list[int]:
         return undo(session, batch_id, cascade=cascade)
 
 
-def template_projects(ledger: Ledger, unit_name: str) -> tuple[Unit, list[dict[str, Any]]]:
+def template_projects(ledger: Ledger, unit_name: str) -> tuple[str, list[dict[str, Any]]]:
     """A unit's live projects (sourcing or landing, not dropped) with their unit names."""
     with ledger.read() as session:
         index = UnitIndex.load(session)
@@ -116,4 +116,4 @@ def template_projects(ledger: Ledger, unit_name: str) -> tuple[Unit, list[dict[s
                         sorted(names[c] for c in roles[d["id"]].get(role, []))
                     )
                 projects.append(d)
-        return unit, projects
+        return unit.name, projects
