@@ -235,3 +235,10 @@ def test_bad_dates(value):
 def test_codes_keep_leading_zeros():
     assert code_text("00123") == "00123"
     assert code_text(123.0) == "123"
+
+
+def test_huge_area_is_a_problem_not_a_crash():
+    from zsyz.io.values import parse_area
+
+    with pytest.raises(ValueProblem):
+        parse_area("1E30")

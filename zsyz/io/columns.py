@@ -136,8 +136,8 @@ def find_header(
         if best is None:
             # No heading matched: show the row that looks most like a heading row.
             widest = max(head, key=lambda r: sum(1 for c in r if str(c or "").strip()), default=[])
-            texts = [str(c).strip() for c in widest if str(c or "").strip()]
-            seen = "、".join(texts) or "（没有可识别的表头）"
+            shown = [str(c).strip() for c in widest if str(c or "").strip()]
+            seen = "、".join(shown) or "（没有可识别的表头）"
         else:
             seen = "、".join(best.found)
         raise BadInputError(f"{what}缺少必需的列：{'、'.join(missing)}；找到的表头：{seen}")

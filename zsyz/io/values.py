@@ -162,11 +162,11 @@ def parse_area(value: Any) -> Decimal | None:
         return None
     if number < 0:
         raise ValueProblem("面积不能为负")
+    if number > Decimal(10) ** 7:  # checked before quantize, which overflows on 1E30
+        raise ValueProblem("面积过大，请检查单位（亩）")
     exact = number.quantize(QUANTUM)
     if exact != number:
         raise ValueProblem("面积最多 4 位小数")
-    if exact > Decimal(10) ** 7:
-        raise ValueProblem("面积过大，请检查单位（亩）")
     return exact
 
 
