@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import glob
+import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger
+from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, db_of, ledger
 from zsyz.cli.render import emit, say
 
 if TYPE_CHECKING:
-    from zsyz.store.imports import FileOutcome, ImportRequest
+    from collections.abc import Callable, Iterator
+
+    from zsyz.store.engine import Ledger
+    from zsyz.store.outcome import FileOutcome, ImportRequest
 
 app = typer.Typer(help="导入批次：查看、明细与撤销。", no_args_is_help=True)
 
@@ -94,8 +99,12 @@ def parse_date_option(text: str | None) -> date | None:
 
 
 def _links(links: list[str], new: list[str], many: bool) -> tuple[dict[str, str], frozenset[str]]:
+    from zsyz.domain.names import norm_project_name
     from zsyz.errors import UsageError
-    from zsyz.store.import_plan import normalize_link_key
+
+    def normalize_link_key(key: str) -> str:
+        key = key.strip()
+        return key if key.isdigit() else norm_project_name(key)
 
     out: dict[str, str] = {}
     for item in links:
@@ -126,21 +135,34 @@ def _run_files(
     request: ImportRequest,
     rejected_to: Path | None,
     move_to: Path | None,
-    db: Any,
+    db: str | None,
+    open_db: Callable[[], Ledger],
 ) -> list[FileOutcome]:
-    from rich.console import Console
-    from rich.progress import Progress
+    from zsyz.store.fastpath import unchanged_batch
+    from zsyz.store.outcome import FileOutcome, file_sha256
 
-    from zsyz.io.annotate import annotated_name, write_annotated
-    from zsyz.store.imports import import_file
-
-    console = Console(stderr=True)
     outcomes: list[FileOutcome] = []
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task("导入周报", total=len(files))
+    opened: list[Ledger] = []
+
+    def one(path: Path) -> FileOutcome:
+        if not request.dry_run:
+            try:
+                found = unchanged_batch(db, file_sha256(path))
+            except OSError:
+                found = None
+            if found is not None:
+                batch_id, unit, period, rows = found
+                return FileOutcome(str(path), "unchanged", batch_id, unit, period, rows)
+        from zsyz.store.imports import import_file
+
+        if not opened:
+            opened.append(open_db())
+        return import_file(opened[0], path, request)
+
+    with _progress(len(files)) as step:
         for path in files:
-            bar.update(task, description=f"导入 {path.name}")
-            outcome = import_file(db, path, request)
+            step(f"导入 {path.name}")
+            outcome = one(path)
             outcomes.append(outcome)
             if not request.dry_run:
                 rejected_dir = move_to / "rejected" if move_to else None
@@ -149,6 +171,8 @@ def _run_files(
                     if folder is not None:
                         folder.mkdir(parents=True, exist_ok=True)
                     try:
+                        from zsyz.io.annotate import annotated_name, write_annotated
+
                         note = write_annotated(
                             outcome.report, outcome.errors, annotated_name(path, folder)
                         )
@@ -159,8 +183,30 @@ def _run_files(
                     dest = rejected_dir if outcome.status == "rejected" else move_to
                     assert dest is not None
                     _archive(path, dest)
-            bar.advance(task)
     return outcomes
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar on a terminal; nothing at all (not even the import) when piped."""
+    if not sys.stderr.isatty():
+        yield lambda _text: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("导入周报", total=total)
+        started = [False]
+
+        def step(text: str) -> None:
+            if started[0]:
+                bar.advance(task)
+            started[0] = True
+            bar.update(task, description=text)
+
+        yield step
+        bar.advance(task)
 
 
 def import_command(
@@ -205,7 +251,7 @@ def import_command(
 ) -> None:
     """导入各单位的项目周报（整份校验，全部无误才写入；有误则整份拒收，退出码 65）。"""
     from zsyz.errors import UsageError
-    from zsyz.store.imports import ImportRequest
+    from zsyz.store.outcome import ImportRequest
 
     paths = expand(files)
     if not paths:
@@ -221,7 +267,9 @@ def import_command(
         links=links,
         new=fresh,
     )
-    outcomes = _run_files(paths, request, rejected_to, move_to, ledger(ctx, db))
+    outcomes = _run_files(
+        paths, request, rejected_to, move_to, db_of(ctx, db), lambda: ledger(ctx, db)
+    )
     _report(outcomes, fmt.value, dry_run)
     if any(o.status == "rejected" for o in outcomes):
         raise typer.Exit(65)

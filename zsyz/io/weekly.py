@@ -347,6 +347,9 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
 
 
 _STOP = object()
+# Kinds whose cell text later messages may quote (the store checks them against the ledger);
+# long free text is not kept, so a 50,000-row sheet stays small in memory.
+_QUOTED = frozenset({"code", "text", "stage", "units", "date"})
 Parser = Callable[[Any], Any]
 
 
@@ -449,7 +452,8 @@ def _parse_row(
             continue
         if parsed is not None:
             values[key] = parsed
-            raw[key] = _text(value)
+            if KINDS[key] in _QUOTED:
+                raw[key] = _text(value)
     if not values:
         return None
     if "name" not in values:

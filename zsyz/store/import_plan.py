@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from zsyz.domain.names import norm_project_name, normalize
+from zsyz.domain.names import norm_project_name
 from zsyz.domain.stages import LIFE_CYCLE, Stage
 from zsyz.errors import NotFoundError, Problem
 from zsyz.io.weekly import HEADINGS, ReportRow, WeeklyReport
@@ -353,12 +353,3 @@ class Planner:
             self._next_seq[prefix] += 1
             code = f"{prefix}{self._next_seq[prefix]:04d}"
         return code
-
-
-def normalize_link_key(key: str) -> str:
-    """--link/--new keys: a row number as is, a project name normalised."""
-    key = key.strip()
-    return key if key.isdigit() else norm_project_name(key)
-
-
-__all__ = ["LedgerState", "Plan", "Planner", "RowPlan", "normalize", "resolve_unit"]
