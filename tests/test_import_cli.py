@@ -322,3 +322,18 @@ def test_samples_import_cleanly(ledger, cli):
     assert p["新能源电池材料项目"]["fai"] == 12000 * 10000
     assert p["农产品精深加工项目"]["code"] == "00101"
     assert date.fromisoformat(p["智慧康养中心"]["started_on"]) == date(2022, 3, 16)
+
+
+def test_bulk_rows_store_timestamps_like_the_orm(ledger, cli, tmp_path):
+    assert cli("import", str(report(tmp_path, [ROW_A]))).code == 0
+    con = sqlite3.connect(ledger)
+    (batch,) = con.execute("SELECT imported_at FROM import_batch").fetchone()
+    (made,) = con.execute("SELECT created_at FROM project").fetchone()
+    (logged,) = con.execute("SELECT created_at FROM project_update LIMIT 1").fetchone()
+    assert len(batch) == len(made) == len(logged) == len("2022-03-11 08:00:00.000000")
+    from zsyz.store.engine import open_ledger
+    from zsyz.store.tables import Project, ProjectUpdate
+
+    with open_ledger(ledger).read() as session:
+        assert session.get(Project, 1).created_at.year >= 2022
+        assert session.get(ProjectUpdate, 1).effective_on == date(2022, 3, 11)

@@ -298,19 +298,16 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
             if k.startswith("roles:"):
                 set_roles(session, r.project_id, k[6:], codes or (), unit_ids)
 
+    # Every history value is text except these constants: convert them once, not per row.
+    effective = db_value(session, UPDATES, "effective_on", batch.report_date)
+    created = db_value(session, UPDATES, "created_at", now)
+
     def history() -> Iterator[tuple[Any, ...]]:
+        bid = batch.id
         for r in plan.rows:
+            pid, row = r.project_id, r.row
             for k, (o, n) in r.changes.items():
-                yield (
-                    r.project_id,
-                    batch.id,
-                    r.row,
-                    k,
-                    to_text(o),
-                    to_text(n),
-                    batch.report_date,
-                    now,
-                )
+                yield (pid, bid, row, k, to_text(o), to_text(n), effective, created)
 
     columns = (
         "project_id",
@@ -322,11 +319,28 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
         "effective_on",
         "created_at",
     )
-    bulk_insert(session, UPDATES, columns, history())
+    bulk_insert(session, UPDATES, columns, history(), ready=True)
+
+
+def _processor(table: Any, column: str, dialect: Any) -> Any:
+    """The column's bind processor; SQLite timestamps as SQLAlchemy itself stores them."""
+    if dialect.name == "sqlite" and column in ("created_at", "updated_at", "imported_at"):
+        return lambda v: v.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return table.c[column].type.bind_processor(dialect)
+
+
+def db_value(session: Session, table: Any, column: str, value: Any) -> Any:
+    proc = _processor(table, column, session.connection().dialect)
+    return value if proc is None or value is None else proc(value)
 
 
 def bulk_insert(
-    session: Session, table: Any, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+    session: Session,
+    table: Any,
+    columns: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    ready: bool = False,
 ) -> None:
     """executemany straight on the driver, values converted by the columns' own types.
 
@@ -337,7 +351,7 @@ def bulk_insert(
     """
     conn = session.connection()
     dialect = conn.dialect
-    procs = [table.c[c].type.bind_processor(dialect) for c in columns]
+    procs = [None if ready else _processor(table, c, dialect) for c in columns]
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
 
@@ -349,6 +363,6 @@ def bulk_insert(
 
     cursor = conn.connection.cursor()
     try:
-        cursor.executemany(sql, converted())  # type: ignore[arg-type]
+        cursor.executemany(sql, rows if ready else converted())  # type: ignore[arg-type]
     finally:
         cursor.close()
