@@ -337,3 +337,43 @@ def test_bulk_rows_store_timestamps_like_the_orm(ledger, cli, tmp_path):
     with open_ledger(ledger).read() as session:
         assert session.get(Project, 1).created_at.year >= 2022
         assert session.get(ProjectUpdate, 1).effective_on == date(2022, 3, 11)
+
+
+def test_refused_xls_gets_an_annotated_xlsx(ledger, cli, tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("周报")
+    ws.write(0, 0, "填报单位：雪枫街道")
+    ws.write(0, 3, "填报日期：2022/3/18")
+    for c, h in enumerate(["项目名称", "总投资（万元）", "项目阶段"]):
+        ws.write(1, c, h)
+    for c, v in enumerate(["康养中心", "八千", "在建"]):
+        ws.write(2, c, v)
+    path = tmp_path / "雪枫.xls"
+    wb.save(str(path))
+    before = dump(ledger)
+    assert cli("import", str(path)).code == 65
+    assert dump(ledger) == before
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "雪枫.错误标注.xlsx")
+    assert book["周报"]["B3"].comment is not None
+
+
+@pytest.mark.slow
+def test_import_as_cron_runs_it(ledger, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    bad = report(tmp_path, [[None, "甲", None, "x", None, None, "洽谈", None, None]])
+    run = subprocess.run(
+        [sys.executable, "-m", "zsyz", "import", str(bad), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ZSYZ_DB": ledger},
+        timeout=120,
+    )
+    assert run.returncode == 65 and "Traceback" not in run.stderr
+    assert json.loads(run.stdout)[0]["status"] == "rejected"
