@@ -16,6 +16,7 @@ from zsyz import __version__
 from zsyz.cli import (
     activities_cmds,
     alerts_cmds,
+    import_cmds,
     ledger_cmds,
     maint_cmds,
     policy_cmds,
@@ -71,6 +72,7 @@ rank_cmds.register(app)
 alerts_cmds.register(app)
 app.add_typer(activities_cmds.app, name="activities")
 app.add_typer(projects_cmds.app, name="projects")
+import_cmds.register(app)
 
 
 def _fail(message: str, code: int) -> int:

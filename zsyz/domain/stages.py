@@ -132,14 +132,90 @@ STAGE_WORDS: dict[str, Stage] = {
     "中止": Stage.DROPPED,
     "取消": Stage.DROPPED,
     "已退库": Stage.DROPPED,
+    "已放弃": Stage.DROPPED,
+    "项目终止": Stage.DROPPED,
+    "前期": Stage.PLANNED,
+    "前期谋划": Stage.PLANNED,
+    "拟引进": Stage.LEAD,
+    "接触": Stage.LEAD,
+    "初步接触": Stage.LEAD,
+    "考察": Stage.LEAD,
+    "已考察": Stage.LEAD,
+    "深度洽谈": Stage.NEGOTIATING,
+    "洽谈阶段": Stage.NEGOTIATING,
+    "有意向": Stage.NEGOTIATING,
+    "意向签约": Stage.NEGOTIATING,
+    "框架协议": Stage.SIGNED,
+    "已签框架协议": Stage.SIGNED,
+    "签订协议": Stage.SIGNED,
+    "已签订协议": Stage.SIGNED,
+    "正式签约": Stage.SIGNED,
+    "签约阶段": Stage.SIGNED,
+    "开工阶段": Stage.STARTED,
+    "施工": Stage.STARTED,
+    "施工中": Stage.STARTED,
+    "正在建设": Stage.STARTED,
+    "已入驻": Stage.STARTED,
+    "竣工": Stage.PRODUCING,
+    "已竣工": Stage.PRODUCING,
+    "已运营": Stage.PRODUCING,
+    "建成投产": Stage.PRODUCING,
+    "满产": Stage.FULL_OUTPUT,
 }
 for _stage in Stage:
     STAGE_WORDS.setdefault(_stage.value, _stage)
 
 
+# "未签约", "尚未开工": a negated stage word says the project has NOT reached it, so it
+# must never read as that stage. What remains after removing negated words decides
+# ("已签约尚未开工" → signed); when nothing remains, the project sits one step before
+# the stage it has not reached (未签约 → 洽谈, 未开工 → 签约, 未投产 → 开工).
+_NEGATIONS = ("尚未", "暂未", "还未", "仍未", "没有", "未能", "未", "没", "不", "无")
+_BEFORE: dict[Stage, Stage] = {
+    Stage.SIGNED: Stage.NEGOTIATING,
+    Stage.STARTED: Stage.SIGNED,
+    Stage.PRODUCING: Stage.STARTED,
+    Stage.FULL_OUTPUT: Stage.PRODUCING,
+    Stage.APPROVED: Stage.ADMITTED,
+    Stage.ADMITTED: Stage.NEGOTIATING,
+}
+
+
+def _strip_negated(key: str) -> tuple[str, list[Stage]]:
+    """Remove "未<stage word>" phrases; return the rest and the stages negated."""
+    negated: list[Stage] = []
+    words = sorted((w for w in STAGE_WORDS if len(w) >= 2), key=len, reverse=True)
+    for neg in _NEGATIONS:
+        start = key.find(neg)
+        while start >= 0:
+            after = key[start + len(neg) :]
+            word = next((w for w in words if after.startswith(w)), None)
+            if word is None:
+                start = key.find(neg, start + len(neg))
+                continue
+            negated.append(STAGE_WORDS[word])
+            key = key[:start] + "，" + after[len(word) :]
+            start = key.find(neg)
+    return key, negated
+
+
 def stage_from_text(text: str) -> Stage | None:
     """Read a stage from what an office wrote; None when nothing is recognised."""
     key = "".join(text.split()).strip("。.;；")
+    if not key:
+        return None
+    if key in STAGE_WORDS:
+        return STAGE_WORDS[key]
+    key, negated = _strip_negated(key)
+    found = _longest_word(key)
+    if found is not None or not negated:
+        return found
+    earliest = min(negated, key=lambda s: s.order)
+    return _BEFORE.get(earliest)
+
+
+def _longest_word(key: str) -> Stage | None:
+    key = key.strip("，")
     if not key:
         return None
     if key in STAGE_WORDS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from zsyz.errors import BadInputError
@@ -50,6 +50,42 @@ class HeaderMatch:
     columns: dict[str, int]  # field key → 0-based column index
     headings: dict[str, str]  # field key → heading text as written
     found: list[str]  # every non-empty heading seen, for error messages
+    groups: dict[str, str] = field(default_factory=dict)  # key → merged group heading above
+    first_row: int = -1  # 0-based first heading row (row - 1 for two-row headings)
+
+    def unit_of(self, key: str) -> str | None:
+        """The amount unit the heading (or its group heading) declares."""
+        return unit_hint(self.headings.get(key)) or unit_hint(self.groups.get(key))
+
+
+def combine_heading_rows(
+    upper: Sequence[Any], lower: Sequence[Any]
+) -> tuple[list[Any], dict[int, str]]:
+    """Two heading rows as one: the lower cell where written, else the upper one.
+
+    A merged group cell (投资情况 over 总投资/固定资产投资/到位资金) holds its text only in its
+    first column; it is carried right over the sub-headings below it and returned as the
+    group of each of those columns.
+    """
+    width = max(len(upper), len(lower))
+    cells: list[Any] = []
+    groups: dict[int, str] = {}
+    group = ""
+    for i in range(width):
+        up = upper[i] if i < len(upper) else None
+        low = lower[i] if i < len(lower) else None
+        up_text = str(up).strip() if up not in (None, "") else ""
+        low_text = str(low).strip() if low not in (None, "") else ""
+        if up_text:
+            group = up_text if low_text else ""
+        if low_text:
+            cells.append(low)
+            if group:
+                groups[i] = group
+        else:
+            cells.append(up)
+            group = "" if up_text else group
+    return cells, groups
 
 
 def match_headings(
@@ -72,16 +108,37 @@ def match_headings(
 def find_header(
     rows: Sequence[Sequence[Any]], spec: Sequence[Column], *, scan: int = 20, what: str = "表格"
 ) -> HeaderMatch:
-    """The row among the first `scan` whose cells name the most columns of `spec`."""
+    """The row among the first `scan` whose cells name the most columns of `spec`.
+
+    Two-row headings (a merged group row over sub-headings) are tried as one row.
+    """
     best: HeaderMatch | None = None
-    for i, row in enumerate(rows[:scan]):
-        cols, texts = match_headings(row, spec)
+    head = list(rows[: scan + 1])
+    singles = [match_headings(row, spec) for row in head]
+    for i, row in enumerate(head[:scan]):
+        cols, texts = singles[i]
         if cols and (best is None or len(cols) > len(best.columns)):
             found = [str(c).strip() for c in row if str(c or "").strip()]
-            best = HeaderMatch(i, cols, texts, found)
+            best = HeaderMatch(i, cols, texts, found, first_row=i)
+        if i + 1 >= len(head):
+            continue
+        cells, group_at = combine_heading_rows(row, head[i + 1])
+        two, two_texts = match_headings(cells, spec)
+        if len(two) > max(len(cols), len(singles[i + 1][0])) and (
+            best is None or len(two) > len(best.columns)
+        ):
+            found = [str(c).strip() for c in cells if str(c or "").strip()]
+            groups = {k: group_at[idx] for k, idx in two.items() if idx in group_at}
+            best = HeaderMatch(i + 1, two, two_texts, found, groups, first_row=i)
     required = [c for c in spec if c.required]
     if best is None or any(c.key not in best.columns for c in required):
         missing = [c.heading for c in required if best is None or c.key not in best.columns]
-        seen = "、".join(best.found) if best else "（没有可识别的表头）"
+        if best is None:
+            # No heading matched: show the row that looks most like a heading row.
+            widest = max(head, key=lambda r: sum(1 for c in r if str(c or "").strip()), default=[])
+            shown = [str(c).strip() for c in widest if str(c or "").strip()]
+            seen = "、".join(shown) or "（没有可识别的表头）"
+        else:
+            seen = "、".join(best.found)
         raise BadInputError(f"{what}缺少必需的列：{'、'.join(missing)}；找到的表头：{seen}")
     return best

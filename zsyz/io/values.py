@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -81,3 +82,109 @@ def parse_amount(value: Any, heading_unit: str | None = "万元") -> Decimal | N
     if exact != result:
         raise ValueProblem("金额精度超过 1 元")
     return exact
+
+
+# ---- dates, codes, land, yes/no -----------------------------------------------------
+
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 after Excel's leap-year bug
+_YMD = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MD = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(value: Any, report_year: int | None = None) -> date | None:
+    """A date as offices write it: a date cell, an Excel serial, or text in the usual forms.
+
+    '3月5日' takes its year from the report (`report_year`); without one it is an error.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem("应为日期")
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            value = int(value)  # a date-time serial: the day is what counts
+        n = int(value)
+        if 20_000 <= n <= 80_000:
+            return EXCEL_EPOCH + timedelta(days=n)
+        return _parse_date_text(str(n), report_year)
+    return _parse_date_text(clean_text(value), report_year)
+
+
+def _parse_date_text(text: str, report_year: int | None) -> date | None:
+    if not text or text in ("-", "—", "/", "无"):
+        return None
+    year: int | None
+    m = _YMD.match(text) or _COMPACT.match(text)
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _MD.match(text)
+        if not m:
+            raise ValueProblem("应为日期（如 2022-03-05 或 2022年3月5日）")
+        if report_year is None:
+            raise ValueProblem("日期缺少年份，且报表没有填报日期；请写全年份")
+        year, month, day = report_year, int(m.group(1)), int(m.group(2))
+    if not 1990 <= year <= 2100:
+        raise ValueProblem("日期年份不合理")
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueProblem("不是有效日期") from exc
+
+
+def code_text(value: Any) -> str | None:
+    """A code cell as text: '00123' keeps its zeros; 123.0 reads as '123'."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return text or None
+
+
+def parse_area(value: Any) -> Decimal | None:
+    """Land in 亩: a number, or text such as '120亩'."""
+    if isinstance(value, str):
+        text = clean_text(value)
+        if text.endswith("亩"):
+            value = text[:-1]
+    number = to_decimal(value)
+    if number is None:
+        return None
+    if number < 0:
+        raise ValueProblem("面积不能为负")
+    if number > Decimal(10) ** 7:  # checked before quantize, which overflows on 1E30
+        raise ValueProblem("面积过大，请检查单位（亩）")
+    exact = number.quantize(QUANTUM)
+    if exact != number:
+        raise ValueProblem("面积最多 4 位小数")
+    return exact
+
+
+_YES = {"是", "有", "需要", "y", "yes", "true", "1", "√", "✓", "新建", "新开工"}
+_NO = {"否", "无", "不需要", "n", "no", "false", "0", "×", "续建"}
+
+
+def parse_flag(value: Any) -> bool | None:
+    """是/否 (and 新建/续建 for the new-or-continuing column)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = clean_text(value).lower()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueProblem("应为 是 或 否")

@@ -8,8 +8,9 @@ compression ratio read from the central directory, which costs no inflation.
 
 from __future__ import annotations
 
+import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,133 @@ def read_workbook(path: Path, *, max_rows: int = MAX_ROWS, max_cols: int = MAX_C
     except Exception as exc:
         raise BadInputError(f"{path.name} 读取失败（{exc}）；{SAVE_AS}") from exc
     return sheets
+
+
+class Book:
+    """An opened workbook whose sheets are read one at a time, row by row.
+
+    Rows come as lists indexed from column A (calamine's own iterator starts at the first
+    used column); row i of the iterator is sheet row i + 1.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path = Path(path)
+        self.kind = sniff(self.path)
+        try:
+            self._wb = CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:  # calamine raises its own error types for broken files
+            raise BadInputError(f"{self.path.name} 无法解析（已损坏或不完整）；{SAVE_AS}") from exc
+        self._gaps: dict[str, set[tuple[int, int]]] | None = None
+
+    def sheet_names(self) -> list[str]:
+        names = []
+        for meta in self._wb.sheets_metadata:
+            if not str(getattr(meta, "visible", "Visible")).lower().endswith("hidden"):
+                names.append(meta.name)
+        return names
+
+    def rows(
+        self, name: str, *, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS
+    ) -> Iterator[list[Any]]:
+        try:
+            sheet = self._wb.get_sheet_by_name(name)
+        except Exception as exc:
+            raise BadInputError(f"{self.path.name} 的工作表「{name}」读取失败；{SAVE_AS}") from exc
+        height, width = sheet.height, sheet.width
+        if height > max_rows or width > max_cols:
+            raise BadInputError(
+                f"{self.path.name} 的工作表「{name}」有 {height} 行 × {width} 列，超过上限"
+                f"（{max_rows} 行 × {max_cols} 列）；请删除多余行列后导入"
+            )
+        pad = [""] * (sheet.start[1] if sheet.start else 0)
+        for row in sheet.iter_rows():
+            yield [*pad, *row] if pad else list(row)
+
+    def formula_gaps(self, name: str) -> set[tuple[int, int]]:
+        """(row, col), 0-based, of formula cells saved without a computed value.
+
+        calamine reads them as blank; a blank where the sender sees a number must be an
+        error, never a silent 0. Only OOXML keeps formulas without values (files written
+        by scripts, never recalculated); .xls/.ods always store the result.
+        """
+        if self.kind != "xlsx":
+            return set()
+        if self._gaps is None:
+            self._gaps = _xlsx_formula_gaps(self.path)
+        return self._gaps.get(name, set())
+
+
+_SHEET_REL = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_SHEET_REL_ALT = re.compile(rb'<sheet\b[^>]*?r:id="([^"]*)"[^>]*?name="([^"]*)"')
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?(?:Id="([^"]*)"[^>]*?Target="([^"]*)"|Target="([^"]*)"[^>]*?Id="([^"]*)")'
+)
+_BARE_FORMULA = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _xlsx_formula_gaps(path: Path) -> dict[str, set[tuple[int, int]]]:
+    from html import unescape
+
+    out: dict[str, set[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            book = zf.read("xl/workbook.xml")
+            rels = (
+                zf.read("xl/_rels/workbook.xml.rels")
+                if "xl/_rels/workbook.xml.rels" in names
+                else b""
+            )
+            targets: dict[bytes, str] = {}
+            for m in _REL.finditer(rels):
+                rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+                t = target.decode()
+                targets[rid] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+            pairs = [(m.group(1), m.group(2)) for m in _SHEET_REL.finditer(book)]
+            pairs += [(m.group(2), m.group(1)) for m in _SHEET_REL_ALT.finditer(book)]
+            for raw_name, rid in pairs:
+                part = targets.get(rid)
+                if part is None or part not in names:
+                    continue
+                out[unescape(raw_name.decode())] = _scan_part(zf, part)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise BadInputError(f"{path.name} 已损坏或不完整；{SAVE_AS}") from exc
+    return out
+
+
+def _scan_part(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
+    """Stream one sheet's XML (bounded memory, capped size) looking for bare formulas."""
+    gaps: set[tuple[int, int]] = set()
+    carry = b""
+    total = 0
+    with zf.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            total += len(chunk)
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise BadInputError(
+                    f"工作表解压后超过 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，已拒绝"
+                )
+            buf = carry + chunk
+            cut = buf.rfind(b"</c>")
+            if cut < 0:
+                carry = buf[-(1 << 20) :]
+                continue
+            head, carry = buf[: cut + 4], buf[cut + 4 :]
+            if b"<f" in head:
+                for m in _BARE_FORMULA.finditer(head):
+                    gaps.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+    return gaps
 
 
 def blank(value: Any) -> bool:

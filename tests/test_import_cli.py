@@ -1,0 +1,379 @@
+"""zsyz import / imports / template end to end: refusals leave the ledger untouched."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES, write_xlsx
+
+TABLES = ("project", "project_role", "project_update", "import_batch", "unit", "unit_alias")
+HEAD = [
+    "项目编号",
+    "项目名称",
+    "投资方",
+    "总投资（万元）",
+    "固定资产投资",
+    "到位资金",
+    "项目阶段",
+    "签约日期",
+    "落地单位",
+]
+
+
+def dump(db: str) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(db)
+    try:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+    finally:
+        con.close()
+
+
+def projects(db: str) -> dict[str, dict]:
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return {r["name"]: dict(r) for r in con.execute("SELECT * FROM project")}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def ledger(ledger_db, cli):
+    assert cli("units", "import", str(SAMPLES / "单位名册.xlsx")).code == 0
+    return ledger_db
+
+
+def report(tmp_path: Path, rows, *, unit="石佛寺镇", day="2022-03-11", name=None, head=HEAD):
+    lines = [["项目周报"], [f"填报单位：{unit}", None, None, f"填报日期：{day}"], head, *rows]
+    return write_xlsx(tmp_path / (name or f"{unit}-{day}.xlsx"), lines)
+
+
+ROW_A = [None, "玉雕产业园", "玉都实业", 26000, 18000, 3000, "已签约", "2022-03-08", None]
+ROW_B = [None, "电商基地", "云播科技", 6000, 5200, None, "洽谈", None, None]
+
+
+def test_import_creates_projects_with_history(ledger, cli, tmp_path):
+    path = report(tmp_path, [ROW_A, ROW_B])
+    result = cli("import", str(path), "--format", "json")
+    assert result.code == 0, result.err
+    (out,) = result.json()
+    assert out == {
+        "file": str(path),
+        "status": "imported",
+        "import_id": 1,
+        "unit": "石佛寺镇",
+        "period": "2022-W10",
+        "rows": 2,
+        "created": 2,
+        "updated": 0,
+        "warnings": [],
+        "errors": [],
+    }
+    p = projects(ledger)["玉雕产业园"]
+    assert p["stage"] == "signed" and p["signed_on"] == "2022-03-08"
+    assert p["total_investment"] == 26000 * 10000 and p["code"] == "ZS20220001"
+    con = sqlite3.connect(ledger)
+    history = dict(
+        con.execute(
+            "SELECT field, new_value FROM project_update WHERE project_id=? AND old_value IS NULL",
+            (p["id"],),
+        ).fetchall()
+    )
+    assert history["total_investment"] == "26000"
+    assert history["roles:sourcing"] == "township001"
+    assert history["signed_on"] == "2022-03-08"
+    effective = {r[0] for r in con.execute("SELECT DISTINCT effective_on FROM project_update")}
+    assert effective == {"2022-03-11"}
+
+
+def test_same_file_again_is_unchanged(ledger, cli, tmp_path):
+    path = report(tmp_path, [ROW_A])
+    assert cli("import", str(path)).code == 0
+    before = dump(ledger)
+    again = cli("import", str(path), "--format", "json")
+    assert again.code == 0
+    assert again.json()[0]["status"] == "unchanged" and again.json()[0]["import_id"] == 1
+    assert dump(ledger) == before
+
+
+REFUSALS = {
+    "bad amount": ([[None, "甲", None, "很多", None, None, "洽谈", None, None]], {}),
+    "unknown landing unit": ([[None, "甲", None, 1, None, None, "洽谈", None, "石佛镇寺"]], {}),
+    "future stage date": ([[None, "甲", None, 1, None, None, "签约", "2022-04-01", None]], {}),
+    "new project without stage": ([[None, "甲", None, 1, None, None, None, None, None]], {}),
+    "unknown reporting unit": ([ROW_A], {"unit": "不存在镇"}),
+    "no date": ([ROW_A], {"day": ""}),
+    "same project twice": ([ROW_A, ROW_A], {}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+def test_refusals_change_nothing(ledger, cli, tmp_path, case):
+    assert (
+        cli("import", str(report(tmp_path, [ROW_B], day="2022-03-04", name="first.xlsx"))).code == 0
+    )
+    rows, kw = REFUSALS[case]
+    path = report(tmp_path, [ROW_A, *rows], **kw)
+    before = dump(ledger)
+    result = cli("import", str(path), "--format", "json")
+    assert result.code == 65
+    (out,) = result.json()
+    assert out["status"] == "rejected" and out["errors"]
+    assert set(out["errors"][0]) == {"row", "column", "value", "message"}
+    assert dump(ledger) == before
+    annotated = path.with_name(f"{path.stem}.错误标注.xlsx")
+    assert annotated.exists()
+
+
+def test_unknown_unit_names_the_closest(ledger, cli, tmp_path):
+    path = report(tmp_path, [[None, "甲", None, 1, None, None, "洽谈", None, "石佛镇寺"]])
+    result = cli("import", str(path))
+    assert result.code == 65
+    assert "石佛寺镇" in result.err and "第4行" in result.err
+
+
+def test_annotated_copy_marks_cells_and_lists_problems(ledger, cli, tmp_path):
+    from openpyxl import load_workbook
+
+    path = report(tmp_path, [[None, "甲", None, "很多", None, None, "洽谈", None, None]])
+    out_dir = tmp_path / "退回"
+    out_dir.mkdir()
+    assert cli("import", str(path), "--rejected-to", str(out_dir)).code == 65
+    wb = load_workbook(out_dir / f"{path.stem}.错误标注.xlsx")
+    assert wb.sheetnames[0] == "错误清单"
+    summary = list(wb["错误清单"].iter_rows(values_only=True))
+    assert summary[2][1:5] == ("D4", 4, "总投资（万元）", "很多")
+    cell = wb["Sheet1"]["D4"]
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "应为金额" in cell.comment.text
+
+
+def test_csv_renamed_and_empty_files_are_refused(ledger, cli, tmp_path):
+    fake = tmp_path / "周报.xlsx"
+    fake.write_text("项目名称,总投资\n甲,1\n", encoding="utf-8")
+    empty = tmp_path / "空.xlsx"
+    empty.write_bytes(b"")
+    before = dump(ledger)
+    result = cli("import", str(fake), str(empty), "--format", "json")
+    assert result.code == 65
+    assert [o["status"] for o in result.json()] == ["rejected", "rejected"]
+    assert "另存为 .xlsx" in result.json()[0]["errors"][0]["message"]
+    assert dump(ledger) == before
+
+
+def test_corrected_file_supersedes(ledger, cli, tmp_path):
+    wrong = [None, "玉雕产业园", "玉都实业", 26000, 18000, 52000, "已签约", "2022-03-08", None]
+    assert cli("import", str(report(tmp_path, [wrong, ROW_B], name="w.xlsx"))).code == 0
+    fixed = cli("import", str(report(tmp_path, [ROW_A, ROW_B], name="f.xlsx")), "--format", "json")
+    assert fixed.code == 0 and fixed.json()[0]["status"] == "imported"
+    assert projects(ledger)["玉雕产业园"]["funds_in_place"] == 3000 * 10000
+    assert projects(ledger)["玉雕产业园"]["code"] == "ZS20220001"  # same code again
+    listed = cli("imports", "list", "--format", "json").json()
+    assert [(b["id"], b["status"], b["superseded_by"]) for b in listed] == [
+        (1, "superseded", 2),
+        (2, "imported", None),
+    ]
+    con = sqlite3.connect(ledger)
+    assert con.execute("SELECT count(*) FROM project_update WHERE batch_id=1").fetchone() == (0,)
+
+
+def test_undo_restores_prior_state_and_cascade(ledger, cli, tmp_path):
+    assert cli("import", str(report(tmp_path, [ROW_A], name="w10.xlsx"))).code == 0
+    after_first = dump(ledger)
+    grown = [None, "玉雕产业园", "玉都实业", 26000, 18000, 5200, "已开工", "2022-03-08", None]
+    assert (
+        cli("import", str(report(tmp_path, [grown], day="2022-03-18", name="w11.xlsx"))).code == 0
+    )
+    refused = cli("imports", "undo", "1")
+    assert refused.code == 1 and "--cascade" in refused.err
+    assert cli("imports", "undo", "2").code == 0
+    now = dump(ledger)
+    for table in ("project_role", "project_update", "unit"):
+        assert now[table] == after_first[table]
+    skip = ("updated_at",)
+    con = sqlite3.connect(ledger)
+    cols = [c[1] for c in con.execute("PRAGMA table_info(project)")]
+    keep = [i for i, c in enumerate(cols) if c not in skip]
+    assert [[r[i] for i in keep] for r in now["project"]] == [
+        [r[i] for i in keep] for r in after_first["project"]
+    ]
+    assert (
+        cli("import", str(report(tmp_path, [grown], day="2022-03-18", name="w11b.xlsx"))).code == 0
+    )
+    cascade = cli("imports", "undo", "1", "--cascade")
+    assert cascade.code == 0, cascade.err
+    assert projects(ledger) == {}
+    statuses = [b["status"] for b in cli("imports", "list", "--format", "json").json()]
+    assert statuses == ["undone", "undone", "undone"]
+
+
+def test_stage_backwards_is_a_warning(ledger, cli, tmp_path):
+    assert cli("import", str(report(tmp_path, [ROW_A], name="a.xlsx"))).code == 0
+    back = [None, "玉雕产业园", None, None, None, None, "洽谈", None, None]
+    result = cli("import", str(report(tmp_path, [back], day="2022-03-18")), "--format", "json")
+    assert result.code == 0
+    assert any("退回" in w for w in result.json()[0]["warnings"])
+    dropped = [None, "玉雕产业园", None, None, None, None, "终止", None, None]
+    result = cli("import", str(report(tmp_path, [dropped], day="2022-03-25")), "--format", "json")
+    assert result.json()[0]["warnings"] == []
+
+
+def test_scoping_refuses_another_units_project(ledger, cli, tmp_path):
+    assert cli("import", str(report(tmp_path, [ROW_A], name="a.xlsx"))).code == 0
+    code = projects(ledger)["玉雕产业园"]["code"]
+    other = [code, "玉雕产业园", None, 1, None, None, "签约", None, None]
+    before = dump(ledger)
+    result = cli("import", str(report(tmp_path, [other], unit="晁陂镇")))
+    assert result.code == 65 and "不含晁陂镇" in result.err
+    assert dump(ledger) == before
+    consolidated = [code, "玉雕产业园", None, 27000, None, None, "签约", None, None]
+    path = report(tmp_path, [consolidated], unit="招商服务中心", name="all.xlsx")
+    result = cli("import", str(path), "--all-units")
+    assert result.code == 0, result.err
+    assert projects(ledger)["玉雕产业园"]["total_investment"] == 27000 * 10000
+
+
+def test_duplicates_are_reported_then_linked_or_new(ledger, cli, tmp_path):
+    assert cli("import", str(report(tmp_path, [ROW_A], name="a.xlsx"))).code == 0
+    code = projects(ledger)["玉雕产业园"]["code"]
+    twin = [None, "玉雕文化产业园", "玉都实业", 26000, None, None, "签约", None, None]
+    path = report(tmp_path, [twin], unit="商务局")
+    refused = cli("import", str(path))
+    assert refused.code == 65 and code in refused.err and "--link 4=" in refused.err
+    linked = cli("import", str(path), "--link", f"4={code}", "--format", "json")
+    assert linked.code == 0, linked.err
+    assert linked.json()[0]["created"] == 0
+    con = sqlite3.connect(ledger)
+    roles = con.execute(
+        "SELECT u.name, r.role FROM project_role r JOIN unit u ON u.id=r.unit_id ORDER BY 1"
+    ).fetchall()
+    assert ("商务局", "sourcing") in roles and ("石佛寺镇", "sourcing") in roles
+    assert cli("imports", "undo", "2").code == 0
+    fresh = cli("import", str(path), "--new", "玉雕文化产业园", "--format", "json")
+    assert fresh.code == 0 and fresh.json()[0]["created"] == 1
+
+
+def test_template_round_trip_changes_nothing(ledger, cli, tmp_path):
+    assert cli("import", str(report(tmp_path, [ROW_A, ROW_B], name="a.xlsx"))).code == 0
+    out = tmp_path / "模板.xlsx"
+    assert cli("template", "--unit", "石佛寺镇", "-o", str(out), "--date", "2022-03-18").code == 0
+    before = projects(ledger)
+    result = cli("import", str(out), "--format", "json")
+    assert result.code == 0, result.err
+    (o,) = result.json()
+    assert (o["status"], o["unit"], o["period"], o["created"], o["updated"]) == (
+        "imported",
+        "石佛寺镇",
+        "2022-W11",
+        0,
+        0,
+    )
+    after = projects(ledger)
+    for name, p in before.items():
+        changed = {k for k in p if p[k] != after[name][k]}
+        assert changed <= {"last_reported_on"}, changed
+    con = sqlite3.connect(ledger)
+    fields = {r[0] for r in con.execute("SELECT field FROM project_update WHERE batch_id=2")}
+    assert fields == {"last_reported_on"}
+
+
+def test_dry_run_writes_nothing(ledger, cli, tmp_path):
+    before = dump(ledger)
+    result = cli("import", str(report(tmp_path, [ROW_A])), "--dry-run")
+    assert result.code == 0 and "玉雕产业园" in result.out
+    assert dump(ledger) == before
+
+
+def test_move_to_archives_and_rejects(ledger, cli, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = report(inbox, [ROW_A], name="good.xlsx")
+    bad = report(inbox, [[None, "甲", None, "x", None, None, "洽谈", None, None]], name="bad.xlsx")
+    archive = tmp_path / "archive"
+    result = cli("import", str(inbox / "*.xlsx"), "--move-to", str(archive))
+    assert result.code == 65
+    assert (archive / "good.xlsx").exists() and (archive / "rejected" / "bad.xlsx").exists()
+    assert (archive / "rejected" / "bad.错误标注.xlsx").exists()
+    assert not good.exists() and not bad.exists()
+
+
+def test_imports_show_lists_changes(ledger, cli, tmp_path):
+    assert cli("import", str(report(tmp_path, [ROW_A]))).code == 0
+    detail = cli("imports", "show", "1", "--format", "json").json()
+    assert detail["unit"] == "石佛寺镇"
+    assert {"row": 4, "field": "fai", "old": None, "new": "18000"}.items() <= next(
+        c for c in detail["changes"] if c["field"] == "fai"
+    ).items()
+
+
+def test_samples_import_cleanly(ledger, cli):
+    files = sorted(str(p) for p in (SAMPLES / "weekly").iterdir())
+    result = cli("import", *files, "--format", "json")
+    assert result.code == 0, result.err
+    statuses = {o["status"] for o in result.json()}
+    assert statuses == {"imported"}
+    p = projects(ledger)
+    assert p["玉雕文化产业园"]["stage"] == "started"
+    assert p["玉雕文化产业园"]["funds_in_place"] == 12000 * 10000
+    assert p["新能源电池材料项目"]["fai"] == 12000 * 10000
+    assert p["农产品精深加工项目"]["code"] == "00101"
+    assert date.fromisoformat(p["智慧康养中心"]["started_on"]) == date(2022, 3, 16)
+
+
+def test_bulk_rows_store_timestamps_like_the_orm(ledger, cli, tmp_path):
+    assert cli("import", str(report(tmp_path, [ROW_A]))).code == 0
+    con = sqlite3.connect(ledger)
+    (batch,) = con.execute("SELECT imported_at FROM import_batch").fetchone()
+    (made,) = con.execute("SELECT created_at FROM project").fetchone()
+    (logged,) = con.execute("SELECT created_at FROM project_update LIMIT 1").fetchone()
+    assert len(batch) == len(made) == len(logged) == len("2022-03-11 08:00:00.000000")
+    from zsyz.store.engine import open_ledger
+    from zsyz.store.tables import Project, ProjectUpdate
+
+    with open_ledger(ledger).read() as session:
+        assert session.get(Project, 1).created_at.year >= 2022
+        assert session.get(ProjectUpdate, 1).effective_on == date(2022, 3, 11)
+
+
+def test_refused_xls_gets_an_annotated_xlsx(ledger, cli, tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("周报")
+    ws.write(0, 0, "填报单位：雪枫街道")
+    ws.write(0, 3, "填报日期：2022/3/18")
+    for c, h in enumerate(["项目名称", "总投资（万元）", "项目阶段"]):
+        ws.write(1, c, h)
+    for c, v in enumerate(["康养中心", "八千", "在建"]):
+        ws.write(2, c, v)
+    path = tmp_path / "雪枫.xls"
+    wb.save(str(path))
+    before = dump(ledger)
+    assert cli("import", str(path)).code == 65
+    assert dump(ledger) == before
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "雪枫.错误标注.xlsx")
+    assert book["周报"]["B3"].comment is not None
+
+
+@pytest.mark.slow
+def test_import_as_cron_runs_it(ledger, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    bad = report(tmp_path, [[None, "甲", None, "x", None, None, "洽谈", None, None]])
+    run = subprocess.run(
+        [sys.executable, "-m", "zsyz", "import", str(bad), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ZSYZ_DB": ledger},
+        timeout=120,
+    )
+    assert run.returncode == 65 and "Traceback" not in run.stderr
+    assert json.loads(run.stdout)[0]["status"] == "rejected"

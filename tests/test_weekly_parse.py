@@ -1,0 +1,244 @@
+"""Parsing weekly reports in the shapes offices really send: exact values, no ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from zsyz.domain.stages import Stage, stage_from_text
+from zsyz.errors import BadInputError
+from zsyz.io.values import ValueProblem, code_text, parse_date
+from zsyz.io.weekly import parse_weekly
+
+
+def _messy(xlsx):
+    rows = [
+        ["石佛寺镇招商引资项目周报（2022年第10周）"],
+        ["填报单位：石佛寺镇人民政府", None, None, None, None, "填报日期：", date(2022, 3, 11)],
+        [
+            "序号",
+            "项目编号",
+            "项目名称",
+            "投资方",
+            "投资情况（万元）",
+            None,
+            None,
+            "项目阶段",
+            "签约日期",
+            "本周进展",
+        ],
+        [None, None, None, None, "总投资", "固定资产投资", "到位资金", None, None, None],
+        [
+            1,
+            "00123",
+            "玉雕产业园",
+            "南阳玉石公司",
+            "1.2亿",
+            8000,
+            0.1,
+            "已签约尚未开工",
+            "3月5日",
+            "推进中",
+        ],
+        [],
+        [2, None, "光伏项目", None, 5000, "3000万", 100, "在谈", "2022.3.1", None],
+        ["合计", None, None, None, "=SUM(E5:E7)"],
+        ["填表说明：金额单位万元", None, "不是项目"],
+        [None, None, "也不是项目"],
+    ]
+    return xlsx(
+        rows, title="周报", merges=["A1:J1", "E3:G3"], before=[("填表说明", [["说明文字"]])]
+    )
+
+
+def test_messy_sheet_exact_values(xlsx):
+    report = parse_weekly(_messy(xlsx))
+    assert report.sheet == "周报"
+    assert report.unit_text == "石佛寺镇人民政府"
+    assert report.report_date == date(2022, 3, 11)
+    assert report.period is not None and report.period.label == "2022-W10"
+    assert report.problems == []
+    assert [r.row for r in report.rows] == [5, 7]
+    first, second = (r.values for r in report.rows)
+    assert first == {
+        "code": "00123",
+        "name": "玉雕产业园",
+        "investor": "南阳玉石公司",
+        "total_investment": Decimal("12000"),
+        "fai": Decimal("8000"),
+        "funds_in_place": Decimal("0.1"),
+        "stage": Stage.SIGNED,
+        "signed_on": date(2022, 3, 5),
+        "progress": "推进中",
+    }
+    assert second["fai"] == Decimal("3000")
+    assert second["stage"] is Stage.NEGOTIATING
+    assert second["signed_on"] == date(2022, 3, 1)
+
+
+def test_headings_in_yi_and_text_dates(xlsx):
+    path = xlsx(
+        [
+            ["晁陂镇2022年第11周重点项目进展表"],
+            [
+                "名称",
+                "签约企业",
+                "总投资（亿元）",
+                "累计到位资金（亿元）",
+                "当前阶段",
+                "签约时间",
+                "开工时间",
+            ],
+            ["电池项目", "比科", 1.5, 0.35, "签约", "2022年3月15日", 44625],
+            [
+                "冷链",
+                "豫冷",
+                "4500万",
+                "800000元",
+                "对接中",
+                "2022/3/5",
+                datetime(2022, 3, 5, 9, 30),
+            ],
+        ]
+    )
+    report = parse_weekly(path)
+    assert report.problems == []
+    assert report.period is not None and report.period.label == "2022-W11"
+    a, b = (r.values for r in report.rows)
+    assert a["total_investment"] == Decimal("15000") and a["funds_in_place"] == Decimal("3500")
+    assert a["signed_on"] == date(2022, 3, 15) and a["started_on"] == date(2022, 3, 5)
+    assert b["total_investment"] == Decimal("4500") and b["funds_in_place"] == Decimal("80")
+    assert b["stage"] is Stage.LEAD and b["started_on"] == date(2022, 3, 5)
+
+
+def test_money_unit_line_applies_to_plain_headings(xlsx):
+    path = xlsx(
+        [
+            ["金额单位：亿元", None, "填报日期：2022-03-11"],
+            ["项目名称", "总投资", "项目阶段"],
+            ["甲", 2, "洽谈"],
+        ]
+    )
+    report = parse_weekly(path)
+    assert report.rows[0].values["total_investment"] == Decimal("20000")
+
+
+def test_formula_without_cached_value_is_an_error_not_zero(xlsx):
+    path = xlsx(
+        [["填报日期：2022-03-11"], ["项目名称", "总投资", "项目阶段"], ["甲", "=1+1", "洽谈"]]
+    )
+    report = parse_weekly(path)
+    assert "total_investment" not in report.rows[0].values
+    assert len(report.problems) == 1
+    assert report.problems[0].row == 3 and report.problems[0].column == "总投资"
+    assert "公式" in report.problems[0].message
+
+
+def test_bad_cells_are_problems_with_row_and_column(xlsx):
+    path = xlsx(
+        [
+            ["填报日期：2022-03-11"],
+            ["项目名称", "总投资", "项目阶段", "签约日期"],
+            ["甲", "很多", "不知道", "2022-02-30"],
+            [None, 100, "洽谈", None],
+        ]
+    )
+    report = parse_weekly(path)
+    found = {(p.row, p.column) for p in report.problems}
+    assert found == {(3, "总投资"), (3, "项目阶段"), (3, "签约日期"), (4, "项目名称")}
+
+
+def test_xls_written_by_xlwt(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Sheet1")
+    ws.write(0, 0, "填报单位：雪枫街道")
+    ws.write(0, 3, "填报日期：2022/3/18")
+    for c, h in enumerate(["项目编号", "项目名称", "计划总投资（万元）", "项目进度", "开工日期"]):
+        ws.write(1, c, h)
+    for c, v in enumerate(["007", "康养中心", 8000.5, "在建", "3月16日"]):
+        ws.write(2, c, v)
+    path = tmp_path / "雪枫.et"  # WPS .et is an old-style .xls inside
+    wb.save(str(path))
+    report = parse_weekly(path)
+    assert report.kind == "xls"
+    assert report.problems == []
+    assert report.rows[0].values == {
+        "code": "007",
+        "name": "康养中心",
+        "total_investment": Decimal("8000.5"),
+        "stage": Stage.STARTED,
+        "started_on": date(2022, 3, 16),
+    }
+
+
+def test_missing_headings_lists_what_was_found(xlsx):
+    path = xlsx([["序号", "单位", "金额"], [1, "甲", 3]])
+    with pytest.raises(BadInputError) as err:
+        parse_weekly(path)
+    assert "项目名称" in err.value.message and "序号、单位、金额" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("在谈", Stage.NEGOTIATING),
+        ("洽谈中", Stage.NEGOTIATING),
+        ("已签约", Stage.SIGNED),
+        ("已开工", Stage.STARTED),
+        ("在建", Stage.STARTED),
+        ("落地", Stage.STARTED),
+        ("已投产", Stage.PRODUCING),
+        ("终止", Stage.DROPPED),
+        ("放弃", Stage.DROPPED),
+        ("退库", Stage.DROPPED),
+        ("未签约", Stage.NEGOTIATING),
+        ("尚未开工", Stage.SIGNED),
+        ("已签约尚未开工", Stage.SIGNED),
+        ("有意向，未签约", Stage.NEGOTIATING),
+        ("未投产", Stage.STARTED),
+        ("已签约，正在办理手续", Stage.SIGNED),
+        ("随便写写", None),
+    ],
+)
+def test_stage_words_and_negations(text, stage):
+    assert stage_from_text(text) is stage
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2022-03-05", date(2022, 3, 5)),
+        ("2022/3/5", date(2022, 3, 5)),
+        ("2022.3.5", date(2022, 3, 5)),
+        ("2022年3月5日", date(2022, 3, 5)),
+        ("3月5日", date(2022, 3, 5)),
+        (44625, date(2022, 3, 5)),
+        (44625.5, date(2022, 3, 5)),
+        ("20220305", date(2022, 3, 5)),
+        (date(2022, 3, 5), date(2022, 3, 5)),
+        ("", None),
+    ],
+)
+def test_dates(value, expected):
+    assert parse_date(value, 2022) == expected
+
+
+@pytest.mark.parametrize("value", ["2022-13-01", "昨天", "3月5日", True])
+def test_bad_dates(value):
+    with pytest.raises(ValueProblem):
+        parse_date(value, None)
+
+
+def test_codes_keep_leading_zeros():
+    assert code_text("00123") == "00123"
+    assert code_text(123.0) == "123"
+
+
+def test_huge_area_is_a_problem_not_a_crash():
+    from zsyz.io.values import parse_area
+
+    with pytest.raises(ValueProblem):
+        parse_area("1E30")

@@ -1,0 +1,397 @@
+"""zsyz import FILES…, zsyz imports list|show|undo, zsyz template."""
+
+from __future__ import annotations
+
+import glob
+import sys
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, db_of, ledger
+from zsyz.cli.render import emit, say
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from zsyz.store.engine import Ledger
+    from zsyz.store.outcome import FileOutcome, ImportRequest
+
+app = typer.Typer(help="导入批次：查看、明细与撤销。", no_args_is_help=True)
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".et", ".xlsb", ".ods", ".ett")
+RESULT_COLUMNS = [
+    ("file", "文件"),
+    ("status_label", "结果"),
+    ("import_id", "批次"),
+    ("unit", "单位"),
+    ("period", "期间"),
+    ("rows", "行数"),
+    ("created", "新增"),
+    ("updated", "更新"),
+    ("notes", "说明"),
+]
+STATUS = {"imported": "已导入", "unchanged": "未变化", "rejected": "拒收"}
+BATCH_COLUMNS = [
+    ("id", "批次"),
+    ("file", "文件"),
+    ("unit", "单位"),
+    ("period", "期间"),
+    ("report_date", "填报日期"),
+    ("status_label", "状态"),
+    ("rows", "行数"),
+    ("created", "新增"),
+    ("updated", "更新"),
+    ("imported_at", "导入时间"),
+]
+CHANGE_COLUMNS = [
+    ("row", "行"),
+    ("code", "项目编号"),
+    ("project", "项目名称"),
+    ("field", "字段"),
+    ("old", "原值"),
+    ("new", "新值"),
+]
+
+
+def expand(patterns: list[str]) -> list[Path]:
+    """Files named, globbed (quoted globs from cron) or the spreadsheets of a folder."""
+    from zsyz.errors import UsageError
+
+    files: list[Path] = []
+    for pattern in patterns:
+        path = Path(pattern)
+        if path.is_dir():
+            files += sorted(
+                p for p in path.iterdir() if p.suffix.lower() in SPREADSHEETS and p.is_file()
+            )
+        elif any(ch in pattern for ch in "*?[") and not path.exists():
+            found = sorted(Path(p) for p in glob.glob(pattern))
+            files += [p for p in found if p.is_file() and ".错误标注." not in p.name]
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"找不到文件 {pattern}")
+    return files
+
+
+def parse_date_option(text: str | None) -> date | None:
+    """--date 2022-03-11, 2022年3月11日 or a week 2022-W10 (its last day)."""
+    if not text:
+        return None
+    from zsyz.domain.periods import PeriodKind, parse_period
+    from zsyz.errors import UsageError
+    from zsyz.io.values import ValueProblem, parse_date
+
+    try:
+        found = parse_date(text)
+        if found is not None:
+            return found
+    except ValueProblem:
+        pass
+    try:
+        return parse_period(text, PeriodKind.WEEK).end
+    except ValueError:
+        raise UsageError(f"--date 无法识别「{text}」；应写 2022-03-11 或 2022-W10") from None
+
+
+def _links(links: list[str], new: list[str], many: bool) -> tuple[dict[str, str], frozenset[str]]:
+    from zsyz.domain.names import norm_project_name
+    from zsyz.errors import UsageError
+
+    def normalize_link_key(key: str) -> str:
+        key = key.strip()
+        return key if key.isdigit() else norm_project_name(key)
+
+    out: dict[str, str] = {}
+    for item in links:
+        key, sep, code = item.partition("=")
+        if not sep or not key.strip() or not code.strip():
+            raise UsageError(f"--link 应写作 行号=项目编号 或 项目名称=项目编号，而不是「{item}」")
+        out[normalize_link_key(key)] = code.strip()
+    fresh = frozenset(normalize_link_key(k) for k in new)
+    if many and any(k.isdigit() for k in [*out, *fresh]):
+        raise UsageError("--link/--new 用行号时一次只能导入一个文件；多个文件请用项目名称")
+    return out, fresh
+
+
+def _archive(path: Path, folder: Path) -> Path:
+    import shutil
+    import time
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if target.exists():
+        target = folder / f"{path.stem}.{time.strftime('%Y%m%d%H%M%S')}{path.suffix}"
+    shutil.move(str(path), target)
+    return target
+
+
+def _run_files(
+    files: list[Path],
+    request: ImportRequest,
+    rejected_to: Path | None,
+    move_to: Path | None,
+    db: str | None,
+    open_db: Callable[[], Ledger],
+) -> list[FileOutcome]:
+    from zsyz.store.fastpath import unchanged_batch
+    from zsyz.store.outcome import FileOutcome, file_sha256
+
+    outcomes: list[FileOutcome] = []
+    opened: list[Ledger] = []
+
+    def one(path: Path) -> FileOutcome:
+        if not request.dry_run:
+            try:
+                found = unchanged_batch(db, file_sha256(path))
+            except OSError:
+                found = None
+            if found is not None:
+                batch_id, unit, period, rows = found
+                return FileOutcome(str(path), "unchanged", batch_id, unit, period, rows)
+        from zsyz.store.imports import import_file
+
+        if not opened:
+            opened.append(open_db())
+        return import_file(opened[0], path, request)
+
+    with _progress(len(files)) as step:
+        for path in files:
+            step(f"导入 {path.name}")
+            outcome = one(path)
+            outcomes.append(outcome)
+            if not request.dry_run:
+                rejected_dir = move_to / "rejected" if move_to else None
+                if outcome.status == "rejected" and outcome.report is not None:
+                    folder = rejected_to or rejected_dir
+                    if folder is not None:
+                        folder.mkdir(parents=True, exist_ok=True)
+                    try:
+                        from zsyz.io.annotate import annotated_name, write_annotated
+
+                        note = write_annotated(
+                            outcome.report, outcome.errors, annotated_name(path, folder)
+                        )
+                        outcome.warnings.append(f"已生成错误标注文件 {note}")
+                    except Exception as exc:  # the refusal stands even if the copy fails
+                        outcome.warnings.append(f"未能生成错误标注文件：{exc}")
+                if move_to is not None:
+                    dest = rejected_dir if outcome.status == "rejected" else move_to
+                    assert dest is not None
+                    _archive(path, dest)
+    return outcomes
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar on a terminal; nothing at all (not even the import) when piped."""
+    if not sys.stderr.isatty():
+        yield lambda _text: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("导入周报", total=total)
+        started = [False]
+
+        def step(text: str) -> None:
+            if started[0]:
+                bar.advance(task)
+            started[0] = True
+            bar.update(task, description=text)
+
+        yield step
+        bar.advance(task)
+
+
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[str], typer.Argument(help="周报文件、通配符（如 '收件箱/*.xlsx'）或文件夹")
+    ],
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="填报单位；表头已写「填报单位」时可省略")
+    ] = None,
+    all_units: Annotated[
+        bool,
+        typer.Option("--all-units", help="县招商中心的汇总表：每行写明招引/落地单位，不限单位"),
+    ] = False,
+    when: Annotated[
+        str | None,
+        typer.Option("--date", help="填报日期（2022-03-11）或周次（2022-W10）；优先于表中所写"),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只检查并显示将要发生的变化，不写入台账")
+    ] = False,
+    link: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--link", help="疑似重复的行是已有项目：行号=项目编号 或 项目名称=项目编号，可重复"
+        ),
+    ] = None,
+    new: Annotated[
+        list[str] | None,
+        typer.Option("--new", help="疑似重复的行确是新项目：行号 或 项目名称，可重复"),
+    ] = None,
+    rejected_to: Annotated[
+        Path | None,
+        typer.Option("--rejected-to", help="错误标注文件放到此目录（默认放在原文件旁）"),
+    ] = None,
+    move_to: Annotated[
+        Path | None,
+        typer.Option("--move-to", help="导入后把文件移入此目录，拒收的移入其下 rejected/"),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+) -> None:
+    """导入各单位的项目周报（整份校验，全部无误才写入；有误则整份拒收，退出码 65）。"""
+    from zsyz.errors import UsageError
+    from zsyz.store.outcome import ImportRequest
+
+    paths = expand(files)
+    if not paths:
+        raise UsageError("没有找到要导入的文件")
+    if unit and all_units:
+        raise UsageError("--unit 与 --all-units 只能选一个")
+    links, fresh = _links(link or [], new or [], len(paths) > 1)
+    request = ImportRequest(
+        unit=unit,
+        all_units=all_units,
+        report_date=parse_date_option(when),
+        dry_run=dry_run,
+        links=links,
+        new=fresh,
+    )
+    outcomes = _run_files(
+        paths, request, rejected_to, move_to, db_of(ctx, db), lambda: ledger(ctx, db)
+    )
+    _report(outcomes, fmt.value, dry_run)
+    if any(o.status == "rejected" for o in outcomes):
+        raise typer.Exit(65)
+
+
+def _report(outcomes: list[FileOutcome], fmt: str, dry_run: bool) -> None:
+    if fmt == "json":
+        emit([], [], "json", json_data=[o.as_json() for o in outcomes])
+        return
+    rows = []
+    for o in outcomes:
+        notes = f"{len(o.errors)} 处错误" if o.errors else ""
+        if o.superseded:
+            notes = f"更正并取代批次 #{o.superseded}"
+        if o.warnings:
+            notes = "；".join(x for x in (notes, f"{len(o.warnings)} 条提示") if x)
+        label = STATUS[o.status] if not (dry_run and o.status == "imported") else "可导入（试运行）"
+        rows.append(
+            {**o.as_json(), "file": Path(o.file).name, "status_label": label, "notes": notes}
+        )
+    emit(rows, RESULT_COLUMNS, fmt, title="周报导入结果")
+    if fmt != "table":
+        return
+    for o in outcomes:
+        if dry_run and o.changes:
+            emit(o.changes, CHANGE_COLUMNS, "table", title=f"{Path(o.file).name} 将要发生的变化")
+        for w in o.warnings:
+            say(f"提示 {Path(o.file).name}：{w}")
+        if o.errors:
+            say(f"拒收 {o.file}（台账未改动）：")
+            for p in o.errors:
+                say(f"  {p}")
+
+
+@app.command("list")
+def list_batches(
+    ctx: typer.Context,
+    unit: Annotated[str | None, typer.Option("--unit", help="只列出该单位的批次")] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="只列出该期间，如 2022-W10")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="imported、superseded 或 undone")
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """列出导入批次（含已被更正和已撤销的）。"""
+    from zsyz.store.batches import batch_rows
+
+    rows = batch_rows(ledger(ctx, db), unit=unit, period=period, status=status)
+    emit(rows, BATCH_COLUMNS, fmt.value, title="导入批次", output=output)
+
+
+@app.command("show")
+def show_batch(
+    ctx: typer.Context,
+    batch_id: Annotated[int, typer.Argument(help="批次编号（见 zsyz imports list）")],
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """显示一个导入批次改动了哪些项目的哪些字段。"""
+    from zsyz.store.batches import batch_detail
+
+    detail = batch_detail(ledger(ctx, db), batch_id)
+    if fmt is Format.table and output is None:
+        say(
+            f"批次 #{detail['id']}  {detail['file']}  {detail['unit'] or ''}  {detail['period']}"
+            f"  {detail['status_label']}  行数 {detail['rows']}  新增 {detail['created']}"
+            f"  更新 {detail['updated']}"
+        )
+        for w in detail["warnings"]:
+            say(f"提示：{w}")
+    emit(
+        detail["changes"],
+        CHANGE_COLUMNS,
+        fmt.value,
+        title=f"批次 #{batch_id} 的改动",
+        output=output,
+        json_data=detail,
+    )
+
+
+@app.command("undo")
+def undo_batch(
+    ctx: typer.Context,
+    batch_id: Annotated[int, typer.Argument(help="要撤销的批次编号")],
+    cascade: Annotated[
+        bool, typer.Option("--cascade", help="同时撤销依赖它的更晚批次（从最新的开始）")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """撤销一个导入批次，精确恢复导入前的项目数据。"""
+    from zsyz.store.batches import undo_batch as undo
+
+    undone = undo(ledger(ctx, db), batch_id, cascade=cascade)
+    say(f"已撤销批次：{'、'.join(f'#{i}' for i in undone)}")
+
+
+def template_command(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Option("--unit", help="填报单位名称（或别名）")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="写入的 .xlsx 文件", dir_okay=False)
+    ],
+    when: Annotated[
+        str | None, typer.Option("--date", help="预填的填报日期，如 2022-03-18；默认留空")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """生成某单位的项目周报模板，预填其在库项目及项目编号。"""
+    from zsyz.io.template import write_template
+    from zsyz.store.batches import template_projects
+
+    found, projects = template_projects(ledger(ctx, db), unit)
+    write_template(output, found, projects, parse_date_option(when))
+    say(f"已生成 {found} 的周报模板 {output}（{len(projects)} 个在库项目）")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("import")(import_command)
+    root.command("template")(template_command)
+    root.add_typer(app, name="imports")

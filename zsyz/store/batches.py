@@ -1,0 +1,119 @@
+"""Import batches after the fact: listing, showing what one changed, undoing, templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from zsyz.domain.stages import Stage
+from zsyz.errors import NotFoundError
+from zsyz.store.engine import Ledger
+from zsyz.store.history import PROJECT, ROLES, UPDATES, undo
+from zsyz.store.import_plan import resolve_unit
+from zsyz.store.tables import ImportBatch, Unit
+from zsyz.store.units import UnitIndex
+
+STATUS_LABELS = {"imported": "有效", "superseded": "已被更正", "undone": "已撤销"}
+
+
+def _batch_dict(batch: ImportBatch, units: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": batch.id,
+        "file": batch.file_name,
+        "unit": units.get(batch.unit_id or 0) if not batch.all_units else "（汇总表）",
+        "period": batch.period,
+        "report_date": batch.report_date,
+        "imported_at": batch.imported_at,
+        "status": batch.status,
+        "status_label": STATUS_LABELS.get(batch.status, batch.status),
+        "rows": batch.rows,
+        "created": batch.created,
+        "updated": batch.updated,
+        "warnings": list(batch.warnings or []),
+        "superseded_by": batch.superseded_by_id,
+        "sha256": batch.sha256,
+    }
+
+
+def batch_rows(
+    ledger: Ledger, *, unit: str | None = None, period: str | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    with ledger.read() as session:
+        units = dict(session.execute(select(Unit.id, Unit.name)).all())  # type: ignore[call-overload]
+        query = select(ImportBatch).order_by(col(ImportBatch.id))
+        if unit:
+            query = query.where(
+                col(ImportBatch.unit_id) == resolve_unit(UnitIndex.load(session), unit).id
+            )
+        if period:
+            query = query.where(col(ImportBatch.period) == period)
+        if status:
+            query = query.where(col(ImportBatch.status) == status)
+        return [_batch_dict(b, units) for b in session.execute(query).scalars()]
+
+
+def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
+    with ledger.read() as session:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFoundError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
+        units = dict(session.execute(select(Unit.id, Unit.name)).all())  # type: ignore[call-overload]
+        out = _batch_dict(batch, units)
+        rows = session.execute(
+            select(
+                UPDATES.c.row,
+                PROJECT.c.code,
+                PROJECT.c.name,
+                UPDATES.c.field,
+                UPDATES.c.old_value,
+                UPDATES.c.new_value,
+            )
+            .join(PROJECT, PROJECT.c.id == UPDATES.c.project_id)
+            .where(UPDATES.c.batch_id == batch_id)
+            .order_by(UPDATES.c.id)
+        ).all()
+        out["changes"] = [
+            {"row": r, "code": c, "project": n, "field": f, "old": o, "new": v}
+            for r, c, n, f, o, v in rows
+        ]
+        return out
+
+
+def undo_batch(ledger: Ledger, batch_id: int, *, cascade: bool) -> list[int]:
+    with ledger.write() as session:
+        return undo(session, batch_id, cascade=cascade)
+
+
+def template_projects(ledger: Ledger, unit_name: str) -> tuple[str, list[dict[str, Any]]]:
+    """A unit's live projects (sourcing or landing, not dropped) with their unit names."""
+    with ledger.read() as session:
+        index = UnitIndex.load(session)
+        unit = resolve_unit(index, unit_name)
+        names = {u.code: u.name for u in index.by_code.values()}
+        codes = {u.id: u.code for u in index.by_code.values()}
+        roles: dict[int, dict[str, list[str]]] = {}
+        for pid, uid, role in session.execute(
+            select(ROLES.c.project_id, ROLES.c.unit_id, ROLES.c.role)
+        ):
+            roles.setdefault(pid, {}).setdefault(role, []).append(codes[uid])
+        mine = [
+            pid
+            for pid, r in roles.items()
+            if unit.code in r.get("sourcing", []) or unit.code in r.get("landing", [])
+        ]
+        projects = []
+        if mine:
+            for p in session.execute(
+                select(PROJECT).where(PROJECT.c.id.in_(mine)).order_by(PROJECT.c.code)
+            ):
+                d = dict(p._mapping)
+                if d["stage"] == Stage.DROPPED.value:
+                    continue
+                for role in ("sourcing", "landing", "compiling"):
+                    d[f"roles:{role}"] = "、".join(
+                        sorted(names[c] for c in roles[d["id"]].get(role, []))
+                    )
+                projects.append(d)
+        return unit.name, projects

@@ -1,0 +1,220 @@
+"""The project_update log: how values are written into it, and undoing a batch from it.
+
+Contract (shared with every branch): one row per changed field per import row; `field`
+is the project column or `roles:<role>` (value = sorted unit codes joined by ","),
+values are text (Decimal plain "1234.5", dates ISO, bools "true"/"false", None NULL),
+`effective_on` is the batch's report date. Creating a project writes one row per
+non-null field with old_value NULL. Undo replays a batch's rows backwards; the rows of
+an undone or superseded batch are then deleted, so "value as of a date" never needs to
+know about batch status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session
+
+from zsyz.errors import LedgerStateError
+from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
+
+PROJECT = Project.__table__  # type: ignore[attr-defined]
+UPDATES = ProjectUpdate.__table__  # type: ignore[attr-defined]
+ROLES = ProjectRole.__table__  # type: ignore[attr-defined]
+
+AMOUNT_FIELDS = frozenset(
+    {
+        "total_investment",
+        "fai",
+        "planned_investment_year",
+        "completed_investment_year",
+        "funds_in_place",
+        "foreign_funds",
+        "out_of_province_funds",
+        "land_area",
+        "expected_tax",
+    }
+)
+FLAG_FIELDS = frozenset({"is_new", "fiscal_support", "needs_land"})
+DATE_FIELDS = frozenset(
+    {
+        "planned_on",
+        "lead_on",
+        "negotiating_on",
+        "admitted_on",
+        "approved_on",
+        "signed_on",
+        "started_on",
+        "producing_on",
+        "full_output_on",
+        "dropped_on",
+        "compiled_on",
+        "planned_start_on",
+        "last_reported_on",
+    }
+)
+TEXT_FIELDS = frozenset(
+    {
+        "code",
+        "name",
+        "investor",
+        "investor_origin",
+        "investor_type",
+        "category",
+        "chain",
+        "level",
+        "stage",
+        "leader_name",
+        "contact",
+        "progress",
+        "problems",
+        "remarks",
+    }
+)
+# The project columns a report may set, in the order history is written.
+TRACKED: tuple[str, ...] = tuple(
+    c.name
+    for c in PROJECT.columns
+    if c.name in AMOUNT_FIELDS | FLAG_FIELDS | DATE_FIELDS | TEXT_FIELDS
+)
+ROLE_NAMES = ("sourcing", "landing", "leader", "compiling")
+
+
+def to_text(value: Any) -> str | None:
+    """A value as project_update stores it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list | set | frozenset):
+        return ",".join(sorted(value)) or None
+    return str(value)
+
+
+def from_text(field: str, text: str | None) -> Any:
+    """The column value a stored text stands for (inverse of `to_text`)."""
+    if text is None:
+        return None
+    if field.startswith("roles:"):
+        return frozenset(text.split(","))
+    if field in AMOUNT_FIELDS:
+        return Decimal(text)
+    if field in DATE_FIELDS:
+        return date.fromisoformat(text)
+    if field in FLAG_FIELDS:
+        return text == "true"
+    return text
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal as the ledger stores them (Decimal scale and role order do not matter)."""
+    return to_text(a) == to_text(b)
+
+
+def dependents(session: Session, batch: ImportBatch) -> list[ImportBatch]:
+    """Later live batches that changed a field this batch changed, or a project it created."""
+    bid = batch.id
+    mine = session.execute(
+        select(UPDATES.c.project_id, UPDATES.c.field).where(UPDATES.c.batch_id == bid)
+    ).all()
+    created = set(
+        session.execute(select(PROJECT.c.id).where(PROJECT.c.created_batch_id == bid)).scalars()
+    )
+    pairs = {(p, f) for p, f in mine}
+    projects = {p for p, _ in mine} | created
+    if not projects:
+        return []
+    later = session.execute(
+        select(UPDATES.c.batch_id, UPDATES.c.project_id, UPDATES.c.field)
+        .join(ImportBatch.__table__, ImportBatch.__table__.c.id == UPDATES.c.batch_id)  # type: ignore[attr-defined]
+        .where(UPDATES.c.batch_id > bid, ImportBatch.__table__.c.status == "imported")  # type: ignore[attr-defined]
+    ).all()
+    ids = sorted(
+        {b for b, p, f in later if (p, f) in pairs or p in created},
+        reverse=True,
+    )
+    return [session.get(ImportBatch, i) for i in ids]  # type: ignore[misc]
+
+
+def revert_batch(session: Session, batch: ImportBatch) -> dict[str, str]:
+    """Restore every field this batch changed to its prior value; delete what it created.
+
+    Returns {normalised name: code} of the projects it created, so a superseding batch
+    can give the same projects the same codes again.
+    """
+    bid = batch.id
+    created_rows = session.execute(
+        select(PROJECT.c.id, PROJECT.c.norm_name, PROJECT.c.code).where(
+            PROJECT.c.created_batch_id == bid
+        )
+    ).all()
+    created = {r[0] for r in created_rows}
+    changes = session.execute(
+        select(UPDATES.c.project_id, UPDATES.c.field, UPDATES.c.old_value)
+        .where(UPDATES.c.batch_id == bid)
+        .order_by(UPDATES.c.id.desc())
+    ).all()
+    units: dict[str, int | None] = dict(session.execute(select(Unit.code, Unit.id)).all())  # type: ignore[call-overload]
+    restore: dict[int, dict[str, Any]] = {}
+    for project_id, field, old in changes:
+        if project_id in created:
+            continue
+        if field.startswith("roles:"):
+            set_roles(session, project_id, field[6:], from_text(field, old) or frozenset(), units)
+        else:
+            restore.setdefault(project_id, {})[field] = from_text(field, old)
+    for project_id, values in restore.items():
+        session.execute(update(PROJECT).where(PROJECT.c.id == project_id).values(**values))
+    session.execute(delete(UPDATES).where(UPDATES.c.batch_id == bid))
+    if created:
+        ids = list(created)
+        session.execute(delete(UPDATES).where(UPDATES.c.project_id.in_(ids)))
+        session.execute(delete(ROLES).where(ROLES.c.project_id.in_(ids)))
+        session.execute(delete(PROJECT).where(PROJECT.c.id.in_(ids)))
+    return {r[1]: r[2] for r in created_rows}
+
+
+def set_roles(
+    session: Session,
+    project_id: int,
+    role: str,
+    codes: Iterable[str],
+    units: dict[str, int | None],
+) -> None:
+    """Make the units holding `role` on a project exactly `codes`."""
+    session.execute(delete(ROLES).where(ROLES.c.project_id == project_id, ROLES.c.role == role))
+    rows = [{"project_id": project_id, "unit_id": units[c], "role": role} for c in sorted(codes)]
+    if rows:
+        session.execute(insert(ROLES), rows)
+
+
+def undo(session: Session, batch_id: int, *, cascade: bool) -> list[int]:
+    """Undo a batch (and, with cascade, the later batches that depend on it)."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise LedgerStateError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
+    if batch.status != "imported":
+        raise LedgerStateError(f"导入批次 {batch_id} 的状态是「{batch.status}」，无需撤销")
+    later = dependents(session, batch)
+    if later and not cascade:
+        ids = "、".join(f"#{b.id}（{b.file_name}）" for b in later)
+        raise LedgerStateError(
+            f"之后的导入 {ids} 依赖批次 #{batch_id}；请先撤销它们，或加 --cascade 一并撤销"
+        )
+    undone: list[int] = []
+    for dep in later:  # newest first
+        if dep.status == "imported":
+            undone += undo(session, dep.id or 0, cascade=True)
+    revert_batch(session, batch)
+    batch.status = "undone"
+    session.add(batch)
+    session.flush()
+    return [*undone, batch_id]

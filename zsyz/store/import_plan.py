@@ -1,0 +1,355 @@
+"""Planning an import: every row of a parsed weekly report checked against the ledger.
+
+The plan says, for each row, which project it is (by 项目编号, else by normalised name
+within the reporting unit's projects), which fields change from what to what, and
+every problem found (unknown units, another unit's project, a suspected duplicate, a
+stage date in the future). Nothing is written here; `store/imports.py` applies a plan
+with no problems in the same transaction that made it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from zsyz.domain.names import norm_project_name
+from zsyz.domain.stages import LIFE_CYCLE, Stage
+from zsyz.errors import NotFoundError, Problem
+from zsyz.io.weekly import HEADINGS, ReportRow, WeeklyReport
+from zsyz.store.history import PROJECT, ROLES, TRACKED, same
+from zsyz.store.tables import Unit
+from zsyz.store.units import UnitIndex
+
+STAGE_DATES = frozenset(s.date_field for s in (*LIFE_CYCLE, Stage.DROPPED))
+_SUFFIXES = re.compile(r"(人民政府|政府|办事处|[（(]盖章[)）]|盖章)$")
+ROLE_LABELS = {
+    "sourcing": "招引单位",
+    "landing": "落地单位",
+    "leader": "责任领导",
+    "compiling": "编制单位",
+}
+
+
+@dataclass
+class RowPlan:
+    row: int
+    name: str
+    project_id: int | None  # None: a new project
+    code: str
+    changes: dict[str, tuple[Any, Any]]  # field → (old, new); roles:<role> → frozensets
+    substantive: bool  # changes beyond last_reported_on
+    created: bool = False  # set when the project is inserted
+
+
+@dataclass
+class Plan:
+    unit: Unit | None
+    report_date: date | None
+    rows: list[RowPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LedgerState:
+    """What a plan needs of the ledger, loaded in a few queries (no ORM objects)."""
+
+    projects: dict[int, dict[str, Any]]
+    by_code: dict[str, int]
+    roles: dict[int, dict[str, set[str]]]
+    by_norm: dict[str, list[int]]
+    by_investor: dict[str, list[int]]
+
+    @classmethod
+    def load(cls, session: Session) -> LedgerState:
+        projects = {r.id: dict(r._mapping) for r in session.execute(select(PROJECT))}
+        codes: dict[int, str] = dict(session.execute(select(Unit.id, Unit.code)).all())  # type: ignore[call-overload]
+        roles: dict[int, dict[str, set[str]]] = {}
+        for pid, uid, role in session.execute(
+            select(ROLES.c.project_id, ROLES.c.unit_id, ROLES.c.role)
+        ):
+            roles.setdefault(pid, {}).setdefault(role, set()).add(codes[uid])
+        by_norm: dict[str, list[int]] = {}
+        by_investor: dict[str, list[int]] = {}
+        for pid, p in projects.items():
+            by_norm.setdefault(p["norm_name"], []).append(pid)
+            if p["investor"]:
+                by_investor.setdefault(norm_project_name(p["investor"]), []).append(pid)
+        by_code = {p["code"]: pid for pid, p in projects.items()}
+        return cls(projects, by_code, roles, by_norm, by_investor)
+
+    def owners(self, pid: int) -> set[str]:
+        r = self.roles.get(pid, {})
+        return r.get("sourcing", set()) | r.get("landing", set())
+
+    def describe(self, pid: int, index: UnitIndex) -> str:
+        p = self.projects[pid]
+        units = [index.by_code[c].name for c in sorted(self.owners(pid)) if c in index.by_code]
+        return f"{p['code']}「{p['name']}」（{'、'.join(units) or '无单位'}）"
+
+
+def resolve_unit(index: UnitIndex, name: str) -> Unit:
+    """A unit as written, also as "石佛寺镇人民政府" or "XX（盖章）"."""
+    unit = index.find(name) or index.find(_SUFFIXES.sub("", name.strip()))
+    return unit if unit is not None else index.resolve(name)
+
+
+@dataclass
+class Planner:
+    session: Session
+    report: WeeklyReport
+    index: UnitIndex
+    state: LedgerState
+    plan: Plan
+    all_units: bool
+    links: dict[str, str]
+    new: frozenset[str]
+    today: date
+    reuse_codes: dict[str, str] = field(default_factory=dict)
+    _seen: dict[int, int] = field(default_factory=dict)  # project id → first row
+    _seen_new: dict[str, int] = field(default_factory=dict)  # norm name → first row
+    _next_seq: dict[str, int] = field(default_factory=dict)
+
+    def problem(self, row: ReportRow | None, key: str | None, message: str) -> None:
+        column = self.report.header.headings.get(key, HEADINGS.get(key or "")) if key else None
+        value = row.raw.get(key) if row is not None and key else None
+        self.plan.problems.append(
+            Problem(message, row=row.row if row else None, column=column, value=value)
+        )
+
+    def units_of(self, row: ReportRow, key: str) -> frozenset[str] | None:
+        names = row.values.get(key)
+        if not names:
+            return None
+        codes = set()
+        for name in names:
+            try:
+                codes.add(resolve_unit(self.index, name).code)
+            except NotFoundError as exc:
+                self.plan.problems.append(
+                    Problem(exc.message, row=row.row, column=self._heading(key), value=name)
+                )
+        return frozenset(codes)
+
+    def _heading(self, key: str) -> str:
+        return self.report.header.headings.get(key, HEADINGS[key])
+
+    def run(self) -> None:
+        for row in self.report.rows:
+            self.plan_row(row)
+
+    def plan_row(self, row: ReportRow) -> None:
+        v = row.values
+        name: str = v["name"]
+        norm = norm_project_name(name)
+        roles: dict[str, frozenset[str]] = {}
+        for role in ("sourcing", "landing", "compiling"):
+            codes = self.units_of(row, f"roles:{role}")
+            if codes is not None:
+                roles[role] = codes
+        if v.get("leader_name"):
+            leader = self.index.find(v["leader_name"])
+            if leader is not None and leader.unit_class == "leader":
+                roles["leader"] = frozenset({leader.code})
+        pid, linked = self.identify(row, norm)
+        if pid is False:
+            return
+        if pid is not None:
+            first = self._seen.setdefault(pid, row.row)
+            if first != row.row:
+                self.problem(row, "name", f"与第{first}行是同一项目，一个项目只能填一行")
+                return
+        else:
+            first = self._seen_new.setdefault(norm, row.row)
+            if first != row.row:
+                self.problem(row, "name", f"与第{first}行项目名称相同，一个项目只能填一行")
+                return
+        self.check_scope(row, pid, roles, linked)
+        values = {k: v[k] for k in TRACKED if k in v}
+        self.stage_rules(row, pid, values)
+        current = self.state.projects.get(pid) if pid is not None else None
+        when = self.plan.report_date
+        if when is not None and (
+            current is None or not current["last_reported_on"] or current["last_reported_on"] < when
+        ):
+            values["last_reported_on"] = when
+        changes: dict[str, tuple[Any, Any]] = {}
+        if current is None:
+            code = v.get("code") or self.reuse_codes.get(norm) or self.new_code()
+            if code in self.state.by_code:
+                self.problem(row, "code", "项目编号已被其他项目使用")
+            values["code"] = code
+            values.setdefault("name", name)
+            if "stage" not in values:
+                self.problem(row, "stage", "新项目须填写项目阶段")
+            for k, new in values.items():
+                if new is not None:
+                    changes[k] = (None, new)
+            for role, codes in sorted(roles.items()):
+                if codes:
+                    changes[f"roles:{role}"] = (None, codes)
+        else:
+            code = current["code"]
+            for k, new in values.items():
+                if not same(current[k], new):
+                    changes[k] = (current[k], new)
+            held = self.state.roles.get(pid or 0, {})
+            for role, codes in sorted(roles.items()):
+                old = frozenset(held.get(role, set()))
+                if old != codes:
+                    changes[f"roles:{role}"] = (old or None, codes or None)
+        substantive = any(k != "last_reported_on" for k in changes)
+        self.plan.rows.append(RowPlan(row.row, name, pid, code, changes, substantive))
+
+    def identify(self, row: ReportRow, norm: str) -> tuple[int | bool | None, bool]:
+        """(project id or None for new, linked?); (False, _) when the row is refused."""
+        link = self.links.get(str(row.row)) or self.links.get(norm)
+        if link:
+            pid = self.state.by_code.get(link)
+            if pid is None:
+                self.problem(row, "name", f"--link 指定的项目编号 {link} 不存在")
+                return False, True
+            return pid, True
+        code = row.values.get("code")
+        if code and code in self.state.by_code:
+            return self.state.by_code[code], False
+        scope = [p for p in self.state.by_norm.get(norm, []) if self.in_scope(p, row)]
+        if len(scope) > 1:
+            self.problem(row, "name", "本单位有多个同名项目；请填写项目编号")
+            return False, False
+        if scope:
+            if code:
+                other = self.state.projects[scope[0]]["code"]
+                self.problem(
+                    row, "code", f"台账中同名项目的编号是 {other}，与所填编号不一致；请核对"
+                )
+                return False, False
+            return scope[0], False
+        if str(row.row) not in self.new and norm not in self.new:
+            twins = self.lookalikes(row, norm)
+            if twins:
+                shown = "；".join(self.state.describe(p, self.index) for p in twins[:3])
+                code0 = self.state.projects[twins[0]]["code"]
+                self.problem(
+                    row,
+                    "name",
+                    f"疑似与已有项目重复：{shown}。是同一项目请加 --link {row.row}={code0}，"
+                    f"确是新项目请加 --new {row.row}",
+                )
+                return False, False
+        return None, False
+
+    def in_scope(self, pid: int, row: ReportRow) -> bool:
+        """Is this project among those a row is matched against by name?"""
+        owners = self.state.owners(pid)
+        if self.plan.unit is not None:
+            return self.plan.unit.code in owners
+        named = set()
+        for key in ("roles:sourcing", "roles:landing"):
+            for name in row.values.get(key) or ():
+                unit = self.index.find(name)
+                if unit is not None:
+                    named.add(unit.code)
+        return bool(owners & named) if named else True
+
+    def lookalikes(self, row: ReportRow, norm: str) -> list[int]:
+        found = list(self.state.by_norm.get(norm, []))
+        investor = row.values.get("investor")
+        if investor:
+            for pid in self.state.by_investor.get(norm_project_name(investor), []):
+                other = self.state.projects[pid]["norm_name"]
+                if pid not in found and (
+                    norm in other
+                    or other in norm
+                    or difflib.SequenceMatcher(None, norm, other).ratio() >= 0.6
+                ):
+                    found.append(pid)
+        return found
+
+    def check_scope(
+        self, row: ReportRow, pid: int | None, roles: dict[str, frozenset[str]], linked: bool
+    ) -> None:
+        unit = self.plan.unit
+        if unit is None:
+            if (
+                self.all_units
+                and pid is None
+                and not (roles.get("sourcing") or roles.get("landing"))
+            ):
+                self.problem(row, "name", "汇总表每个新项目须写明招引单位或落地单位")
+            return
+        named = roles.get("sourcing", frozenset()) | roles.get("landing", frozenset())
+        if pid is None and unit.code not in named and "sourcing" not in roles:
+            roles["sourcing"] = frozenset({unit.code})  # a unit reports what it brought in
+        held = self.state.roles.get(pid, {}) if pid is not None else {}
+        if linked and unit.code not in self.state.owners(pid or 0) and "sourcing" not in roles:
+            roles["sourcing"] = frozenset(held.get("sourcing", set()) | {unit.code})
+        if pid is not None and not linked and unit.code not in self.state.owners(pid):
+            self.problem(
+                row,
+                "name",
+                f"项目 {self.state.describe(pid, self.index)} 的招引/落地单位不含{unit.name}，"
+                "本单位周报不能修改；请由相关单位报送，或由县招商中心用 --all-units 导入汇总表",
+            )
+            return
+        after = set(roles.get("sourcing", held.get("sourcing", set()))) | set(
+            roles.get("landing", held.get("landing", set()))
+        )
+        if unit.code not in after:
+            self.problem(
+                row,
+                "roles:sourcing" if "roles:sourcing" in row.values else "name",
+                f"{unit.name}既不是该项目的招引单位也不是落地单位，不能在本单位周报中报送",
+            )
+
+    def stage_rules(self, row: ReportRow, pid: int | None, values: dict[str, Any]) -> None:
+        when = self.plan.report_date
+        limit = min(when, self.today) if when else self.today
+        for key in sorted(STAGE_DATES & values.keys()):
+            if values[key] > limit:
+                what = "今天" if limit == self.today else "填报日期"
+                self.problem(row, key, f"日期晚于{what}（{limit.isoformat()}），不能是将来的日期")
+        stage: Stage | None = values.get("stage")
+        if stage is None:
+            return
+        values["stage"] = stage.value
+        current = self.state.projects.get(pid) if pid is not None else None
+        old = Stage(current["stage"]) if current else None
+        if (
+            old is not None
+            and stage is not old
+            and Stage.DROPPED not in (stage, old)
+            and stage.order < old.order
+        ):
+            self.plan.warnings.append(
+                f"第{row.row}行「{row.values['name']}」阶段由{old.label}退回{stage.label}"
+            )
+        if (
+            (old is None or stage is not old)
+            and when is not None
+            and stage.date_field not in values
+            and (current is None or current[stage.date_field] is None)
+        ):
+            values[stage.date_field] = when  # reached this stage by the report date
+
+    def new_code(self) -> str:
+        """ZS<year><4 digits>: stable once given, printed on the next template."""
+        year = (self.plan.report_date or self.today).year
+        prefix = f"ZS{year}"
+        if prefix not in self._next_seq:
+            pattern = re.compile(rf"^{prefix}(\d{{4}})$")
+            used = [int(m.group(1)) for c in self.state.by_code if (m := pattern.match(c))]
+            used += [int(m.group(1)) for c in self.reuse_codes.values() if (m := pattern.match(c))]
+            self._next_seq[prefix] = max(used, default=0)
+        self._next_seq[prefix] += 1
+        code = f"{prefix}{self._next_seq[prefix]:04d}"
+        while code in self.state.by_code:
+            self._next_seq[prefix] += 1
+            code = f"{prefix}{self._next_seq[prefix]:04d}"
+        return code
