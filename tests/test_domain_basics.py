@@ -122,3 +122,19 @@ def test_normalize_folds_width_and_space():
 
 def test_closest_suggests():
     assert closest("石佛镇", ["石佛寺镇", "晁陂镇", "商务局"])[0] == "石佛寺镇"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("晁陂镇人民政府（盖章）", "晁陂镇"),
+        ("晁陂镇人民政府(盖章)", "晁陂镇"),
+        ("雪枫街道办事处", "雪枫街道"),
+        ("县商务局（章）", "县商务局"),
+        ("石佛寺镇党委", "石佛寺镇"),
+    ],
+)
+def test_form_name_variants(written, expected):
+    from zsyz.domain.names import variants
+
+    assert expected in variants(written)

@@ -169,3 +169,11 @@ def test_target_table_unknown_unit_refused_whole(ledger_db, cli, xlsx):
     result = cli("targets", "import", path, "--year", "2022")
     assert result.code == 1 and "乙镇" in result.err
     assert cli("targets", "list", "--format", "json").json() == []
+
+
+@pytest.mark.parametrize("written", ["晁陂镇人民政府（盖章）", "晁陂镇政府", "镇平县晁陂镇"])
+def test_form_names_with_stamps_and_suffixes_resolve(ledger_db, cli, written):
+    cli("units", "add", "晁陂镇", "--class", "township")
+    result = cli("targets", "set", written, "--metric", "signed", "--value", "1", "--year", "2022")
+    assert result.code == 0, result.err
+    assert [r["unit"] for r in cli("targets", "list", "--format", "json").json()] == ["晁陂镇"]

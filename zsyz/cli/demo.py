@@ -79,14 +79,15 @@ def _report_argv(db: str) -> list[str]:
 
 
 def run_demo(samples_dir: Path | None, keep: Path | None) -> None:
-    from rich.console import Console
 
     from zsyz.cli.app import run
 
     samples = find_samples(samples_dir)
     if keep is not None and keep.exists():
         raise LedgerStateError(f"{keep} 已存在，不会覆盖")
-    console = Console(stderr=False)
+    from zsyz.cli.render import terminal_console
+
+    console = terminal_console()
     with tempfile.TemporaryDirectory(prefix="zsyz-demo-") as tmp:
         db = str(Path(tmp) / "demo.db")
         for title, argv in steps(samples, db):

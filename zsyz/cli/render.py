@@ -119,13 +119,34 @@ def print_tables(sections: Sequence[Section], *, output: Path | None = None) -> 
     from rich.console import Console
 
     console = (
-        Console(file=io.StringIO(), width=160, color_system=None) if output is not None else None
+        Console(file=io.StringIO(), width=PIPED_WIDTH, color_system=None)
+        if output is not None
+        else terminal_console()
     )
     for rows, columns, title, empty in sections:
         shown = _table(rows, columns, title) if rows else empty
-        (console or Console()).print(shown)
+        console.print(shown)
     if console is not None and output is not None:
-        write_text(console.file.getvalue(), output)  # type: ignore[attr-defined]
+        write_text(console.file.getvalue(), output)  # type: ignore[union-attr]
+
+
+PIPED_WIDTH = 200  # cron mail and redirected files: wide enough that no cell is cut
+
+
+def terminal_console(stderr: bool = False) -> Any:
+    """A rich console: the terminal's width on a terminal, a wide page when piped.
+
+    Rich assumes 80 columns when stdout is not a terminal, which cuts Chinese cells
+    to "…" in exactly the output operators mail to leaders.
+    """
+    import os
+
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    if stream.isatty() or os.environ.get("COLUMNS"):
+        return Console(stderr=stderr)
+    return Console(stderr=stderr, width=PIPED_WIDTH)
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str | None) -> Any:

@@ -27,6 +27,25 @@ def stripped(name: str) -> str:
     return key[m.end() :] if m else key
 
 
+_NOTE = re.compile(r"[(（【\[][^)）】\]]*[)）】\]]")
+# What offices append to a unit's name on a form: the government of a township, the
+# office of a street, the party committee; tried only after the name itself fails.
+_SUFFIXES = ("人民政府", "党委政府", "党委", "党工委", "政府", "办事处", "委员会")
+
+
+def variants(name: str) -> list[str]:
+    """Ways to read a name written on a form, most literal first."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    text = re.sub(r"[（(]?\s*(盖章|签章|公章|章)\s*[)）]?$", "", text).strip()
+    out = [name, text]
+    bare = _NOTE.sub("", text).strip()
+    out.append(bare)
+    for suffix in _SUFFIXES:
+        if bare.endswith(suffix) and len(bare) > len(suffix) + 1:
+            out.append(bare[: -len(suffix)])
+    return [v for v in dict.fromkeys(out) if v]
+
+
 def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The known names nearest to `name`, for 'did you mean' messages."""
     pool = list(dict.fromkeys(candidates))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import UnitFact
-from zsyz.domain.names import closest, normalize, stripped
+from zsyz.domain.names import closest, normalize, stripped, variants
 from zsyz.errors import BadInputError, NotFoundError, UsageError
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Unit, UnitAlias
@@ -91,11 +91,13 @@ class UnitIndex:
             self.loose[loose] = code
 
     def find(self, name: str) -> Unit | None:
-        key = normalize(name)
-        code = self.keys.get(key)
-        if code is None:
-            code = self.loose.get(stripped(name))
-        return self.by_code.get(code) if code else None
+        """The unit `name` means: exact name, code or alias first, then the same without a
+        county prefix, a stamp note or a government suffix (晁陂镇人民政府（盖章） → 晁陂镇)."""
+        for candidate in variants(name):
+            code = self.keys.get(normalize(candidate)) or self.loose.get(stripped(candidate))
+            if code:
+                return self.by_code.get(code)
+        return None
 
     def resolve(self, name: str, what: str = "单位") -> Unit:
         unit = self.find(name)
