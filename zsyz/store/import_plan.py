@@ -305,7 +305,7 @@ class Planner:
             self.problem(
                 row,
                 "roles:sourcing" if "roles:sourcing" in row.values else "name",
-                f"{unit.name}既不是该项目的招引单位也不是落地单位，不能在本单位周报中报送",
+                f"{unit.name}既不是该项目的招引单位也不是落地单位，不能在本单位周报中报送（县里的多单位汇总表请加 --all-units 导入）",
             )
 
     def stage_rules(self, row: ReportRow, pid: int | None, values: dict[str, Any]) -> None:
