@@ -145,7 +145,7 @@ def logical_dump(
             t = table_of(table)
             keep = []
             for i, c in enumerate(t.columns):
-                if c.name == "id" or isinstance(c.type, DateTime):
+                if c.name == "id" or _is_timestamp(c.type):
                     continue
                 target = next(iter(c.foreign_keys)).column.table.name if c.foreign_keys else None
                 keep.append((i, target))
@@ -153,12 +153,19 @@ def logical_dump(
             for r in _raw(conn, table):
                 rows.append(
                     tuple(
-                        names[target].get(r[i], ("?", r[i])) if target else r[i]
+                        names[target].get(r[i], ("?", r[i]))
+                        if target and r[i] is not None
+                        else r[i]
                         for i, target in keep
                     )
                 )
             out[table] = sorted(rows, key=repr)
         return out
+
+
+def _is_timestamp(sql_type: Any) -> bool:
+    impl = getattr(sql_type, "impl", sql_type)
+    return isinstance(sql_type, DateTime) or isinstance(impl, DateTime)
 
 
 def batch_statuses(db: str) -> list[tuple[Any, ...]]:

@@ -23,6 +23,12 @@ HEAD = [
 ]
 
 
+def assert_db_check_clean(cli) -> None:
+    """`zsyz db check` agrees with what import, supersede and undo wrote."""
+    result = cli("db", "check", "--format", "json")
+    assert result.code == 0, result.out + result.err
+
+
 @pytest.fixture
 def ledger(ledger_db, cli):
     assert cli("units", "import", str(SAMPLES / "单位名册.xlsx")).code == 0
@@ -160,6 +166,7 @@ def test_corrected_file_supersedes(ledger, cli, tmp_path):
         (2, "imported", None),
     ]
     assert query(ledger, "SELECT count(*) FROM project_update WHERE batch_id=1") == [(0,)]
+    assert_db_check_clean(cli)
 
 
 def test_undo_restores_prior_state_and_cascade(ledger, cli, tmp_path):
@@ -172,6 +179,7 @@ def test_undo_restores_prior_state_and_cascade(ledger, cli, tmp_path):
     refused = cli("imports", "undo", "1")
     assert refused.code == 1 and "--cascade" in refused.err
     assert cli("imports", "undo", "2").code == 0
+    assert_db_check_clean(cli)
     now = dump(ledger)
     for table in ("project_role", "project_update", "unit"):
         assert now[table] == after_first[table]
@@ -189,6 +197,7 @@ def test_undo_restores_prior_state_and_cascade(ledger, cli, tmp_path):
     assert projects(ledger) == {}
     statuses = [b["status"] for b in cli("imports", "list", "--format", "json").json()]
     assert statuses == ["undone", "undone", "undone"]
+    assert_db_check_clean(cli)
 
 
 def test_stage_backwards_is_a_warning(ledger, cli, tmp_path):
@@ -200,6 +209,7 @@ def test_stage_backwards_is_a_warning(ledger, cli, tmp_path):
     dropped = [None, "玉雕产业园", None, None, None, None, "终止", None, None]
     result = cli("import", str(report(tmp_path, [dropped], day="2022-03-25")), "--format", "json")
     assert result.json()[0]["warnings"] == []
+    assert_db_check_clean(cli)
 
 
 def test_scoping_refuses_another_units_project(ledger, cli, tmp_path):
@@ -215,6 +225,25 @@ def test_scoping_refuses_another_units_project(ledger, cli, tmp_path):
     result = cli("import", str(path), "--all-units")
     assert result.code == 0, result.err
     assert projects(ledger)["玉雕产业园"]["total_investment"] == 27000 * 10000
+
+
+FOREIGN = {  # 晁陂镇's report touching 石佛寺镇's project in each way a row can
+    "stage change": ["{code}", "玉雕产业园", None, None, None, None, "已开工", None, None],
+    "amount change": ["{code}", "玉雕产业园", None, 1, None, None, None, None, None],
+    "landing unit": ["{code}", "玉雕产业园", None, None, None, None, None, None, "晁陂镇"],
+    "same name, no code": [None, "玉雕产业园", "玉都实业", 26000, None, None, "已签约", None, None],
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOREIGN))
+def test_another_units_report_cannot_touch_the_project(ledger, cli, tmp_path, case):
+    assert cli("import", str(report(tmp_path, [ROW_A], name="a.xlsx"))).code == 0
+    code = projects(ledger)["玉雕产业园"]["code"]
+    row = [code if v == "{code}" else v for v in FOREIGN[case]]
+    before = dump(ledger)
+    result = cli("import", str(report(tmp_path, [row], unit="晁陂镇", day="2022-03-18")))
+    assert result.code == 65, result.out
+    assert dump(ledger) == before
 
 
 def test_duplicates_are_reported_then_linked_or_new(ledger, cli, tmp_path):
@@ -234,6 +263,7 @@ def test_duplicates_are_reported_then_linked_or_new(ledger, cli, tmp_path):
     assert cli("imports", "undo", "2").code == 0
     fresh = cli("import", str(path), "--new", "玉雕文化产业园", "--format", "json")
     assert fresh.code == 0 and fresh.json()[0]["created"] == 1
+    assert_db_check_clean(cli)
 
 
 def test_template_round_trip_changes_nothing(ledger, cli, tmp_path):
@@ -299,6 +329,7 @@ def test_samples_import_cleanly(ledger, cli):
     assert p["玉雕文化产业园"]["funds_in_place"] == 12000 * 10000
     assert p["新能源电池材料项目"]["fai"] == 12000 * 10000
     assert p["农产品精深加工项目"]["code"] == "00101"
+    assert_db_check_clean(cli)
     assert date.fromisoformat(p["智慧康养中心"]["started_on"]) == date(2022, 3, 16)
 
 
