@@ -11,3 +11,5 @@ def test_demo_runs(cli, tmp_path):
     assert kept.exists()
     listed = cli("units", "list", "--db", str(kept), "--format", "json").json()
     assert len(listed) >= 15
+    checked = cli("db", "check", "--db", str(kept), "--format", "json")  # import's writes
+    assert checked.code == 0, checked.out + checked.err  # are what db check expects

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLES, write_xlsx
+from tests.ledger_state import columns, dump, projects, query
 
-TABLES = ("project", "project_role", "project_update", "import_batch", "unit", "unit_alias")
 HEAD = [
     "项目编号",
     "项目名称",
@@ -24,21 +23,10 @@ HEAD = [
 ]
 
 
-def dump(db: str) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(db)
-    try:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
-    finally:
-        con.close()
-
-
-def projects(db: str) -> dict[str, dict]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return {r["name"]: dict(r) for r in con.execute("SELECT * FROM project")}
-    finally:
-        con.close()
+def assert_db_check_clean(cli) -> None:
+    """`zsyz db check` agrees with what import, supersede and undo wrote."""
+    result = cli("db", "check", "--format", "json")
+    assert result.code == 0, result.out + result.err
 
 
 @pytest.fixture
@@ -76,17 +64,17 @@ def test_import_creates_projects_with_history(ledger, cli, tmp_path):
     p = projects(ledger)["玉雕产业园"]
     assert p["stage"] == "signed" and p["signed_on"] == "2022-03-08"
     assert p["total_investment"] == 26000 * 10000 and p["code"] == "ZS20220001"
-    con = sqlite3.connect(ledger)
     history = dict(
-        con.execute(
-            "SELECT field, new_value FROM project_update WHERE project_id=? AND old_value IS NULL",
-            (p["id"],),
-        ).fetchall()
+        query(
+            ledger,
+            "SELECT field, new_value FROM project_update WHERE project_id=:p AND old_value IS NULL",
+            {"p": p["id"]},
+        )
     )
     assert history["total_investment"] == "26000"
     assert history["roles:sourcing"] == "township001"
     assert history["signed_on"] == "2022-03-08"
-    effective = {r[0] for r in con.execute("SELECT DISTINCT effective_on FROM project_update")}
+    effective = {r[0] for r in query(ledger, "SELECT DISTINCT effective_on FROM project_update")}
     assert effective == {"2022-03-11"}
 
 
@@ -177,8 +165,8 @@ def test_corrected_file_supersedes(ledger, cli, tmp_path):
         (1, "superseded", 2),
         (2, "imported", None),
     ]
-    con = sqlite3.connect(ledger)
-    assert con.execute("SELECT count(*) FROM project_update WHERE batch_id=1").fetchone() == (0,)
+    assert query(ledger, "SELECT count(*) FROM project_update WHERE batch_id=1") == [(0,)]
+    assert_db_check_clean(cli)
 
 
 def test_undo_restores_prior_state_and_cascade(ledger, cli, tmp_path):
@@ -191,12 +179,12 @@ def test_undo_restores_prior_state_and_cascade(ledger, cli, tmp_path):
     refused = cli("imports", "undo", "1")
     assert refused.code == 1 and "--cascade" in refused.err
     assert cli("imports", "undo", "2").code == 0
+    assert_db_check_clean(cli)
     now = dump(ledger)
     for table in ("project_role", "project_update", "unit"):
         assert now[table] == after_first[table]
     skip = ("updated_at",)
-    con = sqlite3.connect(ledger)
-    cols = [c[1] for c in con.execute("PRAGMA table_info(project)")]
+    cols = columns("project")
     keep = [i for i, c in enumerate(cols) if c not in skip]
     assert [[r[i] for i in keep] for r in now["project"]] == [
         [r[i] for i in keep] for r in after_first["project"]
@@ -209,6 +197,7 @@ def test_undo_restores_prior_state_and_cascade(ledger, cli, tmp_path):
     assert projects(ledger) == {}
     statuses = [b["status"] for b in cli("imports", "list", "--format", "json").json()]
     assert statuses == ["undone", "undone", "undone"]
+    assert_db_check_clean(cli)
 
 
 def test_stage_backwards_is_a_warning(ledger, cli, tmp_path):
@@ -220,6 +209,7 @@ def test_stage_backwards_is_a_warning(ledger, cli, tmp_path):
     dropped = [None, "玉雕产业园", None, None, None, None, "终止", None, None]
     result = cli("import", str(report(tmp_path, [dropped], day="2022-03-25")), "--format", "json")
     assert result.json()[0]["warnings"] == []
+    assert_db_check_clean(cli)
 
 
 def test_scoping_refuses_another_units_project(ledger, cli, tmp_path):
@@ -237,6 +227,25 @@ def test_scoping_refuses_another_units_project(ledger, cli, tmp_path):
     assert projects(ledger)["玉雕产业园"]["total_investment"] == 27000 * 10000
 
 
+FOREIGN = {  # 晁陂镇's report touching 石佛寺镇's project in each way a row can
+    "stage change": ["{code}", "玉雕产业园", None, None, None, None, "已开工", None, None],
+    "amount change": ["{code}", "玉雕产业园", None, 1, None, None, None, None, None],
+    "landing unit": ["{code}", "玉雕产业园", None, None, None, None, None, None, "晁陂镇"],
+    "same name, no code": [None, "玉雕产业园", "玉都实业", 26000, None, None, "已签约", None, None],
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOREIGN))
+def test_another_units_report_cannot_touch_the_project(ledger, cli, tmp_path, case):
+    assert cli("import", str(report(tmp_path, [ROW_A], name="a.xlsx"))).code == 0
+    code = projects(ledger)["玉雕产业园"]["code"]
+    row = [code if v == "{code}" else v for v in FOREIGN[case]]
+    before = dump(ledger)
+    result = cli("import", str(report(tmp_path, [row], unit="晁陂镇", day="2022-03-18")))
+    assert result.code == 65, result.out
+    assert dump(ledger) == before
+
+
 def test_duplicates_are_reported_then_linked_or_new(ledger, cli, tmp_path):
     assert cli("import", str(report(tmp_path, [ROW_A], name="a.xlsx"))).code == 0
     code = projects(ledger)["玉雕产业园"]["code"]
@@ -247,14 +256,14 @@ def test_duplicates_are_reported_then_linked_or_new(ledger, cli, tmp_path):
     linked = cli("import", str(path), "--link", f"4={code}", "--format", "json")
     assert linked.code == 0, linked.err
     assert linked.json()[0]["created"] == 0
-    con = sqlite3.connect(ledger)
-    roles = con.execute(
-        "SELECT u.name, r.role FROM project_role r JOIN unit u ON u.id=r.unit_id ORDER BY 1"
-    ).fetchall()
+    roles = query(
+        ledger, "SELECT u.name, r.role FROM project_role r JOIN unit u ON u.id=r.unit_id ORDER BY 1"
+    )
     assert ("商务局", "sourcing") in roles and ("石佛寺镇", "sourcing") in roles
     assert cli("imports", "undo", "2").code == 0
     fresh = cli("import", str(path), "--new", "玉雕文化产业园", "--format", "json")
     assert fresh.code == 0 and fresh.json()[0]["created"] == 1
+    assert_db_check_clean(cli)
 
 
 def test_template_round_trip_changes_nothing(ledger, cli, tmp_path):
@@ -276,8 +285,7 @@ def test_template_round_trip_changes_nothing(ledger, cli, tmp_path):
     for name, p in before.items():
         changed = {k for k in p if p[k] != after[name][k]}
         assert changed <= {"last_reported_on"}, changed
-    con = sqlite3.connect(ledger)
-    fields = {r[0] for r in con.execute("SELECT field FROM project_update WHERE batch_id=2")}
+    fields = {r[0] for r in query(ledger, "SELECT field FROM project_update WHERE batch_id=2")}
     assert fields == {"last_reported_on"}
 
 
@@ -321,22 +329,35 @@ def test_samples_import_cleanly(ledger, cli):
     assert p["玉雕文化产业园"]["funds_in_place"] == 12000 * 10000
     assert p["新能源电池材料项目"]["fai"] == 12000 * 10000
     assert p["农产品精深加工项目"]["code"] == "00101"
+    assert_db_check_clean(cli)
     assert date.fromisoformat(p["智慧康养中心"]["started_on"]) == date(2022, 3, 16)
 
 
 def test_bulk_rows_store_timestamps_like_the_orm(ledger, cli, tmp_path):
+    """SQLite keeps timestamps as text: the bulk path must write the ORM's exact form
+    (PostgreSQL types them itself); on both the ORM reads them back."""
     assert cli("import", str(report(tmp_path, [ROW_A]))).code == 0
-    con = sqlite3.connect(ledger)
-    (batch,) = con.execute("SELECT imported_at FROM import_batch").fetchone()
-    (made,) = con.execute("SELECT created_at FROM project").fetchone()
-    (logged,) = con.execute("SELECT created_at FROM project_update LIMIT 1").fetchone()
-    assert len(batch) == len(made) == len(logged) == len("2022-03-11 08:00:00.000000")
+    stamps = [
+        *query(ledger, "SELECT imported_at FROM import_batch"),
+        *query(ledger, "SELECT created_at FROM project"),
+        *query(ledger, "SELECT created_at FROM project_update"),
+    ]
+    assert {len(s) for (s,) in stamps} == {len("2022-03-11 08:00:00.000000")}
+    if "://" not in ledger:
+        import sqlite3
+
+        con = sqlite3.connect(ledger)
+        raw = con.execute("SELECT typeof(created_at), length(created_at) FROM project_update")
+        assert set(raw.fetchall()) == {("text", 26)}
+        con.close()
     from zsyz.store.engine import open_ledger
     from zsyz.store.tables import Project, ProjectUpdate
 
-    with open_ledger(ledger).read() as session:
+    opened = open_ledger(ledger)
+    with opened.read() as session:
         assert session.get(Project, 1).created_at.year >= 2022
         assert session.get(ProjectUpdate, 1).effective_on == date(2022, 3, 11)
+    opened.engine.dispose()
 
 
 def test_refused_xls_gets_an_annotated_xlsx(ledger, cli, tmp_path):

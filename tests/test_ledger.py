@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from pathlib import Path
 
@@ -31,19 +30,32 @@ def test_init_refuses_to_overwrite_any_ledger(db, cli):
     assert [u["name"] for u in cli("units", "list", "--format", "json").json()] == ["商务局"]
 
 
+def _file_content(path: Path) -> tuple[int, list[str]]:
+    """The file's identity (inode) and everything in it: schema and rows as SQL text.
+    Unlike the byte size, this stays put when SQLite checkpoints its WAL meanwhile."""
+    con = sqlite3.connect(path)
+    try:
+        return path.stat().st_ino, list(con.iterdump())
+    finally:
+        con.close()
+
+
 @pytest.mark.sqlite_only(reason="the ledger is a file")
 def test_init_creates_ledger_and_refuses_to_overwrite(db, cli):
     first = cli("init")
     assert first.code == 0, first.err
     assert Path(db).exists()
-    # An engine left for the garbage collector checkpoints the WAL when it is finalised;
-    # collect now so the size below cannot change under the test for that reason.
-    gc.collect()
-    size = Path(db).stat().st_size
+    with sqlite3.connect(db) as con:  # a mark that any re-creation would lose
+        con.execute("CREATE TABLE keep_me(x)")
+        con.execute("INSERT INTO keep_me VALUES (42)")
+    con.close()
+    before = _file_content(Path(db))
+    assert any("alembic_version" in line for line in before[1])
+    assert 'INSERT INTO "keep_me" VALUES(42);' in before[1]
     again = cli("init")
     assert again.code == 1
     assert "已存在" in again.err and "不会覆盖" in again.err
-    assert Path(db).stat().st_size == size
+    assert _file_content(Path(db)) == before
 
 
 def test_command_on_missing_ledger_is_one_line(tmp_path, cli):

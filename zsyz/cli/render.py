@@ -63,21 +63,24 @@ def cell_text(value: Any) -> str:
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([heading for _, heading in columns])
+    writer.writerow([csv_safe(heading) for _, heading in columns])
     for row in rows:
-        writer.writerow([csv_safe(cell_text(row.get(key))) for key, _ in columns])
+        writer.writerow([csv_cell(row.get(key)) for key, _ in columns])
     return buf.getvalue()
 
 
+def csv_cell(value: Any) -> str:
+    """A value as CSV text: numbers stay numbers (-5 is data), any text is made safe."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return cell_text(value)
+    return csv_safe(cell_text(value))
+
+
 def csv_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    """Text a spreadsheet will not run as a formula (CSV injection): a name such as
+    "=HYPERLINK(…)", "+1" or "-2+3" gets a leading apostrophe, as Excel's own escape."""
     if text and text[0] in "=+-@\t\r\n":
-        # A plain negative number is data, not a formula.
-        try:
-            Decimal(text)
-            return text
-        except ArithmeticError:
-            return "'" + text
+        return "'" + text
     return text
 
 

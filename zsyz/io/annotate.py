@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zsyz.errors import Problem
+from zsyz.io.cells import append
 from zsyz.io.files import atomic_write
 from zsyz.io.weekly import WeeklyReport
 from zsyz.io.workbook import Book
@@ -39,7 +40,7 @@ def _open(report: WeeklyReport) -> Any:
     for name in book.sheet_names():
         ws = wb.create_sheet(name[:31])
         for row in book.rows(name):
-            ws.append([None if v == "" else v for v in row])
+            append(ws, [None if v == "" else v for v in row])
     return wb
 
 
@@ -86,7 +87,7 @@ def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for i, (p, ref) in enumerate(zip(problems, where, strict=True), start=1):
-        summary.append([i, ref or "整个文件", p.row, p.column, p.value, p.message])
+        append(summary, [i, ref or "整个文件", p.row, p.column, p.value, p.message])
         if ref:
             link = summary.cell(row=i + 2, column=2)
             link.hyperlink = f"#'{ws.title}'!{ref}"

@@ -41,3 +41,14 @@ def put(ws: Any, row: int, column: int, value: Any) -> Any:
             cell.data_type = "s"  # openpyxl made it a formula: force a plain string
             cell.quotePrefix = True  # and Excel/LibreOffice keep it text when edited
     return cell
+
+
+def append(ws: Any, values: list[Any]) -> None:
+    """`ws.append(values)` with every text made safe (openpyxl would turn "=…" into a
+    formula); other values are written as they are."""
+    row = ws._current_row + 1  # where ws.append would write
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            put(ws, row, column, value)
+        else:
+            ws.cell(row=row, column=column).value = value

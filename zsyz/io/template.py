@@ -83,6 +83,8 @@ def write_template(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from zsyz.io.cells import append
+
     wb = Workbook()
     notes = wb.active
     notes.title = "填表说明"
@@ -92,11 +94,11 @@ def write_template(
     ws = wb.create_sheet("项目周报")
     width = len(TEMPLATE_FIELDS)
     last = get_column_letter(width)
-    ws.append([f"{unit_name}招商引资项目周报"])
+    append(ws, [f"{unit_name}招商引资项目周报"])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(["填报单位：", unit_name, None, "填报日期：", report_date])
+    append(ws, ["填报单位：", unit_name, None, "填报日期：", report_date])
     if report_date is not None:
         ws["E2"].number_format = "yyyy-mm-dd"
     ws.append([_heading(k) for k in TEMPLATE_FIELDS])
@@ -108,7 +110,7 @@ def write_template(
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
     for project in projects:
-        ws.append([_cell_value(k, project) for k in TEMPLATE_FIELDS])
+        append(ws, [_cell_value(k, project) for k in TEMPLATE_FIELDS])
     first_data, last_data = 4, 3 + max(len(projects), 1) + 50  # room for new projects
     for i, key in enumerate(TEMPLATE_FIELDS, start=1):
         letter = get_column_letter(i)

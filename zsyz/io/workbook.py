@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +99,7 @@ def read_workbook(path: Path, *, max_rows: int = MAX_ROWS, max_cols: int = MAX_C
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    sniff(path)
+    scans = scan_xlsx(path) if sniff(path) == "xlsx" else {}
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken files
@@ -109,6 +109,8 @@ def read_workbook(path: Path, *, max_rows: int = MAX_ROWS, max_cols: int = MAX_C
         for meta in wb.sheets_metadata:
             if str(getattr(meta, "visible", "Visible")).lower().endswith("hidden"):
                 continue
+            if (scan := scans.get(meta.name)) is not None:
+                scan.refuse_beyond(path, meta.name, max_rows, max_cols)
             sheet = wb.get_sheet_by_name(meta.name)
             height, width = sheet.height, sheet.width
             if height > max_rows or width > max_cols:
@@ -141,7 +143,7 @@ class Book:
             self._wb = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # calamine raises its own error types for broken files
             raise BadInputError(f"{self.path.name} 无法解析（已损坏或不完整）；{SAVE_AS}") from exc
-        self._gaps: dict[str, set[tuple[int, int]]] | None = None
+        self._scans: dict[str, SheetScan] | None = None
 
     def sheet_names(self) -> list[str]:
         names = []
@@ -153,6 +155,10 @@ class Book:
     def rows(
         self, name: str, *, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS
     ) -> Iterator[list[Any]]:
+        if self.kind == "xlsx":
+            scan = self._scan().get(name)
+            if scan is not None:
+                scan.refuse_beyond(self.path, name, max_rows, max_cols)
         try:
             sheet = self._wb.get_sheet_by_name(name)
         except Exception as exc:
@@ -176,9 +182,36 @@ class Book:
         """
         if self.kind != "xlsx":
             return set()
-        if self._gaps is None:
-            self._gaps = _xlsx_formula_gaps(self.path)
-        return self._gaps.get(name, set())
+        scan = self._scan().get(name)
+        return scan.gaps if scan is not None else set()
+
+    def _scan(self) -> dict[str, SheetScan]:
+        if self._scans is None:
+            self._scans = scan_xlsx(self.path)
+        return self._scans
+
+
+@dataclass
+class SheetScan:
+    """What one streamed pass over a sheet's XML finds before calamine loads it: formula
+    cells without a value, and the farthest row and column any cell or row names.
+    calamine allocates the whole rectangle up to the farthest cell, so one cell at
+    XFD1048576 in a 5 KB file would ask for half a terabyte: refuse such sheets first."""
+
+    gaps: set[tuple[int, int]] = field(default_factory=set)
+    max_row: int = 0
+    max_col: int = 0
+
+    def refuse_beyond(self, path: Path, name: str, max_rows: int, max_cols: int) -> None:
+        far = [
+            *([f"第 {self.max_row} 行"] if self.max_row > max_rows else []),
+            *([f"第 {self.max_col} 列"] if self.max_col > max_cols else []),
+        ]
+        if far:
+            raise BadInputError(
+                f"{path.name} 的工作表「{name}」有内容到{'、'.join(far)}，"
+                f"超过上限（{max_rows} 行 × {max_cols} 列）；请删除多余行列后导入"
+            )
 
 
 _SHEET_REL = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
@@ -198,10 +231,17 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def _xlsx_formula_gaps(path: Path) -> dict[str, set[tuple[int, int]]]:
+# A row number of 6+ digits or a column past GR (the 200th) in any r="…" reference:
+# rare in real sheets, so these searches cost little on a 50,000-row report.
+_FAR_ROW = re.compile(rb'r="[A-Z]{0,3}(\d{6,})"')
+_FAR_COL = re.compile(rb'r="([A-Z]{3,}|[H-Z][A-Z]|G[S-Z])\d')
+
+
+def scan_xlsx(path: Path) -> dict[str, SheetScan]:
+    """Every sheet of an .xlsx, by name, scanned in one streamed pass each."""
     from html import unescape
 
-    out: dict[str, set[tuple[int, int]]] = {}
+    out: dict[str, SheetScan] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -228,9 +268,9 @@ def _xlsx_formula_gaps(path: Path) -> dict[str, set[tuple[int, int]]]:
     return out
 
 
-def _scan_part(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
-    """Stream one sheet's XML (bounded memory, capped size) looking for bare formulas."""
-    gaps: set[tuple[int, int]] = set()
+def _scan_part(zf: zipfile.ZipFile, part: str) -> SheetScan:
+    """Stream one sheet's XML (bounded memory, capped size): bare formulas, far cells."""
+    scan = SheetScan()
     carry = b""
     total = 0
     with zf.open(part) as fh:
@@ -242,14 +282,24 @@ def _scan_part(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
                 )
             buf = carry + chunk
             cut = buf.rfind(b"</c>")
-            if cut < 0:
-                carry = buf[-(1 << 20) :]
+            if cut < 0:  # no cell ends here: keep a tail that may hold a split tag
+                _far(scan, buf)
+                carry = buf[-256:]
                 continue
             head, carry = buf[: cut + 4], buf[cut + 4 :]
+            _far(scan, head)
             if b"<f" in head:
                 for m in _BARE_FORMULA.finditer(head):
-                    gaps.add((int(m.group(2)) - 1, _col_index(m.group(1))))
-    return gaps
+                    scan.gaps.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+        _far(scan, carry)
+    return scan
+
+
+def _far(scan: SheetScan, data: bytes) -> None:
+    for m in _FAR_ROW.finditer(data):
+        scan.max_row = max(scan.max_row, int(m.group(1)))
+    for m in _FAR_COL.finditer(data):
+        scan.max_col = max(scan.max_col, _col_index(m.group(1)) + 1)
 
 
 def blank(value: Any) -> bool:

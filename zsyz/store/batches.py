@@ -82,8 +82,7 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
 
 
 def undo_batch(ledger: Ledger, batch_id: int, *, cascade: bool) -> list[int]:
-    with ledger.write() as session:
-        return undo(session, batch_id, cascade=cascade)
+    return ledger.run_write(lambda session: undo(session, batch_id, cascade=cascade))
 
 
 def template_projects(ledger: Ledger, unit_name: str) -> tuple[str, list[dict[str, Any]]]:

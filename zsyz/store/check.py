@@ -66,8 +66,25 @@ def _sqlite_foreign_keys(conn: Connection) -> Iterator[Finding]:
 _DATE_COLUMNS = [(s, s.date_field) for s in LIFE_CYCLE]
 
 
+def _went_back(conn: Connection) -> set[int]:
+    """Projects whose history shows a step back to an earlier stage. Import accepts that
+    with a warning and keeps the dates already reached, so such a project may hold a
+    later stage's date, and an earlier stage dated after it; that is not a fault."""
+    u = table_of("project_update")
+    order = {s.value: s.order for s in LIFE_CYCLE}
+    back: set[int] = set()
+    steps = select(u.c.project_id, u.c.old_value, u.c.new_value).where(
+        u.c.field == "stage", u.c.old_value.is_not(None)
+    )
+    for pid, old, new in conn.execute(steps):
+        if old in order and new in order and order[new] < order[old]:
+            back.add(pid)
+    return back
+
+
 def _stage_dates(conn: Connection, today: date) -> Iterator[Finding]:
     p = table_of("project")
+    went_back = _went_back(conn)
     cols = [p.c.id, p.c.code, p.c.stage, p.c.dropped_on, *(p.c[f] for _, f in _DATE_COLUMNS)]
     for row in conn.execute(select(*cols).order_by(p.c.id)):
         pid, code, stage_text, dropped_on = row[0], row[1], row[2], row[3]
@@ -78,7 +95,11 @@ def _stage_dates(conn: Connection, today: date) -> Iterator[Finding]:
         except ValueError:
             yield Finding("stage_dates", "project", pid, f"{where} 的阶段「{stage_text}」无效")
             continue
-        if stage is not Stage.DROPPED:
+        if pid in went_back:  # only the future-date check below still applies
+            dates_checked: list[tuple[Stage, date]] = []
+        else:
+            dates_checked = dates
+        if stage is not Stage.DROPPED and pid not in went_back:
             for s, d in dates:
                 if s.order > stage.order:
                     yield Finding(
@@ -87,7 +108,7 @@ def _stage_dates(conn: Connection, today: date) -> Iterator[Finding]:
                         pid,
                         f"{where} 处于「{stage.label}」，却有「{s.label}」日期 {d}",
                     )
-        for (s1, d1), (s2, d2) in itertools.pairwise(dates):
+        for (s1, d1), (s2, d2) in itertools.pairwise(dates_checked):
             if d2 < d1:
                 yield Finding(
                     "stage_dates",
@@ -124,10 +145,13 @@ def _update_refs(conn: Connection, _today: date) -> Iterator[Finding]:
 
 def _batch_counts(conn: Connection, _today: date) -> Iterator[Finding]:
     """A live batch's `created` is the projects it created; `created + updated` is the
-    projects its updates touch (one update per changed field, several per project)."""
+    projects its updates touch beyond the report date (one update per changed field,
+    several per project). Superseded and undone batches keep their counts but no longer
+    any updates (store/history.py deletes them), so only live batches are checked."""
     b, u, p = table_of("import_batch"), table_of("project_update"), table_of("project")
-    touched = (
+    touched = (  # a row whose only change is last_reported_on is not counted as updated
         select(u.c.batch_id, func.count(func.distinct(u.c.project_id)).label("n"))
+        .where(u.c.field != "last_reported_on")
         .group_by(u.c.batch_id)
         .subquery()
     )

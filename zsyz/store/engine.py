@@ -10,6 +10,7 @@ a serialization race is retried by `Ledger.run_write` (store/retry.py).
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import weakref
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from zsyz.errors import LedgerBusyError, LedgerConflictError, LedgerStateError
@@ -78,6 +79,10 @@ def _install_sqlite_behaviour(engine: Engine) -> None:
 
 
 def _install_postgresql_behaviour(engine: Engine) -> None:
+    # psycopg logs a second warning when a pipeline (executemany) ends in the error we
+    # already report as one line (exit 75 on a conflict): keep stderr to that line.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # lock_timeout is PostgreSQL's busy timeout: waiting longer raises 55P03.
@@ -137,7 +142,9 @@ class Ledger:
                         session.commit()
                     else:
                         session.rollback()
-        except (OperationalError, DBAPIError) as exc:
+        except Exception as exc:
+            # SQLAlchemy's wrapped errors, and the driver's own: driver-level bulk inserts
+            # (store/imports.py) raise psycopg/sqlite3 errors unwrapped.
             if is_busy_error(exc):
                 raise LedgerBusyError(
                     f"台账 {self.where} 正被其他进程写入，等待超时；请稍后重试"

@@ -36,6 +36,8 @@ from zsyz.store.outcome import FileOutcome, ImportRequest, file_sha256
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
+IMPORT_ATTEMPTS = 12
+
 
 class Rejected(Exception):
     def __init__(self, outcome: FileOutcome) -> None:
@@ -83,14 +85,18 @@ def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutco
         report = parse_weekly(path, report_date=request.report_date)
     except BadInputError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
-    try:
-        with ledger.write() as session:
-            outcome = _import(session, report, digest, request)
-            outcome.file = name
-            if request.dry_run:
-                session.rollback()
-                outcome.import_id = None
-            return outcome
+
+    def work(session: Session) -> FileOutcome:
+        outcome = _import(session, report, digest, request)
+        outcome.file = name
+        if request.dry_run:
+            session.rollback()
+            outcome.import_id = None
+        return outcome
+
+    try:  # run again from the start when PostgreSQL aborts it for a concurrent writer;
+        # an import reads whole tables, so importers at once conflict often: retry more
+        return ledger.run_write(work, attempts=IMPORT_ATTEMPTS)
     except Rejected as rejected:
         rejected.outcome.file = name
         rejected.outcome.report = report
