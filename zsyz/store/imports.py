@@ -26,6 +26,7 @@ from zsyz.store.history import (
     ROLES,
     TRACKED,
     UPDATES,
+    creation_rows,
     dependents,
     revert_batch,
     set_roles,
@@ -306,6 +307,10 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
         bid = batch.id
         for r in plan.rows:
             pid, row = r.project_id, r.row
+            if r.created:  # amounts, then one snapshot row (history.CREATED)
+                for k, o, n in creation_rows(r.changes):
+                    yield (pid, bid, row, k, o, n, effective, created)
+                continue
             for k, (o, n) in r.changes.items():
                 yield (pid, bid, row, k, to_text(o), to_text(n), effective, created)
 
