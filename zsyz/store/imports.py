@@ -360,11 +360,16 @@ def bulk_insert(
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
 
+    active = [(i, p) for i, p in enumerate(procs) if p is not None]
+
     def converted() -> Iterator[tuple[Any, ...]]:
-        for row in rows:
-            yield tuple(
-                v if p is None or v is None else p(v) for v, p in zip(row, procs, strict=True)
-            )
+        for row in rows:  # only the columns whose type converts (most are text)
+            out = list(row)
+            for i, p in active:
+                v = out[i]
+                if v is not None:
+                    out[i] = p(v)
+            yield tuple(out)
 
     cursor = conn.connection.cursor()
     try:
