@@ -6,12 +6,16 @@
 county:   100 units,    2,000 projects, a year of weekly reports (~50,000 updates)
 province: 10,000 units, 100,000 projects, 1,000,000 updates
 
+Updates are what import writes: per project one `*created*` snapshot row, then
+cumulative funds reported over the year (history.py's contract).
+
 Deterministic (seeded) so figures compare across runs. Writes through the same schema
 (Alembic head) as `zsyz init`; units are nested province > county > township/dept.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
@@ -105,6 +109,7 @@ def generate(kind: str, path: Path, preset: str | None = "zhenping-2020") -> dic
                 leaf_ids.append(next_id)
                 next_id += 1
         conn.execute(insert(Unit.__table__), units)  # type: ignore[attr-defined]
+        code_of = {u["id"]: u["code"] for u in units}
 
         batches = []
         weeks = [date.fromisocalendar(YEAR, w, 5) for w in range(1, 53)]
@@ -178,10 +183,40 @@ def generate(kind: str, path: Path, preset: str | None = "zhenping-2020") -> dic
             landing = leaf_ids[rng.randrange(len(leaf_ids))]
             if landing != owner:
                 roles.append({"project_id": p, "unit_id": landing, "role": "landing"})
-            step = max(1, 52 // per_project)
-            for k in range(per_project):
+            # what `zsyz import` writes on creation: the amounts' own rows (the first funds
+            # update below) and one `*created*` snapshot of the other fields
+            snap = {
+                "code": f"P{p:06d}",
+                "name": f"项目{p}",
+                "investor": f"企业{p % 5000}",
+                "category": projects[-1]["category"],
+                "total_investment": str(fai * Decimal("1.2")),
+                "fai": str(fai),
+                "stage": stage,
+                "negotiating_on": date(YEAR - 1, 12, 1).isoformat(),
+                "roles:sourcing": code_of[owner],
+            }
+            if signed:
+                snap["signed_on"] = signed.isoformat()
+            if started_on:
+                snap["started_on"] = started_on.isoformat()
+            updates.append(
+                {
+                    "project_id": p,
+                    "batch_id": batch_of[(owner, 0)],
+                    "row": 5,
+                    "field": "*created*",
+                    "old_value": None,
+                    "new_value": json.dumps(snap, ensure_ascii=False),
+                    "effective_on": weeks[0],
+                    "created_at": now,
+                }
+            )
+            per_funds = per_project - 1  # the snapshot row counts among the updates
+            step = max(1, 52 // per_funds)
+            for k in range(per_funds):
                 wi = min(51, k * step)
-                value = (funds * Decimal(k + 1) / per_project).quantize(Decimal("0.0001"))
+                value = (funds * Decimal(k + 1) / per_funds).quantize(Decimal("0.0001"))
                 updates.append(
                     {
                         "project_id": p,

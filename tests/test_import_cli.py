@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -64,13 +65,17 @@ def test_import_creates_projects_with_history(ledger, cli, tmp_path):
     p = projects(ledger)["玉雕产业园"]
     assert p["stage"] == "signed" and p["signed_on"] == "2022-03-08"
     assert p["total_investment"] == 26000 * 10000 and p["code"] == "ZS20220001"
-    history = dict(
-        query(
-            ledger,
-            "SELECT field, new_value FROM project_update WHERE project_id=:p AND old_value IS NULL",
-            {"p": p["id"]},
-        )
+    # creation: one row per cumulative amount, then one `*created*` JSON snapshot row
+    rows = query(
+        ledger,
+        "SELECT field, old_value, new_value FROM project_update WHERE project_id=:p ORDER BY id",
+        {"p": p["id"]},
     )
+    assert all(o is None for _, o, _ in rows) and rows[-1][0] == "*created*"
+    amounts = {"funds_in_place", "foreign_funds", "out_of_province_funds"}
+    assert {f for f, _, _ in rows[:-1]} <= amounts | {"completed_investment_year"}
+    history = {**json.loads(rows[-1][2]), **{f: v for f, _, v in rows[:-1]}}
+    assert not amounts & set(json.loads(rows[-1][2]))
     assert history["total_investment"] == "26000"
     assert history["roles:sourcing"] == "township001"
     assert history["signed_on"] == "2022-03-08"

@@ -29,7 +29,7 @@ from zsyz.domain.facts import (
     UnitFact,
 )
 from zsyz.domain.metrics import Metric
-from zsyz.domain.policy import CreditRole, Filters, Policy, TargetRule
+from zsyz.domain.policy import CreditRole, Filters, Policy, Share, TargetRule
 from zsyz.domain.stages import Stage
 
 RATIO_QUANTUM = Decimal("0.0001")
@@ -82,11 +82,28 @@ class Facts:
     observations: Sequence[FundsObservation] = ()
     activities: Sequence[ActivityFact] = ()
     explicit: Sequence[ExplicitTarget] = ()
+    # When set, `observations` were reduced to what these days need (`funds_days`): the
+    # latest observation on or before each; asking about any other day is a bug.
+    days: frozenset[date] | None = None
     _by_project: dict[tuple[str, str], list[FundsObservation]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
     _by_unit: dict[str, list[ProjectFact]] = field(default_factory=dict, compare=False, repr=False)
+    _unit_of: dict[str, UnitFact] = field(default_factory=dict, compare=False, repr=False)
+    _activities_of: dict[str, list[ActivityFact]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _explicit_of: dict[tuple[str, int], list[ExplicitTarget]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # caches keyed by (project code, id(policy)); the policy is kept to check identity
+    _shares: dict[tuple[str, int], tuple[Policy, Decimal]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _chains: dict[tuple[str, int], tuple[Policy, list[UnitFact]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         for o in sorted(self.observations, key=lambda o: o.on):
@@ -94,6 +111,50 @@ class Facts:
         for p in self.projects:
             for code in dict.fromkeys(p.units()):
                 self._by_unit.setdefault(code, []).append(p)
+        for u in self.units:
+            self._unit_of.setdefault(u.code, u)
+        for a in self.activities:
+            self._activities_of.setdefault(a.unit, []).append(a)
+        for t in self.explicit:
+            self._explicit_of.setdefault((t.unit, t.year), []).append(t)
+
+    def activities_of(self, unit: str) -> Sequence[ActivityFact]:
+        return self._activities_of.get(unit, ())
+
+    def explicit_of(self, unit: str, year: int) -> list[ExplicitTarget]:
+        return self._explicit_of.get((unit, year), [])
+
+    def share(self, project: ProjectFact, policy: Policy) -> Decimal:
+        """`credit.share_of(project, units, policy)` without scanning every unit: only
+        units holding a role on the project, or whose class is credited by chain, can be
+        credited with it (see `credit.credited`). Cached per project and policy."""
+        if policy.credit.share is Share.FULL:
+            return Decimal(1)
+        key = (project.code, id(policy))
+        got = self._shares.get(key)
+        if got is None or got[0] is not policy:
+            chain = self._chain_units(policy)
+            held = [self._unit_of[c] for c in dict.fromkeys(project.units()) if c in self._unit_of]
+            seen = {u.code for u in chain}
+            got = (
+                policy,
+                share_of(project, chain + [u for u in held if u.code not in seen], policy),
+            )
+            self._shares[key] = got
+        return got[1]
+
+    def _chain_units(self, policy: Policy) -> list[UnitFact]:
+        key = ("", id(policy))
+        got = self._chains.get(key)
+        if got is None or got[0] is not policy:
+            units = [
+                u
+                for u in self._unit_of.values()
+                if CreditRole.CHAIN in policy.credit_roles(u.unit_class)
+            ]
+            got = (policy, units)
+            self._chains[key] = got
+        return got[1]
 
     def attached_to(self, unit: str) -> Sequence[ProjectFact]:
         """Projects holding any role for the unit (chain credit needs all projects)."""
@@ -101,6 +162,7 @@ class Facts:
 
     def value_on(self, project: str, fld: str, day: date) -> Decimal:
         """The cumulative value reported for the project as of `day` (0 before any)."""
+        assert self.days is None or day in self.days, f"observations not loaded for {day}"
         value = Decimal(0)
         for o in self._by_project.get((project, fld), ()):
             if o.on > day:
@@ -110,6 +172,7 @@ class Facts:
 
     def latest_within(self, project: str, fld: str, start: date, end: date) -> Decimal:
         """The latest value reported between start and end (this-year figures reset)."""
+        assert self.days is None or end in self.days, f"observations not loaded for {end}"
         value = Decimal(0)
         for o in self._by_project.get((project, fld), ()):
             if o.on > end:
@@ -129,6 +192,15 @@ def _period(year: int, as_of: date) -> tuple[date, date]:
     return date(year, 1, 1), min(date(year, 12, 31), as_of)
 
 
+def funds_days(year: int, as_of: date) -> frozenset[date]:
+    """The days `progress(…, year, as_of)` reads cumulative amounts on (the year's and,
+    for growth targets, the prior year's): a store may load only the latest observation
+    on or before each of them (`Facts.days`) and every figure stays the same."""
+    start, end = _period(year, as_of)
+    prior = date(year - 1, 1, 1)
+    return frozenset({start - timedelta(days=1), end, prior - timedelta(days=1)})
+
+
 def measure(
     metric: Metric,
     filters: Filters,
@@ -145,13 +217,10 @@ def measure(
     if metric in (Metric.LEADS, Metric.TRIPS):
         kind = ActivityKind.LEAD if metric is Metric.LEADS else ActivityKind.TRIP
         n = sum(
-            1
-            for a in facts.activities
-            if a.unit == unit.code and a.kind is kind and start <= a.on <= end
+            1 for a in facts.activities_of(unit.code) if a.kind is kind and start <= a.on <= end
         )
         return Decimal(n), ()
     roles = policy.credit_roles(unit.unit_class)
-    units = list(facts.units)
     total = Decimal(0)
     counted: list[str] = []
     pool = facts.projects if CreditRole.CHAIN in roles else facts.attached_to(unit.code)
@@ -166,7 +235,7 @@ def measure(
         amount = _project_amount(metric, p, facts, start, end)
         if amount is None or amount == 0:
             continue
-        total += amount * share_of(p, units, policy)
+        total += amount * facts.share(p, policy)
         counted.append(p.code)
     return total, tuple(sorted(counted))
 
@@ -301,7 +370,7 @@ def progress(policy: Policy, facts: Facts, year: int, as_of: date) -> list[UnitP
     for unit in sorted(facts.units, key=lambda u: (order.get(u.unit_class, 99), u.code)):
         if not unit.active:
             continue
-        rules = rules_for(unit, policy, [t for t in facts.explicit if t.year == year])
+        rules = rules_for(unit, policy, facts.explicit_of(unit.code, year))
         if not rules:
             continue
         targets = tuple(evaluate(r, unit, policy, facts, year, as_of) for r in rules)

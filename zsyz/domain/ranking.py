@@ -127,6 +127,7 @@ class Scorer:
         self.period = period
         self.year = period.end.year
         self.projects = {p.code: p for p in sf.facts.projects}
+        self._slots: dict[date, Period] = {}  # many reports, few distinct days
         self.reports: dict[str, list[ReportFact]] = {}
         for r in sf.reports:
             self.reports.setdefault(r.unit, []).append(r)
@@ -134,8 +135,12 @@ class Scorer:
 
     # ---- reporting rhythm -------------------------------------------------------------
     def _slot(self, day: date) -> Period:
-        kind = PeriodKind.MONTH if self.policy.reporting.cadence == "monthly" else PeriodKind.WEEK
-        return period_containing(kind, day)
+        got = self._slots.get(day)
+        if got is None:
+            monthly = self.policy.reporting.cadence == "monthly"
+            got = period_containing(PeriodKind.MONTH if monthly else PeriodKind.WEEK, day)
+            self._slots[day] = got
+        return got
 
     def _due(self, slot: Period) -> date:
         rep = self.policy.reporting

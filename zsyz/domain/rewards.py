@@ -257,11 +257,12 @@ class Calculator:
     def _vote(self, rule: FlagRule, unit: UnitFact) -> list[FlagLine]:
         metric = rule.metric or Metric.STARTED
         codes = self.measure(metric, unit, rule)
-        explicit = [t for t in self.sf.facts.explicit if t.year == self.year]
         task = next(
             (
                 r
-                for r in rules_for(unit, self.policy, explicit)
+                for r in rules_for(
+                    unit, self.policy, self.sf.facts.explicit_of(unit.code, self.year)
+                )
                 if r.is_simple and r.metric is metric and r.filters == rule.filters
             ),
             None,

@@ -355,8 +355,8 @@ Parser = Callable[[Any], Any]
 
 def _parsers(
     header: HeaderMatch, money_unit: str | None, year: int | None
-) -> list[tuple[str, int, str, Parser]]:
-    """(key, column, heading, parse) for every matched column, in sheet order."""
+) -> list[tuple[str, int, str, Parser, bool]]:
+    """(key, column, heading, parse, quoted) for every matched column, in sheet order."""
     out = []
     for key, col in sorted(header.columns.items(), key=lambda kv: kv[1]):
         kind = KINDS[key]
@@ -369,7 +369,7 @@ def _parsers(
             fn = _bind_date(year)
         else:
             fn = _SIMPLE[kind]
-        out.append((key, col, heading, fn))
+        out.append((key, col, heading, fn, kind in _QUOTED))
     return out
 
 
@@ -414,7 +414,7 @@ _SIMPLE: dict[str, Parser] = {
 def _parse_row(
     index: int,
     cells: list[Any],
-    parsers: list[tuple[str, int, str, Parser]],
+    parsers: list[tuple[str, int, str, Parser, bool]],
     name_col: int,
     gaps: set[tuple[int, int]],
     problems: list[Problem],
@@ -432,8 +432,8 @@ def _parse_row(
     values: dict[str, Any] = {}
     raw: dict[str, str] = {}
     width = len(cells)
-    for key, col, heading, parse in parsers:
-        if (index, col) in gaps:
+    for key, col, heading, parse, quoted in parsers:
+        if gaps and (index, col) in gaps:
             problems.append(
                 Problem(
                     "公式没有计算结果（文件未经 Excel/WPS 重新计算保存）；请打开后保存再导入，或填写数值",
@@ -452,7 +452,7 @@ def _parse_row(
             continue
         if parsed is not None:
             values[key] = parsed
-            if KINDS[key] in _QUOTED:
+            if quoted:
                 raw[key] = _text(value)
     if not values:
         return None

@@ -14,9 +14,10 @@ from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import ProjectFact
 from zsyz.domain.history import FieldChange, project_as_of
-from zsyz.domain.progress import Facts
+from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
+from zsyz.store.history import expand
 from zsyz.store.tables import Activity, ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 from zsyz.store.targets import explicit_targets
 from zsyz.store.units import unit_facts
@@ -38,10 +39,12 @@ def changes_by_project(session: Session) -> dict[str, list[FieldChange]]:
             col(ProjectUpdate.effective_on),
         ).order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
     ).all()
-    for pid, fld, old, new, on in rows:
+    for pid, stored, old_value, new_value, on in rows:
         code = codes.get(pid)
         if code is not None:
-            out.setdefault(code, []).append(FieldChange(fld, old, new, on))
+            seq = out.setdefault(code, [])
+            for fld, old, new in expand(stored, old_value, new_value):
+                seq.append(FieldChange(fld, old, new, on))
     return out
 
 
@@ -59,10 +62,12 @@ def report_facts(session: Session, day: date) -> list[ReportFact]:
     """Import batches as units' reports. A summary sheet (all units) counts as a report of
     every unit holding a role on a project it touched."""
     codes = dict(session.exec(select(Unit.id, Unit.code)).all())
-    batches = session.exec(
-        select(ImportBatch).where(
-            col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day
-        )
+    table = ImportBatch.__table__  # type: ignore[attr-defined]
+    # plain rows: a province ledger holds 500,000 batches
+    batches = session.execute(
+        sa_select(
+            table.c.id, table.c.unit_id, table.c.all_units, table.c.period, table.c.report_date
+        ).where(table.c.status.in_(LIVE_BATCH), table.c.report_date <= day)
     ).all()
     out: list[ReportFact] = []
     summary = [b.id for b in batches if b.all_units or b.unit_id is None]
@@ -104,10 +109,12 @@ def ledger_since(session: Session, day: date, *, activities: bool = False) -> da
 
 def facts_as_of(session: Session, day: date) -> Facts:
     """What completion and alerts read, as of `day` (targets are the year's, undated)."""
+    days = funds_days(day.year, day)  # alerts read completion as of `day` only
     return Facts(
         units=unit_facts(session),
         projects=projects_as_of(session, day),
-        observations=funds_observations(session, day),
+        observations=funds_observations(session, day, days),
+        days=days,
         activities=[a for a in activity_facts(session) if a.on <= day],
         explicit=explicit_targets(session, day.year),
     )

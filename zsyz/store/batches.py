@@ -10,7 +10,7 @@ from sqlmodel import col
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
 from zsyz.store.engine import Ledger
-from zsyz.store.history import PROJECT, ROLES, UPDATES, undo
+from zsyz.store.history import PROJECT, ROLES, UPDATES, expand, undo
 from zsyz.store.import_plan import resolve_unit
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
@@ -76,7 +76,8 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
         ).all()
         out["changes"] = [
             {"row": r, "code": c, "project": n, "field": f, "old": o, "new": v}
-            for r, c, n, f, o, v in rows
+            for r, c, n, stored, old, new in rows
+            for f, o, v in expand(stored, old, new)
         ]
         return out
 

@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import and_, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import ActivityFact, ActivityKind, FundsObservation, ProjectFact, Role
@@ -97,12 +100,66 @@ def _decimal(text: str | None) -> Decimal:
     return value if value.is_finite() else Decimal(0)
 
 
-def funds_observations(session: Session, until: date) -> list[FundsObservation]:
+def funds_observations(
+    session: Session, until: date, days: Iterable[date] | None = None
+) -> list[FundsObservation]:
     """Cumulative amounts per project as reported over time (history up to `until`).
+
+    With `days`, only the latest observation on or before each day (capped at `until`),
+    found in SQL: what `Facts.value_on`/`latest_within` read on those days, without
+    loading a province's million history rows (see `domain.progress.funds_days`).
 
     A project with no history for a field contributes its current column value, dated
     when it was last reported (or created): the best the ledger knows of when it arrived.
     """
+    if days is None:
+        return _all_observations(session, until)
+    conn = session.connection()
+    table = Project.__table__  # type: ignore[attr-defined]
+    u = ProjectUpdate.__table__  # type: ignore[attr-defined]
+    latest: dict[tuple[int, str, date], tuple[int, str, str | None]] = {}
+    for cut in sorted({min(d, until) for d in days}):
+        last = (
+            sa_select(u.c.project_id, u.c.field, func.max(u.c.effective_on).label("on"))
+            .where(u.c.field.in_(AMOUNT_FIELDS), u.c.effective_on <= cut)
+            .group_by(u.c.project_id, u.c.field)
+            .subquery()
+        )
+        query = (
+            sa_select(
+                u.c.project_id, u.c.field, u.c.effective_on, u.c.id, table.c.code, u.c.new_value
+            )
+            .join(
+                last,
+                and_(
+                    u.c.project_id == last.c.project_id,
+                    u.c.field == last.c.field,
+                    u.c.effective_on == last.c.on,
+                ),
+            )
+            .join(table, table.c.id == u.c.project_id)
+        )
+        for pid, fld, on, uid, code, value in conn.execute(query):
+            key = (pid, fld, on)
+            if key not in latest or latest[key][0] < uid:  # same day: the later row wins
+                latest[key] = (uid, code, value)
+    rows = sorted(latest.items(), key=lambda kv: (kv[0][2], kv[1][0]))
+    out = [FundsObservation(code, k[1], k[2], _decimal(v)) for k, (_, code, v) in rows]
+    for fld in AMOUNT_FIELDS:
+        column = table.c[fld]
+        history = sa_select(u.c.id).where(u.c.project_id == table.c.id, u.c.field == fld).exists()
+        for code, value, last_reported, created in conn.execute(
+            sa_select(table.c.code, column, table.c.last_reported_on, table.c.created_at).where(
+                column.is_not(None), ~history
+            )
+        ):
+            on = last_reported or created.date()
+            if on <= until:
+                out.append(FundsObservation(code, fld, on, value))
+    return out
+
+
+def _all_observations(session: Session, until: date) -> list[FundsObservation]:
     conn = session.connection()
     table = Project.__table__  # type: ignore[attr-defined]
     projects = {

@@ -26,6 +26,7 @@ from zsyz.store.history import (
     ROLES,
     TRACKED,
     UPDATES,
+    creation_rows,
     dependents,
     revert_batch,
     set_roles,
@@ -312,6 +313,10 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
         bid = batch.id
         for r in plan.rows:
             pid, row = r.project_id, r.row
+            if r.created:  # amounts, then one snapshot row (history.CREATED)
+                for k, o, n in creation_rows(r.changes):
+                    yield (pid, bid, row, k, o, n, effective, created)
+                continue
             for k, (o, n) in r.changes.items():
                 yield (pid, bid, row, k, to_text(o), to_text(n), effective, created)
 
@@ -361,11 +366,16 @@ def bulk_insert(
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
 
+    active = [(i, p) for i, p in enumerate(procs) if p is not None]
+
     def converted() -> Iterator[tuple[Any, ...]]:
-        for row in rows:
-            yield tuple(
-                v if p is None or v is None else p(v) for v, p in zip(row, procs, strict=True)
-            )
+        for row in rows:  # only the columns whose type converts (most are text)
+            out = list(row)
+            for i, p in active:
+                v = out[i]
+                if v is not None:
+                    out[i] = p(v)
+            yield tuple(out)
 
     cursor = conn.connection.cursor()
     try:

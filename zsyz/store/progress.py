@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from zsyz.domain.progress import Facts, TargetProgress, UnitProgress, progress
+from zsyz.domain.progress import Facts, TargetProgress, UnitProgress, funds_days, progress
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
 from zsyz.store.policies import active_policy
@@ -24,12 +24,14 @@ def unit_progress(
     with ledger.read() as session:
         policy, _ = active_policy(session)
         only = UnitIndex.load(session).resolve(unit).code if unit else None
+        days = funds_days(year, as_of)
         facts = Facts(
             units=unit_facts(session),
             projects=project_facts(session),
-            observations=funds_observations(session, as_of),
+            observations=funds_observations(session, as_of, days),
             activities=activity_facts(session),
             explicit=explicit_targets(session, year),
+            days=days,
         )
     rows = progress(policy, facts, year, as_of)
     return [

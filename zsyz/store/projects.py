@@ -18,6 +18,7 @@ from zsyz.errors import NotFoundError
 from zsyz.policy.load import parse_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import project_facts
+from zsyz.store.history import expand
 from zsyz.store.policies import active_policy_row
 from zsyz.store.tables import ImportBatch, Project, ProjectUpdate
 from zsyz.store.units import UnitIndex, unit_facts
@@ -151,12 +152,13 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
                 "batch": b.id,
                 "file": b.file_name,
                 "period": b.period,
-                "field": u.field,
-                "field_label": FIELD_LABELS.get(u.field, u.field),
-                "old": _shown(u.field, u.old_value, by_code),
-                "new": _shown(u.field, u.new_value, by_code),
+                "field": fld,
+                "field_label": FIELD_LABELS.get(fld, fld),
+                "old": _shown(fld, old, by_code),
+                "new": _shown(fld, new, by_code),
             }
             for u, b in history
+            for fld, old, new in expand(u.field, u.old_value, u.new_value)
         ]
         facts = {k: getattr(row, k) for k in SHOWN}
     route = _approval(fact, policy, units)

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zsyz.domain.bulletin import Figure, listed, summary
 from zsyz.domain.facts import ReportFact
 from zsyz.domain.periods import Period, parse_period
 from zsyz.domain.policy import Policy
-from zsyz.domain.progress import Facts, progress
+from zsyz.domain.progress import Facts, funds_days, progress
 from zsyz.domain.ranking import RankRow, ScoringFacts, rank
 from zsyz.domain.rewards import Rewards, rewards
 from zsyz.store.engine import Ledger
@@ -32,43 +33,60 @@ class Loaded:
 
 def report_facts(session: Session) -> list[ReportFact]:
     """Every unit's report received (undone imports are not reports)."""
+    batches = ImportBatch.__table__  # type: ignore[attr-defined]
+    codes = dict(session.execute(select(Unit.id, Unit.code)).all())
+    starts: dict[str, date | None] = {}  # a province has 500,000 batches but few periods
     out = []
-    for b in session.exec(select(ImportBatch).where(col(ImportBatch.unit_id).is_not(None))).all():
-        if b.status == "undone" or b.unit_id is None:
-            continue
-        try:
-            covers = parse_period(b.period).start
-        except ValueError:
-            covers = b.report_date
-        out.append((b.unit_id, covers, b.report_date))
-    codes = {u.id: u.code for u in session.exec(select(Unit)).all()}
-    return [ReportFact(codes[u], c, r) for u, c, r in out if u in codes]
+    for unit_id, period, reported in session.execute(
+        sa_select(batches.c.unit_id, batches.c.period, batches.c.report_date)
+        .where(batches.c.unit_id.is_not(None), batches.c.status != "undone")
+        .order_by(batches.c.id)
+    ):
+        if period not in starts:
+            try:
+                starts[period] = parse_period(period).start
+            except ValueError:
+                starts[period] = None
+        code = codes.get(unit_id)
+        if code is not None:
+            out.append(ReportFact(code, starts[period] or reported, reported))
+    return out
 
 
 def seen_days(session: Session) -> dict[str, list[date]]:
     """The days each project was reported (its history, and its last report)."""
-    projects = {p.id: p for p in session.exec(select(Project)).all()}
+    projects = Project.__table__  # type: ignore[attr-defined]
+    updates = ProjectUpdate.__table__  # type: ignore[attr-defined]
+    code_of: dict[int, str] = {}
     out: dict[str, set[date]] = {}
-    for pid, day in session.exec(
-        select(col(ProjectUpdate.project_id), col(ProjectUpdate.effective_on)).distinct()
-    ).all():
-        if pid in projects:
-            out.setdefault(projects[pid].code, set()).add(day)
-    for p in projects.values():
-        if p.last_reported_on is not None:
-            out.setdefault(p.code, set()).add(p.last_reported_on)
-    return {k: sorted(v) for k, v in out.items()}
+    for pid, code, last in session.execute(
+        sa_select(projects.c.id, projects.c.code, projects.c.last_reported_on)
+    ):
+        code_of[pid] = code
+        out[code] = {last} if last is not None else set()
+    for pid, day in session.execute(
+        sa_select(updates.c.project_id, updates.c.effective_on).distinct()
+    ):
+        code = code_of.get(pid)
+        if code is not None:
+            out[code].add(day)
+    return {k: sorted(v) for k, v in out.items() if v}
 
 
-def load(session: Session, years: list[int], until: date) -> Loaded:
+def load(
+    session: Session, years: list[int], until: date, days: frozenset[date] | None = None
+) -> Loaded:
+    """The facts scoring reads; with `days` (see `domain.progress.funds_days`) only the
+    amount observations those days need."""
     policy, _ = active_policy(session)
     explicit = [t for y in sorted(set(years)) for t in explicit_targets(session, y)]
     facts = Facts(
         units=unit_facts(session),
         projects=project_facts(session),
-        observations=funds_observations(session, until),
+        observations=funds_observations(session, until, days),
         activities=activity_facts(session),
         explicit=explicit,
+        days=days,
     )
     return Loaded(policy, ScoringFacts(facts, report_facts(session), seen_days(session)))
 
@@ -76,8 +94,10 @@ def load(session: Session, years: list[int], until: date) -> Loaded:
 def ranking(
     ledger: Ledger, period: Period, group: str | None = None
 ) -> tuple[Policy, list[RankRow]]:
+    before = period.previous()
+    days = funds_days(period.end.year, period.end) | funds_days(before.end.year, before.end)
     with ledger.read() as session:
-        loaded = load(session, [period.end.year, period.previous().end.year], period.end)
+        loaded = load(session, [period.end.year, before.end.year], period.end, days)
     return loaded.policy, rank(loaded.policy, loaded.facts, period, group)
 
 
@@ -87,8 +107,9 @@ def resolve_unit(ledger: Ledger, name: str) -> str:
 
 
 def year_rewards(ledger: Ledger, year: int, as_of: date) -> tuple[Policy, Rewards]:
+    days = funds_days(year, min(as_of, date(year, 12, 31)))
     with ledger.read() as session:
-        loaded = load(session, [year, year - 1], as_of)
+        loaded = load(session, [year, year - 1], as_of, days)
     return loaded.policy, rewards(loaded.policy, loaded.facts, year, as_of)
 
 
