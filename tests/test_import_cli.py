@@ -403,3 +403,17 @@ def test_import_as_cron_runs_it(ledger, tmp_path):
     )
     assert run.returncode == 65 and "Traceback" not in run.stderr
     assert json.loads(run.stdout)[0]["status"] == "rejected"
+
+
+def test_older_week_imported_late_does_not_overwrite_newer_figures(ledger, cli, tmp_path):
+    newer = [None, "玉雕产业园", "玉都实业", 26000, 18000, 5000, "已开工", "2022-03-08", None]
+    assert cli("import", str(report(tmp_path, [newer], day="2022-03-18"))).code == 0
+    late = report(tmp_path, [ROW_A, ROW_B], day="2022-03-11")  # last week's file, sent late
+    result = cli("import", str(late), "--format", "json")
+    assert result.code == 0, result.err
+    (outcome,) = result.json()
+    assert outcome["status"] == "imported" and outcome["created"] == 1  # 电商基地 is new
+    assert any("早于该项目最近一次报送" in w for w in outcome["warnings"])
+    p = projects(ledger)["玉雕产业园"]
+    assert p["funds_in_place"] == 5000 * 10000 and p["stage"] == "started"
+    assert p["last_reported_on"] == "2022-03-18"

@@ -175,6 +175,16 @@ class Planner:
         self.stage_rules(row, pid, values)
         current = self.state.projects.get(pid) if pid is not None else None
         when = self.plan.report_date
+        latest = current["last_reported_on"] if current is not None else None
+        if when is not None and latest is not None and latest > when:
+            # A report older than the project's latest one (a late or re-sent old week)
+            # must not overwrite newer figures: the row is left out, and said so.
+            self.plan.warnings.append(
+                f"第{row.row}行「{name}」：本表填报日期 {when.isoformat()} 早于该项目最近一次报送"
+                f"（{latest.isoformat()}），为免旧数据覆盖新数据，本行未更新该项目"
+            )
+            self.plan.rows.append(RowPlan(row.row, name, pid, current["code"], {}, False))
+            return
         if when is not None and (
             current is None or not current["last_reported_on"] or current["last_reported_on"] < when
         ):
