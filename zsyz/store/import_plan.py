@@ -176,7 +176,7 @@ class Planner:
         current = self.state.projects.get(pid) if pid is not None else None
         when = self.plan.report_date
         latest = current["last_reported_on"] if current is not None else None
-        if when is not None and latest is not None and latest > when:
+        if current is not None and when is not None and latest is not None and latest > when:
             # A report older than the project's latest one (a late or re-sent old week)
             # must not overwrite newer figures: the row is left out, and said so.
             self.plan.warnings.append(
