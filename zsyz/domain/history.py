@@ -30,18 +30,20 @@ class FieldChange:
 _FACT_FIELDS = {f.name: f for f in fields(ProjectFact)}
 _STAGE_BY_FIELD = {s.date_field: s for s in (*LIFE_CYCLE, Stage.DROPPED)}
 _DATES = {"compiled_on", "planned_start_on", "last_reported_on"}
-_FLAGS = {"is_new", "needs_land", "fiscal_support"}
-_AMOUNTS = {
-    "total_investment",
-    "fai",
-    "planned_investment_year",
-    "completed_investment_year",
-    "funds_in_place",
-    "foreign_funds",
-    "out_of_province_funds",
-    "land_area",
-    "expected_tax",
-}
+FLAG_FIELDS = frozenset({"is_new", "needs_land", "fiscal_support"})
+AMOUNT_FIELDS = frozenset(
+    {
+        "total_investment",
+        "fai",
+        "planned_investment_year",
+        "completed_investment_year",
+        "funds_in_place",
+        "foreign_funds",
+        "out_of_province_funds",
+        "land_area",
+        "expected_tax",
+    }
+)
 
 
 def parse_value(fld: str, text: str | None) -> object:
@@ -49,14 +51,14 @@ def parse_value(fld: str, text: str | None) -> object:
     if text is None:
         return None
     try:
-        if fld in _AMOUNTS:
+        if fld in AMOUNT_FIELDS:
             value = Decimal(text)
             return value if value.is_finite() else None
         if fld in _DATES or fld in _STAGE_BY_FIELD:
             return date.fromisoformat(text)
     except (InvalidOperation, ValueError):
         return None
-    if fld in _FLAGS:
+    if fld in FLAG_FIELDS:
         return text == "true"
     if fld == "stage":
         try:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
+from zsyz.domain.history import AMOUNT_FIELDS, FLAG_FIELDS
 from zsyz.errors import LedgerStateError
 from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 
@@ -32,20 +33,6 @@ PROJECT = Project.__table__  # type: ignore[attr-defined]
 UPDATES = ProjectUpdate.__table__  # type: ignore[attr-defined]
 ROLES = ProjectRole.__table__  # type: ignore[attr-defined]
 
-AMOUNT_FIELDS = frozenset(
-    {
-        "total_investment",
-        "fai",
-        "planned_investment_year",
-        "completed_investment_year",
-        "funds_in_place",
-        "foreign_funds",
-        "out_of_province_funds",
-        "land_area",
-        "expected_tax",
-    }
-)
-FLAG_FIELDS = frozenset({"is_new", "fiscal_support", "needs_land"})
 DATE_FIELDS = frozenset(
     {
         "planned_on",
