@@ -237,3 +237,10 @@ def test_readme_policy_example_passes_check():
     text = readme[start : readme.index("```", start)]
     policy = parse_policy(text, "README")
     assert policy.classes["township"].targets[0].any_of
+
+
+def test_policy_class_ids_match_the_unit_classes_the_ledger_knows():
+    from zsyz.policy.model import CLASS_IDS
+    from zsyz.store.units import UNIT_CLASSES
+
+    assert tuple(UNIT_CLASSES) == CLASS_IDS

@@ -6,7 +6,7 @@ never silently drops a rule.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
@@ -26,21 +26,6 @@ from zsyz.policy.fields import (
     number_of,
 )
 
-CLASS_IDS = (
-    "leader",
-    "township",
-    "dept_a",
-    "dept_b",
-    "dept_c",
-    "chamber",
-    "squad",
-    "dept",
-    "county",
-    "park",
-    "office",
-    "block",
-    "chain",
-)
 APPROVAL_LEVELS = ("deputy", "mayor_office", "standing_committee", "park")
 ClassId = Literal[
     "leader",
@@ -57,6 +42,7 @@ ClassId = Literal[
     "block",
     "chain",
 ]
+CLASS_IDS: tuple[str, ...] = get_args(ClassId)
 Value = Annotated[Decimal, number_of("个（金额指标为万元）")]
 Year = Annotated[StrictInt, Field(ge=1990, le=2100)]
 
