@@ -116,3 +116,11 @@ def test_non_editable_install_upgrades_a_ledger_elsewhere(tmp_path):
         timeout=120,
     )
     assert listed.returncode == 0, listed.stderr
+
+
+@pytest.mark.parametrize("url", ["notaurl://x", "postgresql+nodriver://u@h/db", "://x"])
+def test_unusable_ledger_url_is_a_usage_error(url):
+    result = zsyz("--db", url, "units", "list")
+    assert result.returncode == 2, result.stderr
+    assert "无法识别的台账地址" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

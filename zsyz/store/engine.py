@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
-from zsyz.errors import LedgerBusyError, LedgerConflictError, LedgerStateError
+from zsyz.errors import LedgerBusyError, LedgerConflictError, LedgerStateError, UsageError
 from zsyz.store.schema import HEAD_REVISION
 
 T = TypeVar("T")
@@ -40,9 +40,29 @@ def resolve_url(db: str | None) -> str:
     if "://" not in raw:
         return f"sqlite:///{Path(raw).expanduser().resolve()}"
     scheme, rest = raw.split("://", 1)
-    if scheme in ("postgres", "postgresql"):
-        return f"postgresql+psycopg://{rest}"
-    return raw
+    url = f"postgresql+psycopg://{rest}" if scheme in ("postgres", "postgresql") else raw
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise UsageError(_bad_url(url)) from exc
+    return url
+
+
+def _bad_url(url: str) -> str:
+    return (
+        f"无法识别的台账地址「{describe_safely(url)}」；应为文件路径、sqlite:///路径 或 "
+        "postgresql+psycopg://用户@主机/库"
+    )
+
+
+def describe_safely(url: str) -> str:
+    """The URL without its password, even when it does not parse."""
+    try:
+        return describe(url)
+    except Exception:
+        return url.split("@")[-1] if "@" in url else url
 
 
 def describe(url: str) -> str:
@@ -203,14 +223,25 @@ _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def make_engine(url: str) -> Engine:
-    u = make_url(url)
-    if u.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _install_sqlite_behaviour(engine)
-    else:
+    """An engine for a ledger URL; a URL no driver understands is a usage error."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        u = make_url(url)
+        if u.get_backend_name() == "sqlite":
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            _install_sqlite_behaviour(engine)
+            _ENGINES.add(engine)
+            return engine
         engine = create_engine(url, pool_pre_ping=True)
-        if engine.dialect.name == "postgresql":
-            _install_postgresql_behaviour(engine)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise UsageError(_bad_url(url)) from exc
+    except ModuleNotFoundError as exc:
+        raise UsageError(
+            f"使用 {describe_safely(url)} 需要数据库驱动 {exc.name}；请安装 zsyz[postgres]"
+        ) from exc
+    if engine.dialect.name == "postgresql":
+        _install_postgresql_behaviour(engine)
     _ENGINES.add(engine)
     return engine
 
