@@ -1,3 +1,3 @@
-from zsyz.cli.app import main
+from zsyz.cli.entry import main
 
 main()

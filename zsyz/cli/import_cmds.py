@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, db_of, ledger
+from zsyz.cli.import_report import CHANGE_COLUMNS, report_outcomes
 from zsyz.cli.render import emit, say
 
 if TYPE_CHECKING:
@@ -23,18 +24,6 @@ if TYPE_CHECKING:
 app = typer.Typer(help="导入批次：查看、明细与撤销。", no_args_is_help=True)
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".et", ".xlsb", ".ods", ".ett")
-RESULT_COLUMNS = [
-    ("file", "文件"),
-    ("status_label", "结果"),
-    ("import_id", "批次"),
-    ("unit", "单位"),
-    ("period", "期间"),
-    ("rows", "行数"),
-    ("created", "新增"),
-    ("updated", "更新"),
-    ("notes", "说明"),
-]
-STATUS = {"imported": "已导入", "unchanged": "未变化", "rejected": "拒收"}
 BATCH_COLUMNS = [
     ("id", "批次"),
     ("file", "文件"),
@@ -46,14 +35,6 @@ BATCH_COLUMNS = [
     ("created", "新增"),
     ("updated", "更新"),
     ("imported_at", "导入时间"),
-]
-CHANGE_COLUMNS = [
-    ("row", "行"),
-    ("code", "项目编号"),
-    ("project", "项目名称"),
-    ("field", "字段"),
-    ("old", "原值"),
-    ("new", "新值"),
 ]
 
 
@@ -270,38 +251,9 @@ def import_command(
     outcomes = _run_files(
         paths, request, rejected_to, move_to, db_of(ctx, db), lambda: ledger(ctx, db)
     )
-    _report(outcomes, fmt.value, dry_run)
+    report_outcomes(outcomes, fmt.value, dry_run)
     if any(o.status == "rejected" for o in outcomes):
         raise typer.Exit(65)
-
-
-def _report(outcomes: list[FileOutcome], fmt: str, dry_run: bool) -> None:
-    if fmt == "json":
-        emit([], [], "json", json_data=[o.as_json() for o in outcomes])
-        return
-    rows = []
-    for o in outcomes:
-        notes = f"{len(o.errors)} 处错误" if o.errors else ""
-        if o.superseded:
-            notes = f"更正并取代批次 #{o.superseded}"
-        if o.warnings:
-            notes = "；".join(x for x in (notes, f"{len(o.warnings)} 条提示") if x)
-        label = STATUS[o.status] if not (dry_run and o.status == "imported") else "可导入（试运行）"
-        rows.append(
-            {**o.as_json(), "file": Path(o.file).name, "status_label": label, "notes": notes}
-        )
-    emit(rows, RESULT_COLUMNS, fmt, title="周报导入结果")
-    if fmt != "table":
-        return
-    for o in outcomes:
-        if dry_run and o.changes:
-            emit(o.changes, CHANGE_COLUMNS, "table", title=f"{Path(o.file).name} 将要发生的变化")
-        for w in o.warnings:
-            say(f"提示 {Path(o.file).name}：{w}")
-        if o.errors:
-            say(f"拒收 {o.file}（台账未改动）：")
-            for p in o.errors:
-                say(f"  {p}")
 
 
 @app.command("list")
