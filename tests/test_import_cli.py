@@ -417,3 +417,21 @@ def test_older_week_imported_late_does_not_overwrite_newer_figures(ledger, cli, 
     p = projects(ledger)["玉雕产业园"]
     assert p["funds_in_place"] == 5000 * 10000 and p["stage"] == "started"
     assert p["last_reported_on"] == "2022-03-18"
+
+
+def test_a_folder_is_imported_in_week_order_not_text_order(ledger, cli, tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    week9 = [None, "玉雕产业园", "玉都实业", 26000, 18000, 3000, "已签约", "2022-03-01", None]
+    week10 = [None, "玉雕产业园", "玉都实业", 26000, 18000, 5000, "已开工", "2022-03-01", None]
+    report(inbox, [week9], day="2022-03-04", name="石佛寺镇第9周.xlsx")
+    report(inbox, [week10], day="2022-03-11", name="石佛寺镇第10周.xlsx")
+    result = cli("import", str(inbox), "--format", "json")
+    assert result.code == 0, result.err
+    assert [Path(o["file"]).name for o in result.json()] == [
+        "石佛寺镇第9周.xlsx",
+        "石佛寺镇第10周.xlsx",
+    ]
+    assert not any(o["warnings"] for o in result.json())  # neither came "late"
+    p = projects(ledger)["玉雕产业园"]
+    assert p["funds_in_place"] == 5000 * 10000 and p["last_reported_on"] == "2022-03-11"

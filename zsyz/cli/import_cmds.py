@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import re
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -38,8 +39,15 @@ BATCH_COLUMNS = [
 ]
 
 
+def natural_key(path: Path) -> list[tuple[int, int | str]]:
+    """Sort key reading digit runs as numbers: 第9周 before 第10周, as weeks happened
+    (a report imported after a later one only adds history, so order matters)."""
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", str(path))]
+
+
 def expand(patterns: list[str]) -> list[Path]:
-    """Files named, globbed (quoted globs from cron) or the spreadsheets of a folder."""
+    """Files named, globbed (quoted globs from cron) or the spreadsheets of a folder,
+    folders and globs in natural order."""
     from zsyz.errors import UsageError
 
     files: list[Path] = []
@@ -47,10 +55,11 @@ def expand(patterns: list[str]) -> list[Path]:
         path = Path(pattern)
         if path.is_dir():
             files += sorted(
-                p for p in path.iterdir() if p.suffix.lower() in SPREADSHEETS and p.is_file()
+                (p for p in path.iterdir() if p.suffix.lower() in SPREADSHEETS and p.is_file()),
+                key=natural_key,
             )
         elif any(ch in pattern for ch in "*?[") and not path.exists():
-            found = sorted(Path(p) for p in glob.glob(pattern))
+            found = sorted((Path(p) for p in glob.glob(pattern)), key=natural_key)
             files += [p for p in found if p.is_file() and ".错误标注." not in p.name]
         elif path.is_file():
             files.append(path)
