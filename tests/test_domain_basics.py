@@ -138,3 +138,19 @@ def test_form_name_variants(written, expected):
     from zsyz.domain.names import variants
 
     assert expected in variants(written)
+
+
+@pytest.mark.parametrize(
+    ("dated", "stage"),
+    [
+        ((), None),
+        ((Stage.SIGNED,), Stage.SIGNED),
+        ((Stage.SIGNED, Stage.STARTED), Stage.STARTED),
+        ((Stage.LEAD, Stage.PRODUCING, Stage.SIGNED), Stage.PRODUCING),
+        ((Stage.STARTED, Stage.DROPPED), Stage.DROPPED),
+    ],
+)
+def test_stage_from_dates_is_the_furthest_dated(dated, stage):
+    from zsyz.domain.stages import stage_from_dates
+
+    assert stage_from_dates(dated) is stage

@@ -435,3 +435,28 @@ def test_a_folder_is_imported_in_week_order_not_text_order(ledger, cli, tmp_path
     assert not any(o["warnings"] for o in result.json())  # neither came "late"
     p = projects(ledger)["玉雕产业园"]
     assert p["funds_in_place"] == 5000 * 10000 and p["last_reported_on"] == "2022-03-11"
+
+
+def test_without_a_stage_column_the_dates_tell_the_stage(ledger, cli, tmp_path):
+    head = ["项目名称", "投资方", "总投资（万元）", "签约日期", "开工日期"]
+    first = [
+        ["玉雕产业园", "玉都实业", 26000, "2022-03-01", None],
+        ["电商基地", "云播", 6000, None, "2022-03-02"],
+    ]
+    assert cli("import", str(report(tmp_path, first, head=head, day="2022-03-04"))).code == 0
+    stages = {n: p["stage"] for n, p in projects(ledger).items()}
+    assert stages == {"玉雕产业园": "signed", "电商基地": "started"}
+    later = [
+        ["玉雕产业园", "玉都实业", 26000, "2022-03-01", "2022-03-09"],
+        ["电商基地", "云播", 6000, "2022-01-05", None],
+    ]
+    result = cli("import", str(report(tmp_path, later, head=head, day="2022-03-11")), "-f", "json")
+    assert result.code == 0 and not result.json()[0]["warnings"]  # nothing moved backwards
+    p = projects(ledger)
+    assert (p["玉雕产业园"]["stage"], p["玉雕产业园"]["started_on"]) == ("started", "2022-03-09")
+    assert p["电商基地"]["stage"] == "started"
+    no_dates = report(
+        tmp_path, [["冷链物流园", "顺丰", 8000, None, None]], head=head, name="x.xlsx"
+    )
+    refused = cli("import", str(no_dates), "-f", "json")
+    assert refused.code == 65 and "签约、开工等日期" in refused.out

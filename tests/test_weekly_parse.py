@@ -242,3 +242,61 @@ def test_huge_area_is_a_problem_not_a_crash():
 
     with pytest.raises(ValueProblem):
         parse_area("1E30")
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("一、已开工项目（1个）", Stage.STARTED),
+        ("二、已签约未开工项目（3个）", Stage.SIGNED),
+        ("（三）在谈项目", Stage.NEGOTIATING),
+        ("4. 储备项目", Stage.PLANNED),
+        ("一、新签约项目（2个，总投资3.5亿元）", Stage.SIGNED),
+        ("2、在建项目：", Stage.STARTED),
+        ("开工项目", Stage.STARTED),
+        ("签约项目清单", Stage.SIGNED),
+        ("已投产项目", Stage.PRODUCING),
+        ("线索项目库", Stage.LEAD),
+        ("一、工业项目", None),  # a category, not a stage
+        ("五、其他", None),
+        ("玉雕产业园", None),  # a project's name
+        ("项目信息表", None),
+        ("项目进展情况", None),
+        ("Sheet1", None),
+    ],
+)
+def test_section_lines_and_sheet_names_that_name_a_stage(text, stage):
+    from zsyz.io.weekly import section_stage
+
+    assert section_stage(text) is stage
+
+
+def test_section_lines_give_the_stage_to_the_rows_under_them(xlsx):
+    path = xlsx(
+        [
+            ["填报单位：石佛寺镇", None, "填报日期：2022-03-11"],
+            ["序号", "项目名称", "总投资（万元）", "项目阶段"],
+            ["一、已开工项目（2个）"],
+            [1, "甲", 100, None],
+            [2, "乙", 100, "已投产"],  # its own stage wins
+            ["二、在谈项目（1个）", None, None, None],
+            [1, "丙", 100, None],
+            ["合计", None, 300, None],
+        ]
+    )
+    rows = parse_weekly(path).rows
+    assert [(r.values["name"], r.values.get("stage")) for r in rows] == [
+        ("甲", Stage.STARTED),
+        ("乙", Stage.PRODUCING),
+        ("丙", Stage.NEGOTIATING),
+    ]
+
+
+def test_a_sheet_named_for_a_stage_gives_it_to_rows_without_one(xlsx):
+    path = xlsx(
+        [["填报日期：2022-03-11"], ["项目名称", "总投资"], ["甲", 100]],
+        title="签约项目",
+    )
+    assert parse_weekly(path).rows[0].values["stage"] is Stage.SIGNED
+    plain = xlsx([["填报日期：2022-03-11"], ["项目名称", "总投资"], ["甲", 100]], title="周报")
+    assert "stage" not in parse_weekly(plain).rows[0].values

@@ -7,6 +7,7 @@ A stage *reached* implies every earlier stage reached, so "signed or later" is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -229,3 +230,12 @@ def _longest_word(key: str) -> Stage | None:
         if len(word) >= 2 and word in key and (best is None or len(word) > best[0]):
             best = (len(word), stage)
     return best[1] if best else None
+
+
+def stage_from_dates(dated: Iterable[Stage]) -> Stage | None:
+    """The stage a report's dates show when it names none (no 项目阶段 column, or the
+    cell left blank): 终止 when a 终止日期 is given, else the furthest stage with a date."""
+    stages = set(dated)
+    if Stage.DROPPED in stages:
+        return Stage.DROPPED
+    return max(stages, key=lambda s: s.order, default=None)

@@ -335,18 +335,56 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
     parsers = _parsers(header, pre.money_unit, year)
     rows: list[ReportRow] = []
     name_col = header.columns["name"]
+    # A stage named by the sheet ("开工项目") or by a section line ("二、已签约项目（3个）")
+    # holds for the rows under it that give no stage of their own.
+    section = section_stage(name)
     for index, cells in enumerate(itertools.chain(head, rest)):
         if index <= header.row:
+            continue
+        heading = _section_heading(cells)
+        if heading is not None:
+            section = heading
             continue
         parsed = _parse_row(index, cells, parsers, name_col, gaps, problems)
         if parsed is _STOP:
             break
         if isinstance(parsed, ReportRow):
+            if section is not None and "stage" not in parsed.values:
+                parsed.values["stage"] = section
             rows.append(parsed)
     return WeeklyReport(Path(path), name, book.kind, pre.unit, when, period, rows, problems, header)
 
 
 _STOP = object()
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|[A-Za-z][、.．])"
+)
+_COUNT = re.compile(r"[（(][^()（）]*\d+[^()（）]*[)）]$")
+
+
+def section_stage(text: str) -> Stage | None:
+    """The stage a section line or sheet name stands for: "二、已签约项目（3个）",
+    "（三）在谈项目", "开工项目", "签约项目清单"; None for anything else (a project name,
+    "一、工业项目")."""
+    key = "".join(text.split()).rstrip(":：")
+    numbered = _NUMBERING.match(key)
+    key = _COUNT.sub("", key[numbered.end() :] if numbered else key)
+    if len(key) > 16 or not (numbered or "项目" in key):
+        return None
+    core = re.sub(r"(项目)?(情况|清单|名单|明细|库|表|一览表)*$", "", key)
+    if not core or ("信息" in core and "线索" not in core):  # 项目信息表 names no stage
+        return None
+    return stage_from_text(core)
+
+
+def _section_heading(cells: list[Any]) -> Stage | None:
+    """A row holding only a section line (often merged across the table)."""
+    texts = {t for c in cells if (t := _text(c))}
+    if len(texts) != 1 or any(isinstance(c, int | float) for c in cells):
+        return None
+    return section_stage(texts.pop())
+
+
 # Kinds whose cell text later messages may quote (the store checks them against the ledger);
 # long free text is not kept, so a 50,000-row sheet stays small in memory.
 _QUOTED = frozenset({"code", "text", "stage", "units", "date"})

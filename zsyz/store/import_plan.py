@@ -19,14 +19,15 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from zsyz.domain.names import norm_project_name
-from zsyz.domain.stages import LIFE_CYCLE, Stage
+from zsyz.domain.stages import LIFE_CYCLE, Stage, stage_from_dates
 from zsyz.errors import NotFoundError, Problem
 from zsyz.io.weekly import HEADINGS, ReportRow, WeeklyReport
 from zsyz.store.history import PROJECT, ROLES, TRACKED, same
 from zsyz.store.tables import Unit
 from zsyz.store.units import UnitIndex
 
-STAGE_DATES = frozenset(s.date_field for s in (*LIFE_CYCLE, Stage.DROPPED))
+_DATED = (*LIFE_CYCLE, Stage.DROPPED)
+STAGE_DATES = frozenset(s.date_field for s in _DATED)
 _SUFFIXES = re.compile(r"(人民政府|政府|办事处|[（(]盖章[)）]|盖章)$")
 ROLE_LABELS = {
     "sourcing": "招引单位",
@@ -197,7 +198,7 @@ class Planner:
             values["code"] = code
             values.setdefault("name", name)
             if "stage" not in values:
-                self.problem(row, "stage", "新项目须填写项目阶段")
+                self.problem(row, "stage", "新项目须填写项目阶段（或签约、开工等日期）")
             for k, new in values.items():
                 if new is not None:
                     changes[k] = (None, new)
@@ -326,11 +327,17 @@ class Planner:
                 what = "今天" if limit == self.today else "填报日期"
                 self.problem(row, key, f"日期晚于{what}（{limit.isoformat()}），不能是将来的日期")
         stage: Stage | None = values.get("stage")
-        if stage is None:
-            return
-        values["stage"] = stage.value
         current = self.state.projects.get(pid) if pid is not None else None
         old = Stage(current["stage"]) if current else None
+        if stage is None:
+            # No stage written: the dates tell how far it got, if further than known.
+            dated = stage_from_dates(s for s in _DATED if s.date_field in values)
+            if dated is None or (
+                old is not None and (old is Stage.DROPPED or dated.order <= old.order)
+            ):
+                return
+            stage = dated
+        values["stage"] = stage.value
         if (
             old is not None
             and stage is not old
