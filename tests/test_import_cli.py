@@ -460,3 +460,30 @@ def test_without_a_stage_column_the_dates_tell_the_stage(ledger, cli, tmp_path):
     )
     refused = cli("import", str(no_dates), "-f", "json")
     assert refused.code == 65 and "签约、开工等日期" in refused.out
+
+
+@pytest.mark.parametrize(
+    ("title", "sheet", "name"),
+    [
+        ("石佛寺镇2022年第10周招商引资项目进展情况表", "Sheet1", "周报.xlsx"),
+        ("招商引资项目周报", "石佛寺镇", "周报.xlsx"),
+        ("招商引资项目周报", "Sheet1", "镇平县石佛寺镇第10周.xlsx"),
+    ],
+)
+def test_without_a_unit_line_the_title_sheet_or_file_name_says_who(
+    ledger, cli, tmp_path, title, sheet, name
+):
+    lines = [[title], ["填报日期：2022-03-11"], HEAD, ROW_A]
+    path = write_xlsx(tmp_path / name, lines, title=sheet)
+    result = cli("import", str(path), "-f", "json")
+    assert result.code == 0, result.out
+    (outcome,) = result.json()
+    assert outcome["unit"] == "石佛寺镇"
+    assert any("认定为石佛寺镇" in w for w in outcome["warnings"])
+
+
+def test_a_title_naming_no_unit_or_two_is_still_refused(ledger, cli, tmp_path):
+    for title in ("招商引资项目周报", "石佛寺镇、晁陂镇联合项目周报"):
+        path = write_xlsx(tmp_path / "周报.xlsx", [[title], ["填报日期：2022-03-11"], HEAD, ROW_A])
+        result = cli("import", str(path), "-f", "json")
+        assert result.code == 65 and "缺少填报单位" in result.out

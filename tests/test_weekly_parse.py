@@ -300,3 +300,38 @@ def test_a_sheet_named_for_a_stage_gives_it_to_rows_without_one(xlsx):
     assert parse_weekly(path).rows[0].values["stage"] is Stage.SIGNED
     plain = xlsx([["填报日期：2022-03-11"], ["项目名称", "总投资"], ["甲", 100]], title="周报")
     assert "stage" not in parse_weekly(plain).rows[0].values
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("石佛寺镇招商引资项目周报（2022年3月11日）", date(2022, 3, 11)),
+        ("截至2022年3月11日", date(2022, 3, 11)),
+        ("统计时段：2022年3月7日—3月13日", date(2022, 3, 13)),  # a range: its last day
+        ("2022年3月7日至13日", date(2022, 3, 13)),
+        ("2022.3.7-3.13", date(2022, 3, 13)),
+        ("2022-03-07至2022-03-13", date(2022, 3, 13)),
+        ("2022-12-26至2023-01-01", date(2023, 1, 1)),
+        ("2022年第10周", None),
+        ("2022-02-30", None),
+        ("石佛寺镇项目周报", None),
+    ],
+)
+def test_free_dates_in_titles_and_file_names(text, day):
+    from zsyz.io.weekly import free_date
+
+    assert free_date(text) == day
+
+
+def test_date_and_week_from_the_title_or_the_file_name(xlsx):
+    rows = [["项目名称", "总投资", "项目阶段"], ["甲", 1, "洽谈"]]
+    titled = parse_weekly(xlsx([["石佛寺镇项目周报（2022年3月7日—3月13日）"], *rows]))
+    assert (titled.report_date, titled.period.label) == (date(2022, 3, 13), "2022-W10")
+    named = parse_weekly(xlsx(rows, name="石佛寺镇2022年第10周项目周报.xlsx"))
+    assert named.period.label == "2022-W10"
+    assert "石佛寺镇2022年第10周项目周报" in named.unit_hints
+    iso = parse_weekly(xlsx(rows, name="2022-W11-商务局.xlsx"))
+    assert iso.period.label == "2022-W11"
+    # the sheet's own 填报日期 wins over the file name
+    labelled = parse_weekly(xlsx([["填报日期：2022-03-25"], *rows], name="第10周.xlsx"))
+    assert labelled.report_date == date(2022, 3, 25) and not labelled.problems

@@ -182,6 +182,7 @@ _NOTES = re.compile(
 _UNIT_LINE = re.compile(r"(?:填报|报送)单位(?:[（(]盖章[)）])?[:：]?\s*(.*)$")
 _DATE_LINE = re.compile(r"(?:填报|报送|统计)(?:日期|时间)[:：]?\s*(.*)$")
 _WEEK = re.compile(r"(?:(\d{4})\s*年\s*)?第\s*(\d{1,2})\s*周")
+_ISO_WEEK = re.compile(r"(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})(?!\d)")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _MONEY_UNIT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
 _LABEL_END = re.compile(r"\s{2,}|(?=(?:填报|报送|统计)(?:日期|时间|单位))")
@@ -206,6 +207,9 @@ class WeeklyReport:
     problems: list[Problem]
     header: HeaderMatch
     warnings: list[str] = field(default_factory=list)
+    # Where the sender may have named the unit without a 填报单位 line: the title lines,
+    # the sheet's name, the file's name ("石佛寺镇2022年第10周项目周报.xlsx").
+    unit_hints: tuple[str, ...] = ()
 
     def column_of(self, heading: str | None) -> int | None:
         """0-based column of a heading named in a problem (for the annotated copy)."""
@@ -230,6 +234,8 @@ class _Preamble:
     week: int | None = None
     year: int | None = None
     money_unit: str | None = None
+    texts: list[str] = field(default_factory=list)  # every line above the headings
+    free_date: date | None = None  # a date written without a 填报日期 label (title, range)
 
 
 def _read_preamble(rows: list[list[Any]]) -> _Preamble:
@@ -246,21 +252,50 @@ def _read_preamble(rows: list[list[Any]]) -> _Preamble:
             if m := _DATE_LINE.search(text):
                 rest = m.group(1).strip()
                 pre.date_raw = pre.date_raw or (rest if rest else nxt)
-            if m := _WEEK.search(text):
+            if m := _WEEK.search(text) or _ISO_WEEK.search(text):
                 pre.week = int(m.group(2))
                 pre.year = int(m.group(1)) if m.group(1) else pre.year
             elif m := _YEAR.search(text):
                 pre.year = pre.year or int(m.group(1))
             if m := _MONEY_UNIT.search(text):
                 pre.money_unit = m.group(1)
+            if text:
+                pre.texts.append(text)
+                pre.free_date = pre.free_date or free_date(text)
     return pre
+
+
+_FULL_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
+_RANGE_END = re.compile(
+    r"\s*(?:[—–－~～至到-]+|——)\s*(?:(\d{4})\s*[年./-]\s*)?(?:(\d{1,2})\s*[月./-]\s*)?(\d{1,2})\s*日?"
+)
+
+
+def free_date(text: str) -> date | None:
+    """A date written in a title or a file name: "（2022年3月11日）", "2022.3.11"; for a
+    range ("2022年3月7日—3月13日", "2022.3.7-3.13") its last day."""
+    m = _FULL_DATE.search(text)
+    if m is None:
+        return None
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if end := _RANGE_END.match(text, m.end()):
+        year = int(end.group(1)) if end.group(1) else year
+        month = int(end.group(2)) if end.group(2) else month
+        day = int(end.group(3))
+    try:
+        return date(year, month, day) if 1990 <= year <= 2100 else None
+    except ValueError:
+        return None
 
 
 def _resolve_period(
     pre: _Preamble, override: date | None, problems: list[Problem]
 ) -> tuple[date | None, Period | None]:
-    """The report date and its ISO week: --date, else 填报日期, else 第N周 (its last day)."""
+    """The report date and its ISO week: --date, else 填报日期, else 第N周 (its last day),
+    else a date written in the title or the file name."""
     sheet_date: date | None = None
+    if pre.date_raw in (None, "") and pre.week is None and pre.free_date is not None:
+        pre.date_raw = pre.free_date
     if pre.date_raw not in (None, ""):
         raw = pre.date_raw
         if isinstance(raw, str):
@@ -329,6 +364,10 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
     name, header, head, rest = _pick_sheet(book)
     problems: list[Problem] = []
     pre = _read_preamble(head[: header.first_row])
+    if pre.date_raw in (None, "") and pre.week is None and pre.free_date is None:
+        named = _read_preamble([[Path(path).stem]])  # "石佛寺镇2022年第10周.xlsx"
+        pre.week, pre.free_date = named.week, named.free_date
+        pre.year = pre.year or named.year
     when, period = _resolve_period(pre, report_date, problems)
     year = when.year if when else pre.year
     gaps = book.formula_gaps(name)
@@ -352,7 +391,19 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
             if section is not None and "stage" not in parsed.values:
                 parsed.values["stage"] = section
             rows.append(parsed)
-    return WeeklyReport(Path(path), name, book.kind, pre.unit, when, period, rows, problems, header)
+    hints = (*pre.texts, name, Path(path).stem)
+    return WeeklyReport(
+        Path(path),
+        name,
+        book.kind,
+        pre.unit,
+        when,
+        period,
+        rows,
+        problems,
+        header,
+        unit_hints=hints,
+    )
 
 
 _STOP = object()

@@ -111,6 +111,11 @@ def _reporting_unit(
         return
     written = request.unit or report.unit_text
     if not written:
+        for hint in report.unit_hints:  # no 填报单位 line: a title or file name may say
+            if (named := index.named_in(hint)) is not None:
+                plan.unit = named
+                plan.warnings.append(f"表中未写填报单位，按「{hint}」认定为{named.name}")
+                return
         plan.problems.append(
             Problem(
                 "缺少填报单位：请在表头写「填报单位：单位名称」，或用 --unit 指定",

@@ -99,6 +99,19 @@ class UnitIndex:
                 return self.by_code.get(code)
         return None
 
+    def named_in(self, text: str) -> Unit | None:
+        """The one unit a free text names ("石佛寺镇2022年第10周项目周报"): names and
+        aliases found in it, less those inside a longer one found (商务局 in 镇平县商务局);
+        None when no unit or two different units are named."""
+        key = normalize(text)
+        hits = [
+            (name, code)
+            for name, code in self.keys.items()
+            if len(name) >= 2 and not name.isascii() and name in key
+        ]
+        codes = {code for name, code in hits if not any(name in n and name != n for n, _ in hits)}
+        return self.by_code.get(codes.pop()) if len(codes) == 1 else None
+
     def resolve(self, name: str, what: str = "单位") -> Unit:
         unit = self.find(name)
         if unit is not None:
