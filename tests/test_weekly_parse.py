@@ -335,3 +335,38 @@ def test_date_and_week_from_the_title_or_the_file_name(xlsx):
     # the sheet's own 填报日期 wins over the file name
     labelled = parse_weekly(xlsx([["填报日期：2022-03-25"], *rows], name="第10周.xlsx"))
     assert labelled.report_date == date(2022, 3, 25) and not labelled.problems
+
+
+@pytest.mark.parametrize(
+    ("heading", "key"),
+    [
+        ("项目名称及建设内容", "name"),
+        ("项目名称及主要建设内容", "name"),
+        ("截至目前累计到位资金（万元）", "funds_in_place"),
+        ("截止本周到位资金", "funds_in_place"),
+        ("本年度累计完成投资", "completed_investment_year"),
+        ("2022年完成投资", "completed_investment_year"),
+        ("2022年计划投资（亿元）", "planned_investment_year"),
+        ("项目进展情况", "progress"),
+        ("存在问题及需协调事项", "problems"),
+        ("招商引资单位", "roles:sourcing"),
+        ("包联县领导", "leader_name"),
+        ("是否新建", "is_new"),
+        ("项目建设内容", None),
+        ("项目所在地", None),  # an address as often as a township: not guessed
+    ],
+)
+def test_heading_variants_offices_write(heading, key):
+    from zsyz.io.columns import match_headings
+    from zsyz.io.weekly import WEEKLY_COLUMNS
+
+    cols, _ = match_headings(["序号", heading], WEEKLY_COLUMNS)
+    assert {v: k for k, v in cols.items()}.get(1) == key
+
+
+def test_an_exact_heading_wins_over_a_loose_one():
+    from zsyz.io.columns import match_headings
+    from zsyz.io.weekly import WEEKLY_COLUMNS
+
+    cols, _ = match_headings(["项目名称及建设内容", "项目名称"], WEEKLY_COLUMNS)
+    assert cols["name"] == 1

@@ -102,7 +102,39 @@ def match_headings(
         if col is not None and col.key not in cols:
             cols[col.key] = idx
             texts[col.key] = str(cell).strip()
+    # Second pass, for headings no synonym names exactly: "项目名称及建设内容",
+    # "截至目前累计到位资金", "2022年完成投资" (exact matches above always win).
+    taken = set(cols.values())
+    for idx, cell in enumerate(cells):
+        if idx in taken or not (key := heading_key(cell)):
+            continue
+        for candidate in loose_keys(key):
+            col = by_synonym.get(candidate)
+            if col is not None and col.key not in cols:
+                cols[col.key] = idx
+                texts[col.key] = str(cell).strip()
+                break
     return cols, texts
+
+
+_AS_OF = re.compile(r"^(?:截至|截止|截止到|截至到)(?:目前|本周|本月|今日|当前|上周末|本周末)?")
+_THIS_YEAR = re.compile(r"^(?:\d{4}年度?|本年度|今年度|当年度)")
+_JOINED = re.compile(r"(?:及|和|与|暨|并)")
+
+
+def loose_keys(key: str) -> list[str]:
+    """Readings of a folded heading with an as-of or year prefix dropped (截至目前累计到位资金
+    → 累计到位资金, 2022年完成投资 → 本年完成投资) and a joined second part cut off
+    (项目名称及建设内容 → 项目名称)."""
+    out = [key]
+    key = _AS_OF.sub("", key)
+    out.append(key)
+    key = _THIS_YEAR.sub("本年", key)
+    out.append(key)
+    head = _JOINED.split(key, maxsplit=1)[0]
+    if len(head) >= 2:
+        out.append(head)
+    return [k for k in dict.fromkeys(out) if k]
 
 
 def find_header(
