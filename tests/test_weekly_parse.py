@@ -220,13 +220,39 @@ def test_stage_words_and_negations(text, stage):
         ("20220305", date(2022, 3, 5)),
         (date(2022, 3, 5), date(2022, 3, 5)),
         ("", None),
+        ("已签约（2022.3.8）", date(2022, 3, 8)),
+        ("2022年3月", date(2022, 3, 1)),  # a month: its first day
+        ("2022.03", date(2022, 3, 1)),
+        ("2022-3", date(2022, 3, 1)),
+        ("3月", date(2022, 3, 1)),
+        ("2022年3月中旬", date(2022, 3, 11)),
+        ("3月下旬", date(2022, 3, 21)),
+        ("待定", None),
+        ("未开工", None),
+        ("--", None),
     ],
 )
 def test_dates(value, expected):
     assert parse_date(value, 2022) == expected
 
 
-@pytest.mark.parametrize("value", ["2022-13-01", "昨天", "3月5日", True])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2022年6月", date(2022, 6, 30)),
+        ("2022年2月", date(2022, 2, 28)),
+        ("2022年6月上旬", date(2022, 6, 10)),
+        ("2022年6月底", date(2022, 6, 30)),
+        ("2022-06-15", date(2022, 6, 15)),
+    ],
+)
+def test_a_planned_month_is_its_last_day(value, expected):
+    assert parse_date(value, 2022, month_end=True) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["2022-13-01", "昨天", "3月5日", True, "3", "2022", "2022年13月", "2022.3.8-2022.3.9"]
+)
 def test_bad_dates(value):
     with pytest.raises(ValueProblem):
         parse_date(value, None)

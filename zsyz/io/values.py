@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -17,6 +18,20 @@ SCALE_TO_WAN: dict[str, Decimal] = {
     "千元": Decimal("0.1"),
 }
 _AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(亿元|万元|千元|亿|万|元)?$")
+# What offices write for "nothing to report" in a number or date cell.
+BLANK_WORDS = frozenset(
+    {"-", "--", "—", "——", "/", "无", "暂无", "待定", "未定", "不详", "…", "……"}
+)
+_AMOUNT_NOTE = re.compile(r"[（(][^()（）]*[)）]$")  # 1.2亿（一期）: the note is not the amount
+_AMOUNT_DECOR = re.compile(r"^(?:约|大约|人民币|rmb|¥|￥)|(?<=\d)(?:余|多)(?=亿|万|千|元|$)", re.I)
+
+
+def _amount_core(text: str) -> str:
+    """The amount in "约5000万", "5000余万", "¥5000", "1.2亿（一期）"."""
+    text = _AMOUNT_NOTE.sub("", text).strip()
+    return _AMOUNT_DECOR.sub("", text).strip()
+
+
 QUANTUM = Decimal("0.0001")
 MAX_WAN = Decimal(10) ** 8  # 1万亿元: anything larger is a unit mistake
 
@@ -67,10 +82,12 @@ def parse_amount(value: Any, heading_unit: str | None = "万元") -> Decimal | N
         result = number * scale
     else:
         text = clean_text(value)
-        if not text or text in ("-", "—", "/", "无"):
+        if not text or text in BLANK_WORDS or text == "未到位":
             return None
-        m = _AMOUNT.match(text)
+        m = _AMOUNT.match(_amount_core(text))
         if not m:
+            if "美元" in text or "欧元" in text or "港元" in text or "港币" in text:
+                raise ValueProblem("外币金额请折算为人民币后填写（万元）")
             raise ValueProblem("应为金额（如 5000 或 1.2亿）")
         number = Decimal(m.group(1))
         result = number * (SCALE_TO_WAN[m.group(2)] if m.group(2) else scale)
@@ -94,10 +111,14 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MD = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?$")
 
 
-def parse_date(value: Any, report_year: int | None = None) -> date | None:
+def parse_date(
+    value: Any, report_year: int | None = None, *, month_end: bool = False
+) -> date | None:
     """A date as offices write it: a date cell, an Excel serial, or text in the usual forms.
 
     '3月5日' takes its year from the report (`report_year`); without one it is an error.
+    A month ("2022年3月") or part of one ("3月下旬") is its first day — or, for a planned
+    date (`month_end`), its last, so a plan for June is not late on June 2nd.
     """
     if value is None or value == "":
         return None
@@ -113,24 +134,62 @@ def parse_date(value: Any, report_year: int | None = None) -> date | None:
         n = int(value)
         if 20_000 <= n <= 80_000:
             return EXCEL_EPOCH + timedelta(days=n)
-        return _parse_date_text(str(n), report_year)
-    return _parse_date_text(clean_text(value), report_year)
+        return _parse_date_text(str(n), report_year, month_end)
+    return _parse_date_text(clean_text(value), report_year, month_end)
 
 
-def _parse_date_text(text: str, report_year: int | None) -> date | None:
-    if not text or text in ("-", "—", "/", "无"):
+_NOT_YET = frozenset({"未开工", "未签约", "未投产", "未达产", "未达效", "否", "未"})
+_YM = re.compile(r"^(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*月?\s*(上旬|中旬|下旬|底|末|初)?$")
+_YM_STRICT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_YMD_INSIDE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+_PART = {
+    "上旬": (1, 10),
+    "初": (1, 10),
+    "中旬": (11, 20),
+    "下旬": (21, 31),
+    "底": (21, 31),
+    "末": (21, 31),
+}
+
+
+def _parse_date_text(text: str, report_year: int | None, month_end: bool = False) -> date | None:
+    if not text or text in BLANK_WORDS or text in _NOT_YET:
         return None
     year: int | None
     m = _YMD.match(text) or _COMPACT.match(text)
     if m:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif (m := _MD.match(text)) is None:
+        inside = _YMD_INSIDE.findall(text)
+        if len(inside) == 1 and inside[0] != text:  # "已签约（2022.3.8）"
+            return _parse_date_text(inside[0], report_year, month_end)
+        return _month_date(text, report_year, month_end)
     else:
-        m = _MD.match(text)
-        if not m:
-            raise ValueProblem("应为日期（如 2022-03-05 或 2022年3月5日）")
         if report_year is None:
             raise ValueProblem("日期缺少年份，且报表没有填报日期；请写全年份")
         year, month, day = report_year, int(m.group(1)), int(m.group(2))
+    return _checked_date(year, month, day)
+
+
+def _month_date(text: str, report_year: int | None, month_end: bool) -> date:
+    """ "2022年3月", "2022.03", "3月下旬", "2022年6月底": a day within that month."""
+    m = _YM.match(text)
+    vague = not (m and (m.group(1) or m.group(3) or "月" in text))  # a bare "3"
+    if m is None or vague or ("." in text and not _YM_STRICT.match(text)):
+        raise ValueProblem("应为日期（如 2022-03-05 或 2022年3月5日）")
+    if m.group(1) is None and report_year is None:
+        raise ValueProblem("日期缺少年份，且报表没有填报日期；请写全年份")
+    year = int(m.group(1)) if m.group(1) else report_year
+    assert year is not None
+    month = int(m.group(2))
+    if not 1 <= month <= 12:
+        raise ValueProblem("不是有效日期")
+    first, last = _PART.get(m.group(3) or "", (1, 31))
+    last = min(last, calendar.monthrange(year, month)[1]) if 1990 <= year <= 2100 else last
+    return _checked_date(year, month, last if month_end else first)
+
+
+def _checked_date(year: int, month: int, day: int) -> date:
     if not 1990 <= year <= 2100:
         raise ValueProblem("日期年份不合理")
     try:

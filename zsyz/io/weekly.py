@@ -486,7 +486,7 @@ def _parsers(
             unit = header.unit_of(key) or money_unit or "万元"
             fn = _bind_amount(unit)
         elif kind == "date":
-            fn = _bind_date(year)
+            fn = _bind_date(year, month_end=key == "planned_start_on")
         else:
             fn = _SIMPLE[kind]
         out.append((key, col, heading, fn, kind in _QUOTED))
@@ -497,8 +497,8 @@ def _bind_amount(unit: str) -> Parser:
     return lambda v: parse_amount(v, unit)
 
 
-def _bind_date(year: int | None) -> Parser:
-    return lambda v: parse_date(v, year)
+def _bind_date(year: int | None, *, month_end: bool) -> Parser:
+    return lambda v: parse_date(v, year, month_end=month_end)
 
 
 def _parse_stage(value: Any) -> Stage | None:
