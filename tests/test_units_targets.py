@@ -177,3 +177,41 @@ def test_form_names_with_stamps_and_suffixes_resolve(ledger_db, cli, written):
     result = cli("targets", "set", written, "--metric", "signed", "--value", "1", "--year", "2022")
     assert result.code == 0, result.err
     assert [r["unit"] for r in cli("targets", "list", "--format", "json").json()] == ["晁陂镇"]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit_class"),
+    [
+        ("县直单位", "dept"),
+        ("产业集聚区", "park"),
+        ("驻外招商机构", "office"),
+        ("县直部门（A类）", "dept_a"),
+        ("一类单位", "dept_a"),
+        ("B类", "dept_b"),
+        ("乡镇(含街道)", "township"),
+        ("县直部门（其他）", "dept_c"),
+        ("镇街", "township"),
+        ("township", "township"),
+    ],
+)
+def test_unit_classes_as_rosters_write_them(text, unit_class):
+    from zsyz.store.units import parse_unit_class
+
+    assert parse_unit_class(text) == unit_class
+
+
+def test_roster_with_a_title_and_office_headings(ledger_db, cli, tmp_path):
+    from tests.conftest import write_xlsx
+
+    path = write_xlsx(
+        tmp_path / "名单.xlsx",
+        [
+            ["2022年招商引资目标责任单位名单"],
+            ["序号", "责任单位", "单位类型", "所属组别"],
+            [1, "石佛寺镇", "乡镇（街道）", "第一组"],
+            [2, "县商务局", "县直部门（A类）", None],
+        ],
+    )
+    assert cli("units", "import", str(path)).code == 0
+    units = {u["name"]: u for u in cli("units", "list", "-f", "json").json()}
+    assert units["石佛寺镇"]["group"] == "第一组" and units["县商务局"]["class"] == "dept_a"

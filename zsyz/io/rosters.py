@@ -16,9 +16,11 @@ from zsyz.io.values import SCALE_TO_WAN, ValueProblem, to_decimal
 from zsyz.io.workbook import blank, read_workbook
 
 ROSTER_COLUMNS = (
-    Column("name", ("单位名称", "单位", "名称", "责任单位"), required=True),
-    Column("class", ("单位类别", "类别", "单位类型"), required=True),
-    Column("group", ("分组", "考核分组", "组别")),
+    Column("name", ("单位名称", "单位", "名称", "责任单位", "责任主体", "考核单位"), required=True),
+    Column(
+        "class", ("单位类别", "类别", "单位类型", "类型", "单位性质", "考核类别"), required=True
+    ),
+    Column("group", ("分组", "考核分组", "组别", "所属组别", "所在组", "考核组别", "排名分组")),
     Column("parent", ("上级单位", "所属单位", "上级")),
     Column("aliases", ("别名", "简称", "其他名称")),
     Column("code", ("单位编码", "编码", "代码")),
