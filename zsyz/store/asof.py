@@ -1,4 +1,4 @@
-"""The ledger as it stood on a date: projects replayed from `project_update`, reports
+"""The ledger as it stood on a date: projects as of the day from `project_update`, reports
 (import batches) and activities dated on or before it. Read-only; one session passed in.
 
 Only dated facts are used, never `imported_at`/`created_at`: a week's report imported
@@ -13,11 +13,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import ProjectFact
-from zsyz.domain.history import FieldChange, project_as_of
+from zsyz.domain.history import NO_HISTORY, apply_history
 from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
+from zsyz.store.asof_history import histories_as_of
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
-from zsyz.store.history import expand
 from zsyz.store.tables import Activity, ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 from zsyz.store.targets import explicit_targets
 from zsyz.store.units import unit_facts
@@ -25,34 +25,14 @@ from zsyz.store.units import unit_facts
 LIVE_BATCH = ("imported", "superseded")  # a superseded report was still sent on its date
 
 
-def changes_by_project(session: Session) -> dict[str, list[FieldChange]]:
-    """Every project's history, oldest first, keyed by project code."""
-    codes = dict(session.exec(select(Project.id, Project.code)).all())
-    out: dict[str, list[FieldChange]] = {}
-    # plain column tuples: building ORM objects for every history row costs seconds
-    rows = session.execute(
-        sa_select(
-            col(ProjectUpdate.project_id),
-            col(ProjectUpdate.field),
-            col(ProjectUpdate.old_value),
-            col(ProjectUpdate.new_value),
-            col(ProjectUpdate.effective_on),
-        ).order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
-    ).all()
-    for pid, stored, old_value, new_value, on in rows:
-        code = codes.get(pid)
-        if code is not None:
-            seq = out.setdefault(code, [])
-            for fld, old, new in expand(stored, old_value, new_value):
-                seq.append(FieldChange(fld, old, new, on))
-    return out
-
-
 def projects_as_of(session: Session, day: date) -> list[ProjectFact]:
-    history = changes_by_project(session)
+    """Every project as the ledger knew it on `day` (those not yet in it left out)."""
+    conn = session.connection()
+    ids = {code: pid for pid, code in conn.execute(sa_select(Project.id, Project.code))}  # type: ignore[call-overload]
+    histories = histories_as_of(conn, day)
     out = []
     for p in project_facts(session):
-        then = project_as_of(p, history.get(p.code, ()), day)
+        then = apply_history(p, histories.get(ids[p.code], NO_HISTORY), day)
         if then is not None:
             out.append(then)
     return out
