@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
-from zsyz.store.asof import facts_as_of, ledger_since, report_facts
+from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on, report_facts
 from zsyz.store.engine import Ledger
 from zsyz.store.policies import active_policy
 from zsyz.store.units import UnitIndex
@@ -18,11 +18,13 @@ def alert_list(
     with ledger.read() as session:
         policy, _ = active_policy(session)
         only = UnitIndex.load(session).resolve(unit).code if unit else None
+        first_report = first_report_on(session, as_of)
+        known = [d for d in (first_report, first_activity_on(session, as_of)) if d is not None]
         facts = AlertFacts(
             ledger=facts_as_of(session, as_of),
             reports=report_facts(session, as_of),
-            since=ledger_since(session, as_of),
-            activities_since=ledger_since(session, as_of, activities=True),
+            since=first_report,
+            activities_since=min(known) if known else None,
         )
     found = alerts(policy, facts, as_of)
     return [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -41,50 +42,50 @@ def projects_as_of(session: Session, day: date) -> list[ProjectFact]:
 def report_facts(session: Session, day: date) -> list[ReportFact]:
     """Import batches as units' reports. A summary sheet (all units) counts as a report of
     every unit holding a role on a project it touched."""
-    codes = dict(session.exec(select(Unit.id, Unit.code)).all())
+    conn = session.connection()
+    codes: dict[int, str] = dict(conn.execute(sa_select(Unit.id, Unit.code)).all())  # type: ignore[call-overload]
     table = ImportBatch.__table__  # type: ignore[attr-defined]
-    # plain rows: a province ledger holds 500,000 batches
-    batches = session.execute(
+    # plain tuples, one pass: a province ledger holds 500,000 batches
+    batches = conn.execute(
         sa_select(
             table.c.id, table.c.unit_id, table.c.all_units, table.c.period, table.c.report_date
         ).where(table.c.status.in_(LIVE_BATCH), table.c.report_date <= day)
-    ).all()
+    )
     out: list[ReportFact] = []
-    summary = [b.id for b in batches if b.all_units or b.unit_id is None]
-    touched: dict[int, set[str]] = {}
+    summary: list[tuple[int, str, date]] = []
+    for bid, uid, all_units, period, on in batches:
+        if all_units or uid is None:
+            summary.append((bid, period, on))
+        elif uid in codes:
+            out.append(ReportFact(codes[uid], period, on))
     if summary:
+        touched: dict[int, set[str]] = {}
         rows = session.exec(
             select(ProjectUpdate.batch_id, ProjectRole.unit_id)
             .join(ProjectRole, col(ProjectRole.project_id) == col(ProjectUpdate.project_id))
-            .where(col(ProjectUpdate.batch_id).in_(summary))
+            .where(col(ProjectUpdate.batch_id).in_([s[0] for s in summary]))
         ).all()
         for bid, uid in rows:
             touched.setdefault(bid, set()).add(codes[uid])
-    for b in batches:
-        if b.all_units or b.unit_id is None:
-            out += [
-                ReportFact(c, b.period, b.report_date) for c in sorted(touched.get(b.id or 0, ()))
-            ]
-        elif b.unit_id in codes:
-            out.append(ReportFact(codes[b.unit_id], b.period, b.report_date))
+        for bid, period, on in summary:
+            out += [ReportFact(c, period, on) for c in sorted(touched.get(bid, ()))]
     return out
 
 
-def ledger_since(session: Session, day: date, *, activities: bool = False) -> date | None:
-    """When the ledger began to be used: its first report (or, with `activities`, its
-    first report or activity) on or before `day`."""
-    first_batch = session.exec(
-        select(col(ImportBatch.report_date))
-        .where(col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day)
-        .order_by(col(ImportBatch.report_date))
-    ).first()
-    first_activity = session.exec(
-        select(col(Activity.happened_on))
-        .where(col(Activity.happened_on) <= day)
-        .order_by(col(Activity.happened_on))
-    ).first()
-    found = [d for d in (first_batch, first_activity if activities else None) if d is not None]
-    return min(found) if found else None
+def first_report_on(session: Session, day: date) -> date | None:
+    """The date of the ledger's first live report on or before `day`."""
+    return session.exec(
+        select(func.min(col(ImportBatch.report_date))).where(
+            col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day
+        )
+    ).one()
+
+
+def first_activity_on(session: Session, day: date) -> date | None:
+    """The date of the ledger's first activity on or before `day`."""
+    return session.exec(
+        select(func.min(col(Activity.happened_on))).where(col(Activity.happened_on) <= day)
+    ).one()
 
 
 def facts_as_of(session: Session, day: date) -> Facts:
