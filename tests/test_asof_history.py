@@ -117,3 +117,17 @@ def test_reduction_equals_replay(ledger_db: str, projects: list[Any], undo: bool
 
 
 _ledger_cache: dict[str, Any] = {}
+
+
+def test_fast_replace_is_dataclasses_replace() -> None:
+    """apply_history builds facts without dataclasses.replace; that is only sound while
+    ProjectFact has no __post_init__ to run."""
+    from dataclasses import replace
+
+    from zsyz.domain.history import _replace
+
+    assert not hasattr(ProjectFact, "__post_init__")
+    p = ProjectFact("P1", "甲", Stage.SIGNED, stage_dates={Stage.SIGNED: date(2022, 3, 2)})
+    changes: dict[str, object] = {"stage": Stage.STARTED, "name": "乙", "stage_dates": {}}
+    assert _replace(p, changes) == replace(p, **changes)  # type: ignore[arg-type]
+    assert p.stage is Stage.SIGNED  # the original is untouched
