@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 Column = tuple[str, str]  # (key in the row dict, heading)
+_AS_IS = frozenset({str, int, float, bool, type(None)})  # exact types; enums are subclasses
 
 
 def plain(value: Any) -> Any:
     """JSON-safe value: Decimal as an exact number, dates ISO, enums by value."""
+    if type(value) in _AS_IS:  # most values: a province's alerts are a million of them
+        return value
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return int(value)

@@ -24,7 +24,7 @@ from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period, PeriodKind, period_containing
 from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, TargetProgress, progress
-from zsyz.domain.reporting import ReportFact, add_months, due_date, must_report, status
+from zsyz.domain.reporting import ReportFact, add_months, due_date, must_report, statuses
 from zsyz.domain.stages import Stage
 
 
@@ -121,13 +121,10 @@ def missed_reports(policy: Policy, facts: AlertFacts, as_of: date) -> list[Alert
         return []
     out = []
     weekly = rep.cadence != "monthly"
-    by_unit: dict[str, list[ReportFact]] = {}
-    for r in facts.reports:
-        by_unit.setdefault(r.unit, []).append(r)
-    for u in _active(facts.ledger.units):
-        if not must_report(u.unit_class, rep):
-            continue
-        st = status(u.code, by_unit.get(u.code, []), rep, as_of, facts.since)
+    duty = [u for u in _active(facts.ledger.units) if must_report(u.unit_class, rep)]
+    found = statuses((u.code for u in duty), facts.reports, rep, as_of, facts.since)
+    for u in duty:
+        st = found[u.code]
         if st.reported or st.period.end < facts.since:
             continue
         what = "周报" if weekly else "月报"

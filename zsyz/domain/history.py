@@ -10,8 +10,8 @@ but a stage date after the day is not yet known then, so it is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -28,6 +28,8 @@ class FieldChange:
 
 
 _FACT_FIELDS = {f.name: f for f in fields(ProjectFact)}
+_ROLES = tuple(Role)
+_ROLE_BY_NAME = {r.value: r for r in Role}
 _STAGE_BY_FIELD = {s.date_field: s for s in (*LIFE_CYCLE, Stage.DROPPED)}
 _DATES = {"compiled_on", "planned_start_on", "last_reported_on"}
 FLAG_FIELDS = frozenset({"is_new", "needs_land", "fiscal_support"})
@@ -76,7 +78,34 @@ def value_as_of(changes: Sequence[FieldChange], day: date) -> tuple[bool, str | 
     return True, (before[-1].new if before else changes[0].old)
 
 
-def existed_on(project: ProjectFact, changes: Sequence[FieldChange], day: date) -> bool:
+@dataclass(frozen=True)
+class HistoryAsOf:
+    """A project's history reduced to what its state on a day depends on: for each field
+    with any change, its text on the day (the latest change on or before it, else the
+    first change's old value); the latest change date on or before it; and whether the
+    project was in the ledger then. The store can compute this in SQL without replaying."""
+
+    existed: bool
+    texts: Mapping[str, str | None]
+    last_on: date | None  # latest change on or before the day; None when none
+
+
+NO_HISTORY = HistoryAsOf(True, {}, None)  # a project with no history row at all
+
+
+def reduce_history(changes: Sequence[FieldChange], day: date) -> HistoryAsOf:
+    """The reduced form of a project's changes (any order of dates; same-day changes keep
+    their order, the later one wins)."""
+    ordered = sorted(changes, key=lambda c: c.on)
+    by_field: dict[str, list[FieldChange]] = {}
+    for c in ordered:
+        by_field.setdefault(c.field, []).append(c)
+    texts = {fld: value_as_of(seq, day)[1] for fld, seq in by_field.items()}
+    reported = [c.on for c in ordered if c.on <= day]
+    return HistoryAsOf(existed_on_day(ordered, day), texts, max(reported) if reported else None)
+
+
+def existed_on_day(changes: Sequence[FieldChange], day: date) -> bool:
     """Was the project in the ledger on `day`? Its creation writes name/stage with no old value."""
     created = [c for c in changes if c.field in ("stage", "name") and c.old is None]
     if created:
@@ -88,24 +117,24 @@ def project_as_of(
     project: ProjectFact, changes: Sequence[FieldChange], day: date
 ) -> ProjectFact | None:
     """`project` as the ledger knew it on `day`; None when it did not exist yet."""
-    ordered = sorted(changes, key=lambda c: c.on)
-    if not existed_on(project, ordered, day):
+    return apply_history(project, reduce_history(changes, day), day)
+
+
+def apply_history(project: ProjectFact, history: HistoryAsOf, day: date) -> ProjectFact | None:
+    """`project` (as it stands now) as it was on `day`, given its reduced history."""
+    if not history.existed:
         return None
-    by_field: dict[str, list[FieldChange]] = {}
-    for c in ordered:
-        by_field.setdefault(c.field, []).append(c)
     values: dict[str, object] = {}
     stage_dates = dict(project.stage_dates)
-    roles = {role: [code for r, code in project.roles if r is role] for role in Role}
+    roles: dict[Role, list[str]] = {}
+    for r, code in project.roles:
+        roles.setdefault(r, []).append(code)
     stage = project.stage
-    for fld, seq in by_field.items():
-        _, text = value_as_of(seq, day)
+    for fld, text in history.texts.items():
         if fld.startswith("roles:"):
-            try:
-                role = Role(fld[6:])
-            except ValueError:
-                continue
-            roles[role] = sorted(text.split(",")) if text else []
+            role = _ROLE_BY_NAME.get(fld[6:])
+            if role is not None:
+                roles[role] = sorted(text.split(",")) if text else []
         elif fld in _STAGE_BY_FIELD:
             d = parse_value(fld, text)
             if isinstance(d, date):
@@ -119,22 +148,29 @@ def project_as_of(
             values[fld] = parse_value(fld, text)
     stage = _clamp(stage, stage_dates, day)
     stage_dates = {s: d for s, d in stage_dates.items() if d <= day}
-    reported = [c.on for c in ordered if c.on <= day]
     last = values.get("last_reported_on", project.last_reported_on)
-    if reported:
-        last = max(reported)
+    if history.last_on is not None:
+        last = history.last_on
     elif not isinstance(last, date) or last > day:
         last = None
     values["last_reported_on"] = last
-    if "compiled_on" not in by_field and project.compiled_on is not None:
+    if "compiled_on" not in history.texts and project.compiled_on is not None:
         values["compiled_on"] = project.compiled_on if project.compiled_on <= day else None
-    return replace(
-        project,
-        stage=stage,
-        stage_dates=stage_dates,
-        roles=tuple((role, code) for role in Role for code in roles[role]),
-        **values,  # type: ignore[arg-type]
+    values["stage"] = stage
+    values["stage_dates"] = stage_dates
+    values["roles"] = tuple(
+        (role, code) for role in _ROLES if role in roles for code in roles[role]
     )
+    return _replace(project, values)
+
+
+def _replace(project: ProjectFact, values: dict[str, object]) -> ProjectFact:
+    """`dataclasses.replace` without its per-call field introspection (100,000 calls at
+    province scale): ProjectFact is a plain frozen dataclass, no __post_init__ to run."""
+    new: ProjectFact = object.__new__(ProjectFact)
+    new.__dict__.update(project.__dict__)
+    new.__dict__.update(values)
+    return new
 
 
 def _clamp(stage: Stage, dates: dict[Stage, date], day: date) -> Stage:

@@ -117,6 +117,48 @@ def status(
     )
 
 
+def statuses(
+    units: Iterable[str],
+    reports: Iterable[ReportFact],
+    reporting: Reporting,
+    as_of: date,
+    since: date,
+) -> dict[str, ReportStatus]:
+    """`status` of many units at once (a province: 10,000 units, 500,000 reports): the
+    periods and their deadlines are worked out once, and each distinct (label, date) of
+    a report is mapped to its period once."""
+    current = due_period(as_of, reporting)
+    start = max(since, date(as_of.year, 1, 1))
+    deadlines = [(p, due_date(p, reporting)) for p in periods_between(start, current, reporting)]
+    prev = current.previous()
+    prev_counts = prev.end >= since
+    covered: dict[tuple[str, date], Period] = {}
+    first: dict[str, dict[Period, date]] = {}
+    for r in reports:
+        if r.on > as_of:
+            continue
+        key = (r.period, r.on)
+        p = covered.get(key)
+        if p is None:
+            p = covered[key] = covered_period(r, reporting)
+        mine = first.setdefault(r.unit, {})
+        seen = mine.get(p)
+        if seen is None or r.on < seen:
+            mine[p] = r.on
+    out = {}
+    none: dict[Period, date] = {}
+    for unit in units:
+        f = first.get(unit, none)
+        missed = sum(1 for p, due in deadlines if not (p in f and f[p] <= due))
+        out[unit] = ReportStatus(
+            current,
+            current in f and f[current] <= as_of,
+            missed,
+            prev_counts and not (prev in f and f[prev] <= as_of),
+        )
+    return out
+
+
 def periods_between(start: date, last: Period, reporting: Reporting) -> Iterable[Period]:
     """Periods from the one containing `start` up to `last` (inclusive)."""
     p = period_containing(period_kind(reporting), start)

@@ -1,4 +1,4 @@
-"""The ledger as it stood on a date: projects replayed from `project_update`, reports
+"""The ledger as it stood on a date: projects as of the day from `project_update`, reports
 (import batches) and activities dated on or before it. Read-only; one session passed in.
 
 Only dated facts are used, never `imported_at`/`created_at`: a week's report imported
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import ProjectFact
-from zsyz.domain.history import FieldChange, project_as_of
+from zsyz.domain.history import NO_HISTORY, apply_history
 from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
+from zsyz.store.asof_history import histories_as_of
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
-from zsyz.store.history import expand
 from zsyz.store.tables import Activity, ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 from zsyz.store.targets import explicit_targets
 from zsyz.store.units import unit_facts
@@ -25,34 +26,14 @@ from zsyz.store.units import unit_facts
 LIVE_BATCH = ("imported", "superseded")  # a superseded report was still sent on its date
 
 
-def changes_by_project(session: Session) -> dict[str, list[FieldChange]]:
-    """Every project's history, oldest first, keyed by project code."""
-    codes = dict(session.exec(select(Project.id, Project.code)).all())
-    out: dict[str, list[FieldChange]] = {}
-    # plain column tuples: building ORM objects for every history row costs seconds
-    rows = session.execute(
-        sa_select(
-            col(ProjectUpdate.project_id),
-            col(ProjectUpdate.field),
-            col(ProjectUpdate.old_value),
-            col(ProjectUpdate.new_value),
-            col(ProjectUpdate.effective_on),
-        ).order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
-    ).all()
-    for pid, stored, old_value, new_value, on in rows:
-        code = codes.get(pid)
-        if code is not None:
-            seq = out.setdefault(code, [])
-            for fld, old, new in expand(stored, old_value, new_value):
-                seq.append(FieldChange(fld, old, new, on))
-    return out
-
-
 def projects_as_of(session: Session, day: date) -> list[ProjectFact]:
-    history = changes_by_project(session)
+    """Every project as the ledger knew it on `day` (those not yet in it left out)."""
+    conn = session.connection()
+    ids = {code: pid for pid, code in conn.execute(sa_select(Project.id, Project.code))}  # type: ignore[call-overload]
+    histories = histories_as_of(conn, day)
     out = []
     for p in project_facts(session):
-        then = project_as_of(p, history.get(p.code, ()), day)
+        then = apply_history(p, histories.get(ids[p.code], NO_HISTORY), day)
         if then is not None:
             out.append(then)
     return out
@@ -61,50 +42,50 @@ def projects_as_of(session: Session, day: date) -> list[ProjectFact]:
 def report_facts(session: Session, day: date) -> list[ReportFact]:
     """Import batches as units' reports. A summary sheet (all units) counts as a report of
     every unit holding a role on a project it touched."""
-    codes = dict(session.exec(select(Unit.id, Unit.code)).all())
+    conn = session.connection()
+    codes: dict[int, str] = dict(conn.execute(sa_select(Unit.id, Unit.code)).all())  # type: ignore[call-overload]
     table = ImportBatch.__table__  # type: ignore[attr-defined]
-    # plain rows: a province ledger holds 500,000 batches
-    batches = session.execute(
+    # plain tuples, one pass: a province ledger holds 500,000 batches
+    batches = conn.execute(
         sa_select(
             table.c.id, table.c.unit_id, table.c.all_units, table.c.period, table.c.report_date
         ).where(table.c.status.in_(LIVE_BATCH), table.c.report_date <= day)
-    ).all()
+    )
     out: list[ReportFact] = []
-    summary = [b.id for b in batches if b.all_units or b.unit_id is None]
-    touched: dict[int, set[str]] = {}
+    summary: list[tuple[int, str, date]] = []
+    for bid, uid, all_units, period, on in batches:
+        if all_units or uid is None:
+            summary.append((bid, period, on))
+        elif uid in codes:
+            out.append(ReportFact(codes[uid], period, on))
     if summary:
+        touched: dict[int, set[str]] = {}
         rows = session.exec(
             select(ProjectUpdate.batch_id, ProjectRole.unit_id)
             .join(ProjectRole, col(ProjectRole.project_id) == col(ProjectUpdate.project_id))
-            .where(col(ProjectUpdate.batch_id).in_(summary))
+            .where(col(ProjectUpdate.batch_id).in_([s[0] for s in summary]))
         ).all()
         for bid, uid in rows:
             touched.setdefault(bid, set()).add(codes[uid])
-    for b in batches:
-        if b.all_units or b.unit_id is None:
-            out += [
-                ReportFact(c, b.period, b.report_date) for c in sorted(touched.get(b.id or 0, ()))
-            ]
-        elif b.unit_id in codes:
-            out.append(ReportFact(codes[b.unit_id], b.period, b.report_date))
+        for bid, period, on in summary:
+            out += [ReportFact(c, period, on) for c in sorted(touched.get(bid, ()))]
     return out
 
 
-def ledger_since(session: Session, day: date, *, activities: bool = False) -> date | None:
-    """When the ledger began to be used: its first report (or, with `activities`, its
-    first report or activity) on or before `day`."""
-    first_batch = session.exec(
-        select(col(ImportBatch.report_date))
-        .where(col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day)
-        .order_by(col(ImportBatch.report_date))
-    ).first()
-    first_activity = session.exec(
-        select(col(Activity.happened_on))
-        .where(col(Activity.happened_on) <= day)
-        .order_by(col(Activity.happened_on))
-    ).first()
-    found = [d for d in (first_batch, first_activity if activities else None) if d is not None]
-    return min(found) if found else None
+def first_report_on(session: Session, day: date) -> date | None:
+    """The date of the ledger's first live report on or before `day`."""
+    return session.exec(
+        select(func.min(col(ImportBatch.report_date))).where(
+            col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day
+        )
+    ).one()
+
+
+def first_activity_on(session: Session, day: date) -> date | None:
+    """The date of the ledger's first activity on or before `day`."""
+    return session.exec(
+        select(func.min(col(Activity.happened_on))).where(col(Activity.happened_on) <= day)
+    ).one()
 
 
 def facts_as_of(session: Session, day: date) -> Facts:
