@@ -181,8 +181,8 @@ class Calculator:
     def _compiled(self, rule: RewardRule, unit: UnitFact) -> list[RewardLine]:
         rate = rule.percent or Decimal(0)
         out = []
-        for p in self.sf.facts.attached_to(unit.code):
-            if unit.code not in p.units(Role.COMPILING) or not passes(p, rule.filters):
+        for p in self.sf.facts.credited_to(unit, (), Role.COMPILING):
+            if not passes(p, rule.filters):
                 continue
             compiled = p.compiled_on or p.stage_dates.get(Stage.PLANNED)
             started = p.reached_on(Stage.STARTED)
