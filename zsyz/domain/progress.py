@@ -29,7 +29,7 @@ from zsyz.domain.facts import (
     UnitFact,
 )
 from zsyz.domain.metrics import Metric
-from zsyz.domain.policy import CreditRole, Filters, Policy, Share, TargetRule
+from zsyz.domain.policy import CreditRole, Filters, Policy, RewardKind, Share, TargetRule
 from zsyz.domain.stages import Stage
 
 RATIO_QUANTUM = Decimal("0.0001")
@@ -299,6 +299,30 @@ def funds_days(year: int, as_of: date) -> frozenset[date]:
     start, end = _period(year, as_of)
     prior = date(year - 1, 1, 1)
     return frozenset({start - timedelta(days=1), end, prior - timedelta(days=1)})
+
+
+AMOUNT_METRICS = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
+
+
+def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
+    """Whether progress, ranking or rewards under `policy` (with these explicit targets)
+    may read amounts over time (`Facts.value_on`, `Facts.latest_within`). When not, a
+    store need not load observations: it passes `days=frozenset()`, so a read it did
+    not foresee fails loudly instead of counting zero."""
+    wanted = {m.value for m in AMOUNT_METRICS}
+    if any(t.metric in wanted for t in explicit):
+        return True
+    rules = [r for c in policy.classes.values() for r in c.targets]
+    if any(r.metrics & AMOUNT_METRICS for r in rules):
+        return True
+    components = policy.ranking.components if policy.ranking else ()
+    if any(c.metric in AMOUNT_METRICS for c in components):
+        return True
+    reward_metrics = [r.metric for r in policy.rewards] + [f.metric for f in policy.flags]
+    if any(m in AMOUNT_METRICS for m in reward_metrics):
+        return True
+    money = (RewardKind.FIXED_ON_COMPLETION, RewardKind.PER_PROJECT)
+    return any(r.kind not in money for r in policy.rewards)  # funds- or basis-based
 
 
 def measure(

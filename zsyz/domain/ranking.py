@@ -48,8 +48,9 @@ class ScoringFacts:
     """What ranking and rewards read beyond completion: reports and when projects were seen."""
 
     facts: Facts
-    reports: Sequence[ReportFact] = ()
-    seen: Mapping[str, Sequence[date]] = field(default_factory=dict)  # project → report days
+    # None: not loaded, as `reads_reports`/`reads_seen` said the policy never reads them
+    reports: Sequence[ReportFact] | None = ()
+    seen: Mapping[str, Sequence[date]] | None = field(default_factory=dict)  # project → days
     # per reporting cadence: each unit's earliest report per slot, and the slots anyone
     # reported in (built once; every period ranked reads them)
     _first: dict[str, tuple[dict[str, dict[Period, date]], frozenset[Period]]] = field(
@@ -63,6 +64,7 @@ class ScoringFacts:
         reported) for a weekly or monthly cadence."""
         got = self._first.get(cadence)
         if got is None:
+            assert self.reports is not None, "reports were not loaded (see reads_reports)"
             kind = PeriodKind.MONTH if cadence == "monthly" else PeriodKind.WEEK
             slots: dict[date, Period] = {}  # many reports, few distinct days
             first: dict[str, dict[Period, date]] = {}
@@ -134,6 +136,25 @@ def _capped(total: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:
     return total, ""
 
 
+def _events(policy: Policy) -> set[DeductionEvent]:
+    ranking = policy.ranking or DEFAULT_RANKING
+    return {
+        c.event or DeductionEvent.MISSED_REPORT
+        for c in ranking.components
+        if c.kind is ComponentKind.DEDUCTION
+    }
+
+
+def reads_reports(policy: Policy) -> bool:
+    """Whether ranking under `policy` reads the units' reports (missed or late ones)."""
+    return bool(_events(policy) & {DeductionEvent.MISSED_REPORT, DeductionEvent.LATE_REPORT})
+
+
+def reads_seen(policy: Policy) -> bool:
+    """Whether ranking under `policy` reads the days projects were reported (stale ones)."""
+    return DeductionEvent.STALE_PROJECT in _events(policy)
+
+
 def stage_on(p: ProjectFact, day: date) -> Stage | None:
     """The stage the project had reached by `day` (current stage when no dates are known)."""
     if p.stage is Stage.DROPPED and (p.stage_dates.get(Stage.DROPPED) or day) <= day:
@@ -154,9 +175,7 @@ class Scorer:
         self.period = period
         self.year = period.end.year
         self.projects = {p.code: p for p in sf.facts.projects}
-        self.first, active = sf.first_reports(policy.reporting.cadence)
-        # the slots of this period in which some unit reported, in order
-        self.period_slots = [s for s in sorted(active) if period.contains(_anchor(s))]
+        self._reports: tuple[dict[str, dict[Period, date]], list[Period]] | None = None
 
     # ---- reporting rhythm -------------------------------------------------------------
 
@@ -175,9 +194,15 @@ class Scorer:
         classes = self.policy.reporting.classes
         if classes and unit.unit_class not in classes:
             return [], []
-        first = self.first.get(unit.code, {})
+        if self._reports is None:
+            every, active = self.sf.first_reports(self.policy.reporting.cadence)
+            # the slots of this period in which some unit reported, in order
+            slots = [s for s in sorted(active) if self.period.contains(_anchor(s))]
+            self._reports = (every, slots)
+        every, slots = self._reports
+        first = every.get(unit.code, {})
         missed, late = [], []
-        for slot in self.period_slots:
+        for slot in slots:
             if slot not in first:
                 missed.append(slot)
             elif first[slot] > self._due(slot):
@@ -194,6 +219,7 @@ class Scorer:
             stage = stage_on(p, end)
             if stage is None or stage not in limits:
                 continue
+            assert self.sf.seen is not None, "report days were not loaded (see reads_seen)"
             days = [d for d in self.sf.seen.get(p.code, ()) if d <= end]
             if not days:
                 continue

@@ -330,6 +330,11 @@ _BASIS = {
 }
 
 
+def reads_ranking(policy: Policy) -> bool:
+    """Whether rewards under `policy` rank units (a flag for the bottom of a ranking)."""
+    return any(f.kind is FlagKind.BOTTOM_OF_RANKING for f in policy.flags)
+
+
 def rewards(policy: Policy, sf: ScoringFacts, year: int, as_of: date) -> Rewards:
     """Every reward line and flag of the year, units in policy class order then code."""
     calc = Calculator(policy, sf, year, as_of)
