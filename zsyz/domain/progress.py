@@ -113,6 +113,12 @@ class Facts:
     )
     _position: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     _pools: dict[object, list[ProjectFact]] = field(default_factory=dict, compare=False, repr=False)
+    _passing: dict[Filters, dict[str, bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _reached: dict[Stage, dict[str, date | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _amounts: dict[object, dict[str, Decimal | None]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -248,6 +254,24 @@ class Facts:
             index.setdefault("", [])  # built, even when no project names a chain
         return self._chain_index
 
+    def passing(self, filters: Filters) -> dict[str, bool]:
+        """Memo of `credit.passes(p, filters)` by project code, filled as asked."""
+        got = self._passing.get(filters)
+        if got is None:
+            got = self._passing[filters] = {}
+        return got
+
+    def reached_on(self, project: ProjectFact, stage: Stage) -> date | None:
+        """`project.reached_on(stage)`, memoised: every rule and period asks it again."""
+        memo = self._reached.get(stage)
+        if memo is None:
+            memo = self._reached[stage] = {}
+        code = project.code
+        if code in memo:
+            return memo[code]
+        got = memo[code] = project.reached_on(stage)
+        return got
+
     def amounts(
         self, metric: Metric, filters: Filters, start: date, end: date
     ) -> dict[str, Decimal | None]:
@@ -373,13 +397,18 @@ def _measure(
     amounts = facts.amounts(metric, filters, start, end)
     split = policy.credit.share is not Share.FULL
     check = not filters.empty
+    ok = facts.passing(filters)
     total = Decimal(0)
     counted: list[str] = []
     for p in pool:
         code = p.code
         amount = amounts.get(code, _UNSET)
         if amount is _UNSET:
-            counts = not check or passes(p, filters)
+            counts: bool | None = True
+            if check:
+                counts = ok.get(code)
+                if counts is None:
+                    counts = ok[code] = passes(p, filters)
             amount = _project_amount(metric, p, facts, start, end) if counts else None
             amounts[code] = amount = None if amount is None or amount == 0 else amount
         if amount is None:
@@ -396,7 +425,7 @@ def _project_amount(
     metric: Metric, p: ProjectFact, facts: Facts, start: date, end: date
 ) -> Decimal | None:
     if metric in STAGE_OF:
-        day = p.reached_on(STAGE_OF[metric])
+        day = facts.reached_on(p, STAGE_OF[metric])
         return Decimal(1) if day is not None and start <= day <= end else None
     if metric is Metric.COMPILED:
         day = p.compiled_on or p.stage_dates.get(Stage.PLANNED)
