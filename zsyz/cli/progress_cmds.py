@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger, this_year
+from zsyz.cli.common import (
+    DbOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    bulk_work,
+    ledger,
+    this_year,
+)
 from zsyz.cli.render import emit
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
+    from zsyz.domain.progress import UnitProgress
 
 COLUMNS = [
     ("unit", "单位"),
@@ -45,7 +59,7 @@ def progress(
     from datetime import date
 
     from zsyz.errors import UsageError
-    from zsyz.store.progress import progress_json, unit_progress
+    from zsyz.store.progress import unit_progress
     from zsyz.store.units import parse_unit_class
 
     y = year or (date.fromisoformat(as_of).year if as_of and _iso(as_of) else this_year())
@@ -56,8 +70,17 @@ def progress(
     else:
         raise UsageError(f"--as-of 应为日期 YYYY-MM-DD，收到「{as_of}」")
     cls = parse_unit_class(unit_class) if unit_class else None
-    rows = unit_progress(ledger(ctx, db), y, day, unit, cls)
+    with bulk_work():
+        _show(unit_progress(ledger(ctx, db), y, day, unit, cls), fmt, y, day, output)
+
+
+def _show(rows: list[UnitProgress], fmt: Format, y: int, day: date, output: Path | None) -> None:
+    from zsyz.store.progress import progress_json
+
     data = progress_json(rows)
+    if fmt is Format.json:
+        emit([], COLUMNS, fmt.value, output=output, json_data=data)
+        return
     flat = []
     for u in data:
         for i, t in enumerate(u["targets"]):

@@ -14,6 +14,7 @@ from zsyz.cli.common import (
     FormatOption,
     OutputOption,
     ReportFormat,
+    bulk_work,
     ledger,
     this_year,
 )
@@ -124,70 +125,73 @@ def rank(
     from zsyz.errors import UsageError
     from zsyz.store.scoring import rank_json, ranking, resolve_unit
 
-    period = pick_period(month=month, quarter=quarter, half=half, year=year)
-    led = ledger(ctx, db)
-    policy, rows = ranking(led, period)
-    labels = policy.ranking.groups if policy.ranking else {}
-    if group:
-        wanted = {k for k, v in labels.items() if group in (k, v)} or {group}
-        rows = [r for r in rows if r.group in wanted]
-        if not rows:
-            known = "、".join(f"{k}（{v}）" for k, v in labels.items()) or "无"
-            raise UsageError(f"没有「{group}」组的单位；可用的组：{known}")
-    title = f"{period.label_zh}排名（{period.start.isoformat()} 至 {period.end.isoformat()}）"
-    if explain:
-        code = resolve_unit(led, explain)
-        mine = [r for r in rows if r.unit.code == code]
-        if not mine:
-            raise UsageError(f"「{explain}」不在本期排名中（没有目标的单位不参加排名）")
-        r = mine[0]
-        head = (
-            f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
-            f"完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
-        )
-        parts = [{"rule": c.rule, "points": c.points, "detail": c.detail} for c in r.components]
-        if fmt is ReportFormat.json:
-            emit([], [], "json", output=output, json_data=rank_json([r])[0])
+    with bulk_work():
+        period = pick_period(month=month, quarter=quarter, half=half, year=year)
+        led = ledger(ctx, db)
+        policy, rows = ranking(led, period)
+        labels = policy.ranking.groups if policy.ranking else {}
+        if group:
+            wanted = {k for k, v in labels.items() if group in (k, v)} or {group}
+            rows = [r for r in rows if r.group in wanted]
+            if not rows:
+                known = "、".join(f"{k}（{v}）" for k, v in labels.items()) or "无"
+                raise UsageError(f"没有「{group}」组的单位；可用的组：{known}")
+        title = f"{period.label_zh}排名（{period.start.isoformat()} 至 {period.end.isoformat()}）"
+        if explain:
+            code = resolve_unit(led, explain)
+            mine = [r for r in rows if r.unit.code == code]
+            if not mine:
+                raise UsageError(f"「{explain}」不在本期排名中（没有目标的单位不参加排名）")
+            r = mine[0]
+            head = (
+                f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
+                f"完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
+            )
+            parts = [{"rule": c.rule, "points": c.points, "detail": c.detail} for c in r.components]
+            if fmt is ReportFormat.json:
+                emit([], [], "json", output=output, json_data=rank_json([r])[0])
+                return
+            print_table(
+                [*parts, {"rule": "合计", "points": r.score, "detail": tie_rule(policy)}],
+                [("rule", "规则"), ("points", "得分"), ("detail", "计算")],
+                title=f"{title}\n{head}",
+                output=output,
+            )
             return
-        print_table(
-            [*parts, {"rule": "合计", "points": r.score, "detail": tie_rule(policy)}],
-            [("rule", "规则"), ("points", "得分"), ("detail", "计算")],
-            title=f"{title}\n{head}",
+        data = rank_json(rows)
+        if fmt is ReportFormat.xlsx:
+            if output is None:
+                raise UsageError("--format xlsx 需要用 -o 指定输出文件，如 -o 排名.xlsx")
+            from zsyz.io.bulletin import write_ranking
+
+            write_ranking(output, title, rows, policy)
+            return
+        from zsyz.io.bulletin import change_text
+
+        flat = [
+            {
+                "group": labels.get(r.group, r.group),
+                "rank": r.rank,
+                "unit": r.unit.name,
+                "score": r.score,
+                "percent": (r.completion * 100).quantize(1),
+                "previous_rank": r.previous_rank,
+                "change": change_text(r),
+                "components": "；".join(
+                    f"{c.rule.split('：')[0]} {c.points}" for c in r.components
+                ),
+            }
+            for r in rows
+        ]
+        emit(
+            flat,
+            RANK_COLUMNS if fmt is ReportFormat.csv else RANK_COLUMNS[:-1],  # table: --explain
+            fmt.value,
+            title=f"{title}\n{tie_rule(policy)}；得分构成见 --explain 单位",
             output=output,
+            json_data=data,
+            empty="（没有单位有目标，无法排名：先载入政策并设定目标）",
         )
-        return
-    data = rank_json(rows)
-    if fmt is ReportFormat.xlsx:
-        if output is None:
-            raise UsageError("--format xlsx 需要用 -o 指定输出文件，如 -o 排名.xlsx")
-        from zsyz.io.bulletin import write_ranking
-
-        write_ranking(output, title, rows, policy)
-        return
-    from zsyz.io.bulletin import change_text
-
-    flat = [
-        {
-            "group": labels.get(r.group, r.group),
-            "rank": r.rank,
-            "unit": r.unit.name,
-            "score": r.score,
-            "percent": (r.completion * 100).quantize(1),
-            "previous_rank": r.previous_rank,
-            "change": change_text(r),
-            "components": "；".join(f"{c.rule.split('：')[0]} {c.points}" for c in r.components),
-        }
-        for r in rows
-    ]
-    emit(
-        flat,
-        RANK_COLUMNS if fmt is ReportFormat.csv else RANK_COLUMNS[:-1],  # table: --explain
-        fmt.value,
-        title=f"{title}\n{tie_rule(policy)}；得分构成见 --explain 单位",
-        output=output,
-        json_data=data,
-        empty="（没有单位有目标，无法排名：先载入政策并设定目标）",
-    )
 
 
 def rewards(
@@ -203,33 +207,36 @@ def rewards(
     from zsyz.cli.render import emit, print_tables
     from zsyz.store.scoring import rewards_json, year_rewards
 
-    y = year or this_year()
-    as_of = min(date.today(), date(y, 12, 31))
-    _, result = year_rewards(ledger(ctx, db), y, as_of)
-    data = rewards_json(result)
-    if fmt is not Format.table:
-        emit(data["lines"], REWARD_COLUMNS, fmt.value, output=output, json_data=data)
-        return
-    per_unit: list[dict[str, Any]] = [{"unit": u.name, "amount": t} for u, t in result.per_unit()]
-    per_unit.append({"unit": "合计", "amount": result.total})
-    print_tables(
-        [
-            (
-                data["lines"],
-                REWARD_COLUMNS,
-                f"{y} 年奖励（截至 {as_of.isoformat()}）",
-                "（没有单位符合奖励条件）",
-            ),
-            (per_unit, [("unit", "单位"), ("amount", "合计（万元）")], "各单位合计", ""),
-            (
-                data["flags"],
-                [("unit", "单位"), ("flag", "标记"), ("reason", "理由")],
-                "评优、否优与通报",
-                "（无评优否优或通报标记）",
-            ),
-        ],
-        output=output,
-    )
+    with bulk_work():
+        y = year or this_year()
+        as_of = min(date.today(), date(y, 12, 31))
+        _, result = year_rewards(ledger(ctx, db), y, as_of)
+        data = rewards_json(result)
+        if fmt is not Format.table:
+            emit(data["lines"], REWARD_COLUMNS, fmt.value, output=output, json_data=data)
+            return
+        per_unit: list[dict[str, Any]] = [
+            {"unit": u.name, "amount": t} for u, t in result.per_unit()
+        ]
+        per_unit.append({"unit": "合计", "amount": result.total})
+        print_tables(
+            [
+                (
+                    data["lines"],
+                    REWARD_COLUMNS,
+                    f"{y} 年奖励（截至 {as_of.isoformat()}）",
+                    "（没有单位符合奖励条件）",
+                ),
+                (per_unit, [("unit", "单位"), ("amount", "合计（万元）")], "各单位合计", ""),
+                (
+                    data["flags"],
+                    [("unit", "单位"), ("flag", "标记"), ("reason", "理由")],
+                    "评优、否优与通报",
+                    "（无评优否优或通报标记）",
+                ),
+            ],
+            output=output,
+        )
 
 
 def report(

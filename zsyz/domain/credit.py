@@ -17,7 +17,7 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
-def _chain_key(text: str) -> str:
+def chain_key(text: str) -> str:
     key = _norm(text)
     for suffix in ("产业链", "链"):
         if key.endswith(suffix) and len(key) > len(suffix):
@@ -31,11 +31,11 @@ def chain_names(project_chain: str | None) -> list[str]:
         return []
     for sep in ("，", ",", "；", ";", "/"):
         project_chain = project_chain.replace(sep, "、")
-    return [_chain_key(c) for c in project_chain.split("、") if c.strip()]
+    return [chain_key(c) for c in project_chain.split("、") if c.strip()]
 
 
 def names_chain(unit: UnitFact, project: ProjectFact) -> bool:
-    wanted = {_chain_key(n) for n in (unit.name, *unit.aliases)}
+    wanted = {chain_key(n) for n in (unit.name, *unit.aliases)}
     return any(c in wanted for c in chain_names(project.chain))
 
 
@@ -68,6 +68,8 @@ def _matches(wanted: tuple[str, ...], value: str | None) -> bool:
         return True
     if not value or not value.strip():
         return False
+    if ANY_CATEGORY in wanted:
+        return True
     have = _norm(value)
     for w in wanted:
         if w == ANY_CATEGORY:
@@ -92,7 +94,7 @@ def passes(project: ProjectFact, f: Filters) -> bool:
         _at_least(project.fai, f.min_fai, f.strict)
         and _at_least(project.total_investment, f.min_total, f.strict)
         and _matches(f.categories, project.category)
-        and (not f.chains or any(_chain_key(c) in chain_names(project.chain) for c in f.chains))
+        and (not f.chains or any(chain_key(c) in chain_names(project.chain) for c in f.chains))
         and _matches(f.levels, project.level)
         and (not f.new_only or project.is_new is True)
     )

@@ -68,6 +68,15 @@ class ProjectFact:
     planned_start_on: date | None = None
     last_reported_on: date | None = None
 
+    @classmethod
+    def trusted(cls, fields: dict[str, object]) -> ProjectFact:
+        """A fact from every field's value, already of its type (a store's loader): the
+        same object as `ProjectFact(**fields)` without one frozen-dataclass check per
+        field, which at 100,000 projects costs a quarter of a second."""
+        fact = object.__new__(cls)
+        fact.__dict__.update(fields)
+        return fact
+
     def units(self, *roles: Role) -> tuple[str, ...]:
         """Codes of the units holding any of `roles` (all roles when none given)."""
         return tuple(code for role, code in self.roles if not roles or role in roles)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from zsyz.domain.credit import credited, passes, share_of
+from zsyz.domain.credit import chain_key, chain_names, passes, share_of
 from zsyz.domain.facts import (
     ActivityFact,
     ActivityKind,
@@ -29,7 +29,7 @@ from zsyz.domain.facts import (
     UnitFact,
 )
 from zsyz.domain.metrics import Metric
-from zsyz.domain.policy import CreditRole, Filters, Policy, Share, TargetRule
+from zsyz.domain.policy import CreditRole, Filters, Policy, RewardKind, Share, TargetRule
 from zsyz.domain.stages import Stage
 
 RATIO_QUANTUM = Decimal("0.0001")
@@ -104,19 +104,61 @@ class Facts:
     _chains: dict[tuple[str, int], tuple[Policy, list[UnitFact]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # indexes and memos that make `measure` cost what a unit holds, not every project
+    _held: dict[tuple[str, Role], list[ProjectFact]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _chain_index: dict[str, list[ProjectFact]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _position: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _pools: dict[object, list[ProjectFact]] = field(default_factory=dict, compare=False, repr=False)
+    _passing: dict[Filters, dict[str, bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _reached: dict[Stage, dict[str, date | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _amounts: dict[object, dict[str, Decimal | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _measured: dict[object, tuple[Policy, tuple[Decimal, tuple[str, ...]]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
-        for o in sorted(self.observations, key=lambda o: o.on):
-            self._by_project.setdefault((o.project, o.field), []).append(o)
-        for p in self.projects:
-            for code in dict.fromkeys(p.units()):
-                self._by_unit.setdefault(code, []).append(p)
+        # indexes over projects and observations are built on first use: a use case
+        # that never reads amounts over time does not pay for them
         for u in self.units:
             self._unit_of.setdefault(u.code, u)
         for a in self.activities:
             self._activities_of.setdefault(a.unit, []).append(a)
         for t in self.explicit:
             self._explicit_of.setdefault((t.unit, t.year), []).append(t)
+
+    def _observed(self) -> dict[tuple[str, str], list[FundsObservation]]:
+        if not self._by_project and self.observations:
+            by_project = self._by_project
+            for o in sorted(self.observations, key=lambda o: o.on):
+                got = by_project.get((o.project, o.field))
+                if got is None:
+                    by_project[(o.project, o.field)] = [o]
+                else:
+                    got.append(o)
+        return self._by_project
+
+    def _index_projects(self) -> None:
+        """(unit, role) → projects, and each project's position (order of summation)."""
+        held, position = self._held, self._position
+        for i, p in enumerate(self.projects):
+            position.setdefault(p.code, i)
+            for role, code in p.roles:
+                got = held.get((code, role))
+                if got is None:
+                    held[(code, role)] = [p]
+                elif got[-1] is not p:  # listed twice with the same role
+                    got.append(p)
+        position.setdefault("", -1)  # built, even without projects
 
     def activities_of(self, unit: str) -> Sequence[ActivityFact]:
         return self._activities_of.get(unit, ())
@@ -158,13 +200,95 @@ class Facts:
 
     def attached_to(self, unit: str) -> Sequence[ProjectFact]:
         """Projects holding any role for the unit (chain credit needs all projects)."""
+        if not self._by_unit and self.projects:
+            by_unit = self._by_unit
+            for p in self.projects:
+                for _, code in p.roles:
+                    got = by_unit.get(code)
+                    if got is None:
+                        by_unit[code] = [p]
+                    elif got[-1] is not p:  # a unit holding two roles is attached once
+                        got.append(p)
+            by_unit.setdefault("", [])  # built, even when no project has a role
         return self._by_unit.get(unit, ())
+
+    def credited_to(
+        self, unit: UnitFact, roles: tuple[CreditRole, ...], also: Role | None = None
+    ) -> Sequence[ProjectFact]:
+        """The projects `credit.credited(p, unit, roles)` holds for (or the unit holds
+        role `also` on), in the order of `projects`: found through indexes, cached."""
+        chain = CreditRole.CHAIN in roles
+        held = {Role(r.value) for r in roles if r is not CreditRole.CHAIN}
+        if also is not None:
+            held.add(also)
+        key = (unit.code, frozenset(held), (unit.name, unit.aliases) if chain else None)
+        got = self._pools.get(key)
+        if got is not None:
+            return got
+        if not self._position:
+            self._index_projects()
+        if len(held) == 1 and not chain:  # already in project order, once each
+            got = self._held.get((unit.code, held.pop()), [])
+        else:
+            found: dict[str, ProjectFact] = {}
+            for role in held:
+                for p in self._held.get((unit.code, role), ()):
+                    found.setdefault(p.code, p)
+            if chain:
+                index = self._chain_projects()
+                for name in dict.fromkeys(chain_key(n) for n in (unit.name, *unit.aliases)):
+                    for p in index.get(name, ()):
+                        found.setdefault(p.code, p)
+            position = self._position
+            got = sorted(found.values(), key=lambda p: position[p.code])
+        self._pools[key] = got
+        return got
+
+    def _chain_projects(self) -> dict[str, list[ProjectFact]]:
+        """Projects by each chain their 产业链 names (built once, on first need)."""
+        if not self._chain_index and self.projects:
+            index = self._chain_index
+            for p in self.projects:
+                for name in dict.fromkeys(chain_names(p.chain)):
+                    index.setdefault(name, []).append(p)
+            index.setdefault("", [])  # built, even when no project names a chain
+        return self._chain_index
+
+    def passing(self, filters: Filters) -> dict[str, bool]:
+        """Memo of `credit.passes(p, filters)` by project code, filled as asked."""
+        got = self._passing.get(filters)
+        if got is None:
+            got = self._passing[filters] = {}
+        return got
+
+    def reached_on(self, project: ProjectFact, stage: Stage) -> date | None:
+        """`project.reached_on(stage)`, memoised: every rule and period asks it again."""
+        memo = self._reached.get(stage)
+        if memo is None:
+            memo = self._reached[stage] = {}
+        code = project.code
+        if code in memo:
+            return memo[code]
+        got = memo[code] = project.reached_on(stage)
+        return got
+
+    def amounts(
+        self, metric: Metric, filters: Filters, start: date, end: date
+    ) -> dict[str, Decimal | None]:
+        """Memo of what each project adds to `metric` under `filters` in the period (None:
+        it does not count), by project code, filled as `measure` asks: units sharing a
+        rule share the work."""
+        key = (metric, filters, start, end)
+        got = self._amounts.get(key)
+        if got is None:
+            got = self._amounts[key] = {}
+        return got
 
     def value_on(self, project: str, fld: str, day: date) -> Decimal:
         """The cumulative value reported for the project as of `day` (0 before any)."""
         assert self.days is None or day in self.days, f"observations not loaded for {day}"
         value = Decimal(0)
-        for o in self._by_project.get((project, fld), ()):
+        for o in self._observed().get((project, fld), ()):
             if o.on > day:
                 break
             value = o.value
@@ -174,7 +298,7 @@ class Facts:
         """The latest value reported between start and end (this-year figures reset)."""
         assert self.days is None or end in self.days, f"observations not loaded for {end}"
         value = Decimal(0)
-        for o in self._by_project.get((project, fld), ()):
+        for o in self._observed().get((project, fld), ()):
             if o.on > end:
                 break
             if o.on >= start:
@@ -201,6 +325,30 @@ def funds_days(year: int, as_of: date) -> frozenset[date]:
     return frozenset({start - timedelta(days=1), end, prior - timedelta(days=1)})
 
 
+AMOUNT_METRICS = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
+
+
+def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
+    """Whether progress, ranking or rewards under `policy` (with these explicit targets)
+    may read amounts over time (`Facts.value_on`, `Facts.latest_within`). When not, a
+    store need not load observations: it passes `days=frozenset()`, so a read it did
+    not foresee fails loudly instead of counting zero."""
+    wanted = {m.value for m in AMOUNT_METRICS}
+    if any(t.metric in wanted for t in explicit):
+        return True
+    rules = [r for c in policy.classes.values() for r in c.targets]
+    if any(r.metrics & AMOUNT_METRICS for r in rules):
+        return True
+    components = policy.ranking.components if policy.ranking else ()
+    if any(c.metric in AMOUNT_METRICS for c in components):
+        return True
+    reward_metrics = [r.metric for r in policy.rewards] + [f.metric for f in policy.flags]
+    if any(m in AMOUNT_METRICS for m in reward_metrics):
+        return True
+    money = (RewardKind.FIXED_ON_COMPLETION, RewardKind.PER_PROJECT)
+    return any(r.kind not in money for r in policy.rewards)  # funds- or basis-based
+
+
 def measure(
     metric: Metric,
     filters: Filters,
@@ -210,8 +358,30 @@ def measure(
     year: int,
     as_of: date,
 ) -> tuple[Decimal, tuple[str, ...]]:
-    """What `unit` achieved of `metric` in `year` up to `as_of`, and the projects counted."""
+    """What `unit` achieved of `metric` in `year` up to `as_of`, and the projects counted.
+
+    Memoised in `facts` (the facts are immutable): ranking and rewards ask the same
+    question again for the same unit, year and day.
+    """
     start, end = _period(year, as_of)
+    key = (metric, filters, unit, id(policy), start, end)
+    got = facts._measured.get(key)
+    if got is not None and got[0] is policy:
+        return got[1]
+    result = _measure(metric, filters, unit, policy, facts, start, end)
+    facts._measured[key] = (policy, result)
+    return result
+
+
+def _measure(
+    metric: Metric,
+    filters: Filters,
+    unit: UnitFact,
+    policy: Policy,
+    facts: Facts,
+    start: date,
+    end: date,
+) -> tuple[Decimal, tuple[str, ...]]:
     if end < start:
         return Decimal(0), ()
     if metric in (Metric.LEADS, Metric.TRIPS):
@@ -221,30 +391,41 @@ def measure(
         )
         return Decimal(n), ()
     roles = policy.credit_roles(unit.unit_class)
+    # credited through the policy's roles (a compiling unit also counts what it compiled)
+    also = Role.COMPILING if metric is Metric.COMPILED else None
+    pool = facts.credited_to(unit, roles, also)
+    amounts = facts.amounts(metric, filters, start, end)
+    split = policy.credit.share is not Share.FULL
+    check = not filters.empty
+    ok = facts.passing(filters)
     total = Decimal(0)
     counted: list[str] = []
-    pool = facts.projects if CreditRole.CHAIN in roles else facts.attached_to(unit.code)
     for p in pool:
-        if not passes(p, filters):
+        code = p.code
+        amount = amounts.get(code, _UNSET)
+        if amount is _UNSET:
+            counts: bool | None = True
+            if check:
+                counts = ok.get(code)
+                if counts is None:
+                    counts = ok[code] = passes(p, filters)
+            amount = _project_amount(metric, p, facts, start, end) if counts else None
+            amounts[code] = amount = None if amount is None or amount == 0 else amount
+        if amount is None:
             continue
-        if metric is Metric.COMPILED:
-            if not (credited(p, unit, roles) or unit.code in p.units(Role.COMPILING)):
-                continue
-        elif not credited(p, unit, roles):
-            continue
-        amount = _project_amount(metric, p, facts, start, end)
-        if amount is None or amount == 0:
-            continue
-        total += amount * facts.share(p, policy)
-        counted.append(p.code)
+        total += amount * (facts.share(p, policy) if split else Decimal(1))
+        counted.append(code)
     return total, tuple(sorted(counted))
+
+
+_UNSET: Decimal | None = Decimal("NaN")  # a sentinel no amount can be (amounts are finite)
 
 
 def _project_amount(
     metric: Metric, p: ProjectFact, facts: Facts, start: date, end: date
 ) -> Decimal | None:
     if metric in STAGE_OF:
-        day = p.reached_on(STAGE_OF[metric])
+        day = facts.reached_on(p, STAGE_OF[metric])
         return Decimal(1) if day is not None and start <= day <= end else None
     if metric is Metric.COMPILED:
         day = p.compiled_on or p.stage_dates.get(Stage.PLANNED)

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from zsyz.domain.credit import credited
 from zsyz.domain.facts import ProjectFact, ReportFact, UnitFact
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period, PeriodKind, period_containing
@@ -49,8 +48,38 @@ class ScoringFacts:
     """What ranking and rewards read beyond completion: reports and when projects were seen."""
 
     facts: Facts
-    reports: Sequence[ReportFact] = ()
-    seen: Mapping[str, Sequence[date]] = field(default_factory=dict)  # project → report days
+    # None: not loaded, as `reads_reports`/`reads_seen` said the policy never reads them
+    reports: Sequence[ReportFact] | None = ()
+    seen: Mapping[str, Sequence[date]] | None = field(default_factory=dict)  # project → days
+    # per reporting cadence: each unit's earliest report per slot, and the slots anyone
+    # reported in (built once; every period ranked reads them)
+    _first: dict[str, tuple[dict[str, dict[Period, date]], frozenset[Period]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def first_reports(
+        self, cadence: str
+    ) -> tuple[dict[str, dict[Period, date]], frozenset[Period]]:
+        """(unit → reporting slot → earliest report date, slots in which some unit
+        reported) for a weekly or monthly cadence."""
+        got = self._first.get(cadence)
+        if got is None:
+            assert self.reports is not None, "reports were not loaded (see reads_reports)"
+            kind = PeriodKind.MONTH if cadence == "monthly" else PeriodKind.WEEK
+            slots: dict[date, Period] = {}  # many reports, few distinct days
+            first: dict[str, dict[Period, date]] = {}
+            for r in self.reports:
+                slot = slots.get(r.covers)
+                if slot is None:
+                    slot = slots[r.covers] = period_containing(kind, r.covers)
+                mine = first.get(r.unit)
+                if mine is None:
+                    mine = first[r.unit] = {}
+                on = mine.get(slot)
+                if on is None or r.reported_on < on:
+                    mine[slot] = r.reported_on
+            got = self._first[cadence] = (first, frozenset(slots.values()))
+        return got
 
 
 @dataclass(frozen=True)
@@ -107,6 +136,25 @@ def _capped(total: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:
     return total, ""
 
 
+def _events(policy: Policy) -> set[DeductionEvent]:
+    ranking = policy.ranking or DEFAULT_RANKING
+    return {
+        c.event or DeductionEvent.MISSED_REPORT
+        for c in ranking.components
+        if c.kind is ComponentKind.DEDUCTION
+    }
+
+
+def reads_reports(policy: Policy) -> bool:
+    """Whether ranking under `policy` reads the units' reports (missed or late ones)."""
+    return bool(_events(policy) & {DeductionEvent.MISSED_REPORT, DeductionEvent.LATE_REPORT})
+
+
+def reads_seen(policy: Policy) -> bool:
+    """Whether ranking under `policy` reads the days projects were reported (stale ones)."""
+    return DeductionEvent.STALE_PROJECT in _events(policy)
+
+
 def stage_on(p: ProjectFact, day: date) -> Stage | None:
     """The stage the project had reached by `day` (current stage when no dates are known)."""
     if p.stage is Stage.DROPPED and (p.stage_dates.get(Stage.DROPPED) or day) <= day:
@@ -127,20 +175,9 @@ class Scorer:
         self.period = period
         self.year = period.end.year
         self.projects = {p.code: p for p in sf.facts.projects}
-        self._slots: dict[date, Period] = {}  # many reports, few distinct days
-        self.reports: dict[str, list[ReportFact]] = {}
-        for r in sf.reports:
-            self.reports.setdefault(r.unit, []).append(r)
-        self.active_slots = {self._slot(r.covers) for r in sf.reports}
+        self._reports: tuple[dict[str, dict[Period, date]], list[Period]] | None = None
 
     # ---- reporting rhythm -------------------------------------------------------------
-    def _slot(self, day: date) -> Period:
-        got = self._slots.get(day)
-        if got is None:
-            monthly = self.policy.reporting.cadence == "monthly"
-            got = period_containing(PeriodKind.MONTH if monthly else PeriodKind.WEEK, day)
-            self._slots[day] = got
-        return got
 
     def _due(self, slot: Period) -> date:
         rep = self.policy.reporting
@@ -157,15 +194,15 @@ class Scorer:
         classes = self.policy.reporting.classes
         if classes and unit.unit_class not in classes:
             return [], []
-        first: dict[Period, date] = {}
-        for r in self.reports.get(unit.code, ()):
-            slot = self._slot(r.covers)
-            if slot not in first or r.reported_on < first[slot]:
-                first[slot] = r.reported_on
+        if self._reports is None:
+            every, active = self.sf.first_reports(self.policy.reporting.cadence)
+            # the slots of this period in which some unit reported, in order
+            slots = [s for s in sorted(active) if self.period.contains(_anchor(s))]
+            self._reports = (every, slots)
+        every, slots = self._reports
+        first = every.get(unit.code, {})
         missed, late = [], []
-        for slot in sorted(self.active_slots):
-            if not self.period.contains(_anchor(slot)):
-                continue
+        for slot in slots:
             if slot not in first:
                 missed.append(slot)
             elif first[slot] > self._due(slot):
@@ -178,10 +215,11 @@ class Scorer:
         roles = self.policy.credit_roles(unit.unit_class)
         end = self.period.end
         out = []
-        for p in self.sf.facts.attached_to(unit.code):
+        for p in self.sf.facts.credited_to(unit, roles):
             stage = stage_on(p, end)
-            if stage is None or stage not in limits or not credited(p, unit, roles):
+            if stage is None or stage not in limits:
                 continue
+            assert self.sf.seen is not None, "report days were not loaded (see reads_seen)"
             days = [d for d in self.sf.seen.get(p.code, ()) if d <= end]
             if not days:
                 continue

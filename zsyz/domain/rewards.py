@@ -181,8 +181,8 @@ class Calculator:
     def _compiled(self, rule: RewardRule, unit: UnitFact) -> list[RewardLine]:
         rate = rule.percent or Decimal(0)
         out = []
-        for p in self.sf.facts.attached_to(unit.code):
-            if unit.code not in p.units(Role.COMPILING) or not passes(p, rule.filters):
+        for p in self.sf.facts.credited_to(unit, (), Role.COMPILING):
+            if not passes(p, rule.filters):
                 continue
             compiled = p.compiled_on or p.stage_dates.get(Stage.PLANNED)
             started = p.reached_on(Stage.STARTED)
@@ -328,6 +328,11 @@ _BASIS = {
     "planned_investment_year": "当年计划投资",
     "completed_investment_year": "当年完成投资",
 }
+
+
+def reads_ranking(policy: Policy) -> bool:
+    """Whether rewards under `policy` rank units (a flag for the bottom of a ranking)."""
+    return any(f.kind is FlagKind.BOTTOM_OF_RANKING for f in policy.flags)
 
 
 def rewards(policy: Policy, sf: ScoringFacts, year: int, as_of: date) -> Rewards:

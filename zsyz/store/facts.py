@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, func
+from sqlalchemy import BigInteger, and_, func, type_coerce
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from zsyz.domain.facts import ActivityFact, ActivityKind, FundsObservation, ProjectFact, Role
 from zsyz.domain.stages import LIFE_CYCLE, Stage
 from zsyz.store.tables import Activity, Project, ProjectRole, ProjectUpdate, Unit
+from zsyz.store.types import FixedDecimal
 
 AMOUNT_FIELDS = (
     "funds_in_place",
@@ -52,41 +53,64 @@ _PROJECT_COLUMNS = (
     "last_reported_on",
 )
 _STAGES = (*LIFE_CYCLE, Stage.DROPPED)
+_STAGE_AT = _PROJECT_COLUMNS.index("stage") - 1  # in the row without its id
+# FixedDecimal columns (scale 4): read as the stored integer, see `types.FixedDecimal`
+_FIXED: dict[str, int] = {
+    name: column.type.scale
+    for name in _PROJECT_COLUMNS
+    if isinstance((column := Project.__table__.c[name]).type, FixedDecimal)  # type: ignore[attr-defined]
+}
 
 
 def project_facts(session: Session) -> list[ProjectFact]:
     """Every project as it stands now, with the date of each stage it reached.
 
-    Core row tuples, not ORM objects: at province scale (100,000 projects) building
-    SQLModel instances costs seconds that the rules never needed.
+    Core rows fetched whole, amounts as their stored integers (converted here, not by
+    the column type per value), facts built without per-field frozen checks: at
+    province scale (100,000 projects) ORM objects and per-value processing cost
+    seconds that the rules never needed.
     """
     conn = session.connection()
-    codes: dict[int, str] = {uid: code for uid, code in conn.execute(select(Unit.id, Unit.code))}
+    units = Unit.__table__  # type: ignore[attr-defined]
+    codes: dict[int, str] = {
+        uid: code for uid, code in conn.execute(sa_select(units.c.id, units.c.code)).all()
+    }
     roles: dict[int, list[tuple[Role, str]]] = {}
     role_of = {r.value: r for r in Role}
+    pr = ProjectRole.__table__  # type: ignore[attr-defined]
     for project_id, unit_id, role_text in conn.execute(
-        select(ProjectRole.project_id, ProjectRole.unit_id, ProjectRole.role).order_by(
-            col(ProjectRole.id)
-        )
-    ):
+        sa_select(pr.c.project_id, pr.c.unit_id, pr.c.role).order_by(pr.c.id)
+    ).all():
         role = role_of.get(role_text)
         if role is not None:
-            roles.setdefault(project_id, []).append((role, codes[unit_id]))
+            got = roles.get(project_id)
+            if got is None:
+                roles[project_id] = [(role, codes[unit_id])]
+            else:
+                got.append((role, codes[unit_id]))
     table = Project.__table__  # type: ignore[attr-defined]
-    columns = [table.c[name] for name in _PROJECT_COLUMNS]
+    columns = [
+        type_coerce(table.c[name], BigInteger) if name in _FIXED else table.c[name]
+        for name in _PROJECT_COLUMNS
+    ]
     date_columns = [table.c[s.date_field] for s in _STAGES]
+    fixed = [(i, -_FIXED[name]) for i, name in enumerate(_PROJECT_COLUMNS) if name in _FIXED]
+    n = len(_PROJECT_COLUMNS)
     stage_of = {s.value: s for s in Stage}
+    names = _PROJECT_COLUMNS[1:]
     out = []
-    for row in conn.execute(select(*columns, *date_columns).order_by(table.c.code)):
-        values = dict(zip(_PROJECT_COLUMNS, row[: len(_PROJECT_COLUMNS)], strict=True))
-        dates = {
-            s: d
-            for s, d in zip(_STAGES, row[len(_PROJECT_COLUMNS) :], strict=True)
-            if d is not None
+    for row in conn.execute(sa_select(*columns, *date_columns).order_by(table.c.code)).all():
+        values = list(row[:n])
+        for i, exp in fixed:
+            if values[i] is not None:
+                values[i] = Decimal(values[i]).scaleb(exp)  # = FixedDecimal's result
+        fields = dict(zip(names, values[1:], strict=True))
+        fields["stage"] = stage_of.get(values[1 + _STAGE_AT], Stage.PLANNED)
+        fields["stage_dates"] = {
+            s: d for s, d in zip(_STAGES, row[n:], strict=True) if d is not None
         }
-        pid = values.pop("id")
-        values["stage"] = stage_of.get(values["stage"], Stage.PLANNED)
-        out.append(ProjectFact(stage_dates=dates, roles=tuple(roles.get(pid, ())), **values))
+        fields["roles"] = tuple(roles.get(values[0], ()))
+        out.append(ProjectFact.trusted(fields))
     return out
 
 

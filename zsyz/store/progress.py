@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from zsyz.domain.progress import Facts, TargetProgress, UnitProgress, funds_days, progress
+from zsyz.domain.progress import (
+    Facts,
+    TargetProgress,
+    UnitProgress,
+    funds_days,
+    progress,
+    reads_amounts,
+)
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
 from zsyz.store.policies import active_policy
@@ -24,13 +31,15 @@ def unit_progress(
     with ledger.read() as session:
         policy, _ = active_policy(session)
         only = UnitIndex.load(session).resolve(unit).code if unit else None
-        days = funds_days(year, as_of)
+        explicit = explicit_targets(session, year)
+        # observations only when a target reads amounts over time (see reads_amounts)
+        days = funds_days(year, as_of) if reads_amounts(policy, explicit) else frozenset()
         facts = Facts(
             units=unit_facts(session),
             projects=project_facts(session),
-            observations=funds_observations(session, as_of, days),
+            observations=funds_observations(session, as_of, days) if days else (),
             activities=activity_facts(session),
-            explicit=explicit_targets(session, year),
+            explicit=explicit,
             days=days,
         )
     rows = progress(policy, facts, year, as_of)

@@ -14,9 +14,9 @@ from zsyz.domain.bulletin import Figure, listed, summary
 from zsyz.domain.facts import ReportFact
 from zsyz.domain.periods import Period, parse_period
 from zsyz.domain.policy import Policy
-from zsyz.domain.progress import Facts, funds_days, progress
-from zsyz.domain.ranking import RankRow, ScoringFacts, rank
-from zsyz.domain.rewards import Rewards, rewards
+from zsyz.domain.progress import Facts, funds_days, progress, reads_amounts
+from zsyz.domain.ranking import RankRow, ScoringFacts, rank, reads_reports, reads_seen
+from zsyz.domain.rewards import Rewards, reads_ranking, rewards
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
 from zsyz.store.policies import active_policy
@@ -34,39 +34,46 @@ class Loaded:
 def report_facts(session: Session) -> list[ReportFact]:
     """Every unit's report received (undone imports are not reports)."""
     batches = ImportBatch.__table__  # type: ignore[attr-defined]
-    codes = dict(session.execute(select(Unit.id, Unit.code)).all())
+    units = Unit.__table__  # type: ignore[attr-defined]
+    conn = session.connection()
+    codes = {uid: code for uid, code in conn.execute(sa_select(units.c.id, units.c.code)).all()}
     starts: dict[str, date | None] = {}  # a province has 500,000 batches but few periods
     out = []
-    for unit_id, period, reported in session.execute(
+    for unit_id, period, reported in conn.execute(
         sa_select(batches.c.unit_id, batches.c.period, batches.c.report_date)
         .where(batches.c.unit_id.is_not(None), batches.c.status != "undone")
         .order_by(batches.c.id)
-    ):
-        if period not in starts:
+    ).all():
+        start = starts.get(period, _UNPARSED)
+        if start is _UNPARSED:
             try:
-                starts[period] = parse_period(period).start
+                start = starts[period] = parse_period(period).start
             except ValueError:
-                starts[period] = None
+                start = starts[period] = None
         code = codes.get(unit_id)
         if code is not None:
-            out.append(ReportFact(code, starts[period] or reported, reported))
+            out.append(ReportFact(code, start or reported, reported))
     return out
+
+
+_UNPARSED = date.min  # a sentinel: no period starts on 1 January of year 1
 
 
 def seen_days(session: Session) -> dict[str, list[date]]:
     """The days each project was reported (its history, and its last report)."""
     projects = Project.__table__  # type: ignore[attr-defined]
     updates = ProjectUpdate.__table__  # type: ignore[attr-defined]
+    conn = session.connection()
     code_of: dict[int, str] = {}
     out: dict[str, set[date]] = {}
-    for pid, code, last in session.execute(
+    for pid, code, last in conn.execute(
         sa_select(projects.c.id, projects.c.code, projects.c.last_reported_on)
-    ):
+    ).all():
         code_of[pid] = code
         out[code] = {last} if last is not None else set()
-    for pid, day in session.execute(
+    for pid, day in conn.execute(
         sa_select(updates.c.project_id, updates.c.effective_on).distinct()
-    ):
+    ).all():
         code = code_of.get(pid)
         if code is not None:
             out[code].add(day)
@@ -74,21 +81,31 @@ def seen_days(session: Session) -> dict[str, list[date]]:
 
 
 def load(
-    session: Session, years: list[int], until: date, days: frozenset[date] | None = None
+    session: Session,
+    years: list[int],
+    until: date,
+    days: frozenset[date] | None = None,
+    *,
+    ranks: bool = True,
 ) -> Loaded:
     """The facts scoring reads; with `days` (see `domain.progress.funds_days`) only the
-    amount observations those days need."""
+    amount observations those days need, and none when the policy reads no amounts
+    over time (`reads_amounts`). Reports and report days are loaded only when ranking
+    reads them (`ranks`: the use case ranks at all)."""
     policy, _ = active_policy(session)
     explicit = [t for y in sorted(set(years)) for t in explicit_targets(session, y)]
+    amounts = days is None or reads_amounts(policy, explicit)
     facts = Facts(
         units=unit_facts(session),
         projects=project_facts(session),
-        observations=funds_observations(session, until, days),
+        observations=funds_observations(session, until, days) if amounts else (),
         activities=activity_facts(session),
         explicit=explicit,
-        days=days,
+        days=days if amounts else frozenset(),
     )
-    return Loaded(policy, ScoringFacts(facts, report_facts(session), seen_days(session)))
+    reports = report_facts(session) if ranks and reads_reports(policy) else None
+    seen = seen_days(session) if ranks and reads_seen(policy) else None
+    return Loaded(policy, ScoringFacts(facts, reports, seen))
 
 
 def ranking(
@@ -109,7 +126,8 @@ def resolve_unit(ledger: Ledger, name: str) -> str:
 def year_rewards(ledger: Ledger, year: int, as_of: date) -> tuple[Policy, Rewards]:
     days = funds_days(year, min(as_of, date(year, 12, 31)))
     with ledger.read() as session:
-        loaded = load(session, [year, year - 1], as_of, days)
+        policy, _ = active_policy(session)
+        loaded = load(session, [year, year - 1], as_of, days, ranks=reads_ranking(policy))
     return loaded.policy, rewards(loaded.policy, loaded.facts, year, as_of)
 
 
