@@ -14,7 +14,8 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from zsyz.domain.stages import Stage, stage_from_text
 from zsyz.errors import BadInputError, Problem
 from zsyz.io.columns import Column, HeaderMatch, find_header
 from zsyz.io.values import (
+    MAX_WAN,
+    QUANTUM,
+    SCALE_TO_WAN,
     ValueProblem,
     clean_text,
     code_text,
@@ -191,7 +195,18 @@ _LABEL_END = re.compile(r"\s{2,}|(?=(?:填报|报送|统计)(?:日期|时间|单
 class ReportRow:
     row: int  # 1-based sheet row, as the sender sees it
     values: dict[str, Any]  # only the cells that were filled in
-    raw: dict[str, str] = field(default_factory=dict)  # key → cell text, for messages
+    raw: dict[str, str] = field(default_factory=dict)  # key → cell text where `values` differs
+
+    def text(self, key: str) -> str | None:
+        """The cell text as written, for messages (quoted kinds only)."""
+        if key in self.raw:
+            return self.raw[key]
+        value = self.values.get(key)
+        if type(value) is str:
+            return value
+        if type(value) is date:
+            return value.isoformat()
+        return None
 
 
 @dataclass
@@ -351,12 +366,20 @@ _STOP = object()
 # long free text is not kept, so a 50,000-row sheet stays small in memory.
 _QUOTED = frozenset({"code", "text", "stage", "units", "date"})
 Parser = Callable[[Any], Any]
+# Distinct texts kept per column for sharing one string object among equal cells (a
+# sheet repeats 广东深圳 or 制造业 thousands of times; calamine gives each cell its own).
+_SHARED_TEXTS = 4096
 
 
 def _parsers(
     header: HeaderMatch, money_unit: str | None, year: int | None
 ) -> list[tuple[str, int, str, Parser, bool]]:
-    """(key, column, heading, parse, quoted) for every matched column, in sheet order."""
+    """(key, column, heading, parse, quoted) for every matched column, in sheet order.
+
+    Each column's kind is looked at once, here: the parser it gets converts the cell
+    types calamine returns (str, float, date) on a fast path and hands anything else to
+    the general readers of io/values.py, so every value and message stays theirs.
+    """
     out = []
     for key, col in sorted(header.columns.items(), key=lambda kv: kv[1]):
         kind = KINDS[key]
@@ -367,6 +390,10 @@ def _parsers(
             fn = _bind_amount(unit)
         elif kind == "date":
             fn = _bind_date(year)
+        elif kind == "text":
+            fn = _bind_text()
+        elif kind in _MEMO:
+            fn = _memo(_SIMPLE[kind])
         else:
             fn = _SIMPLE[kind]
         out.append((key, col, heading, fn, kind in _QUOTED))
@@ -374,11 +401,71 @@ def _parsers(
 
 
 def _bind_amount(unit: str) -> Parser:
-    return lambda v: parse_amount(v, unit)
+    scale = SCALE_TO_WAN.get(unit, Decimal(1))
+    unscaled = scale == 1
+
+    def parse(value: Any) -> Decimal | None:
+        # A whole positive number (what calamine returns for most amount cells) is exact
+        # as an int: the same Decimal as parse_amount's Decimal(repr(value)).
+        if type(value) is float and value.is_integer() and 0 < value < 1e15:
+            number = Decimal(int(value))
+            result = number if unscaled else number * scale
+            if result > MAX_WAN:
+                raise ValueProblem("金额过大（超过 1 万亿元），请检查单位")
+            exact = result.quantize(QUANTUM)
+            if exact != result:
+                raise ValueProblem("金额精度超过 1 元")
+            return exact
+        return parse_amount(value, unit)
+
+    return parse
 
 
 def _bind_date(year: int | None) -> Parser:
-    return lambda v: parse_date(v, year)
+    def parse(value: Any) -> date | None:
+        kind = type(value)
+        if kind is date:
+            return value  # type: ignore[no-any-return]
+        if kind is datetime:
+            return value.date()  # type: ignore[no-any-return]
+        return parse_date(value, year)
+
+    return parse
+
+
+def _bind_text() -> Parser:
+    shared: dict[str, str] = {}
+
+    def parse(value: Any) -> str | None:
+        if type(value) is not str:
+            return _parse_text(value)
+        text = value.strip()
+        if not text:
+            return None
+        if len(shared) < _SHARED_TEXTS:
+            return shared.setdefault(text, text)
+        return shared.get(text, text)
+
+    return parse
+
+
+def _memo(fn: Parser) -> Parser:
+    """`fn` remembered per distinct text cell (stages, units, flags repeat down a column);
+    a cell it refuses is not remembered, so each such cell raises its own problem."""
+    known: dict[str, Any] = {}
+
+    def parse(value: Any) -> Any:
+        if type(value) is not str:
+            return fn(value)
+        try:
+            return known[value]
+        except KeyError:
+            result = fn(value)
+            if len(known) < _SHARED_TEXTS:
+                known[value] = result
+            return result
+
+    return parse
 
 
 def _parse_stage(value: Any) -> Stage | None:
@@ -401,14 +488,33 @@ def _parse_text(value: Any) -> str | None:
     return text or None
 
 
+def _parse_code(value: Any) -> str | None:
+    if type(value) is str and value.isascii():  # NFKC leaves ASCII as it is
+        return value.strip() or None
+    return code_text(value)
+
+
 _SIMPLE: dict[str, Parser] = {
     "text": _parse_text,
-    "code": code_text,
+    "code": _parse_code,
     "area": parse_area,
     "stage": _parse_stage,
     "units": _parse_units,
     "flag": parse_flag,
 }
+_MEMO = frozenset({"stage", "units", "flag"})
+
+
+def _quoted_text(value: Any, parsed: Any) -> str | None:
+    """The cell text a message may quote, None when `ReportRow.text` can rebuild it from
+    the parsed value (most cells: kept once, not twice)."""
+    if type(value) is str:
+        text = value.strip()
+    elif type(value) is date and type(parsed) in (date, str):
+        return None  # a date cell's text is its ISO form, as the parsed value's
+    else:
+        return _text(value)
+    return None if type(parsed) is str and parsed == text else text
 
 
 def _parse_row(
@@ -419,9 +525,15 @@ def _parse_row(
     gaps: set[tuple[int, int]],
     problems: list[Problem],
 ) -> ReportRow | object | None:
-    texts = [_text(c) for c in cells[: max(name_col + 1, 3)]]
-    first = next((t for t in texts if t), "")
-    name_text = texts[name_col] if name_col < len(texts) else ""
+    width = len(cells)
+    first = ""
+    for c in cells[: max(name_col + 1, 3)]:
+        if c is not None and c != "":
+            first = _text(c)
+            if first:
+                break
+    name_cell = cells[name_col] if name_col < width else ""
+    name_text = name_cell.strip() if type(name_cell) is str else _text(name_cell)
     if not first and not any(_text(c) for c in cells):
         return None  # blank row
     if _TOTAL_ROW.match(first.replace(" ", "")) or _TOTAL_ROW.match(name_text.replace(" ", "")):
@@ -431,7 +543,6 @@ def _parse_row(
     row_no = index + 1
     values: dict[str, Any] = {}
     raw: dict[str, str] = {}
-    width = len(cells)
     for key, col, heading, parse, quoted in parsers:
         if gaps and (index, col) in gaps:
             problems.append(
@@ -452,8 +563,8 @@ def _parse_row(
             continue
         if parsed is not None:
             values[key] = parsed
-            if quoted:
-                raw[key] = _text(value)
+            if quoted and (text := _quoted_text(value, parsed)) is not None:
+                raw[key] = text
     if not values:
         return None
     if "name" not in values:

@@ -118,7 +118,7 @@ class Planner:
 
     def problem(self, row: ReportRow | None, key: str | None, message: str) -> None:
         column = self.report.header.headings.get(key, HEADINGS.get(key or "")) if key else None
-        value = row.raw.get(key) if row is not None and key else None
+        value = row.text(key) if row is not None and key else None
         self.plan.problems.append(
             Problem(message, row=row.row if row else None, column=column, value=value)
         )
