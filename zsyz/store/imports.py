@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,11 @@ from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.store.engine import Ledger
 from zsyz.store.history import (
     PROJECT,
+    ROLE_NAMES,
     ROLES,
     TRACKED,
     UPDATES,
+    TextCache,
     creation_rows,
     dependents,
     revert_batch,
@@ -251,7 +254,7 @@ def _import(
             "new": to_text(n),
         }
         for r in plan.rows
-        for k, (o, n) in r.changes.items()
+        for k, (o, n) in r.diff().items()
         if k != "last_reported_on"
     ]
     return outcome
@@ -278,31 +281,38 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
     plan = planner.plan
     now = datetime.now(UTC).replace(microsecond=0)
     unit_ids = {code: u.id for code, u in index.by_code.items()}
-    fresh = [r for r in plan.rows if r.project_id is None]
+    fresh = [r for r in plan.rows if r.new is not None]
     if fresh:
         columns = (*TRACKED, "norm_name", "created_batch_id", "created_at", "updated_at")
 
         def project_rows() -> Iterator[tuple[Any, ...]]:
+            tail = (batch.id, now, now)
             for r in fresh:
-                values = r.changes
-                row = [values[k][1] if k in values else None for k in TRACKED]
-                yield (*row, norm_project_name(r.name), batch.id, now, now)
+                new = r.new
+                assert new is not None
+                get = new.get
+                yield (*[get(k) for k in TRACKED], r.norm or norm_project_name(r.name), *tail)
 
         bulk_insert(session, PROJECT, columns, project_rows())
         ids = dict(
-            session.execute(
-                select(PROJECT.c.code, PROJECT.c.id).where(PROJECT.c.created_batch_id == batch.id)
-            ).all()
+            fetch(
+                session,
+                f"SELECT code, id FROM {PROJECT.name} WHERE created_batch_id = {{}}",
+                (batch.id,),
+            )
         )
         for r in fresh:
             r.project_id = ids[r.code]
             r.created = True
+        # The order the plan put them in (roles sorted by name): project_role ids follow it.
+        role_keys = [(f"roles:{role}", role) for role in sorted(ROLE_NAMES)]
         roles = [
-            (r.project_id, unit_ids[c], k[6:])
+            (r.project_id, unit_ids[c], role)
             for r in fresh
-            for k, (_, codes) in r.changes.items()
-            if k.startswith("roles:")
-            for c in sorted(codes)
+            if r.new is not None
+            for key, role in role_keys
+            if key in r.new
+            for c in sorted(r.new[key])
         ]
         if roles:
             bulk_insert(session, ROLES, ("project_id", "unit_id", "role"), roles)
@@ -324,10 +334,11 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
 
     def history() -> Iterator[tuple[Any, ...]]:
         bid = batch.id
+        texts = TextCache()
         for r in plan.rows:
             pid, row = r.project_id, r.row
-            if r.created:  # amounts, then one snapshot row (history.CREATED)
-                for k, o, n in creation_rows(r.changes):
+            if r.new is not None:  # amounts, then one snapshot row (history.CREATED)
+                for k, o, n in creation_rows(r.new, texts):
                     yield (pid, bid, row, k, o, n, effective, created)
                 continue
             for k, (o, n) in r.changes.items():
@@ -346,11 +357,49 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
     bulk_insert(session, UPDATES, columns, history(), ready=True)
 
 
+def fetch(session: Session, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Rows of a plain query on the driver (`{}` marks a parameter), without SQLAlchemy's
+    per-row result processing: only for columns stored as the driver returns them."""
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql.format(*[mark] * len(params)), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _processor(table: Any, column: str, dialect: Any) -> Any:
     """The column's bind processor; SQLite timestamps as SQLAlchemy itself stores them."""
     if dialect.name == "sqlite" and column in ("created_at", "updated_at", "imported_at"):
         return lambda v: v.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     return table.c[column].type.bind_processor(dialect)
+
+
+def _remembered(proc: Any) -> Any:
+    """A bind processor that converts each distinct value once: a report's dates, stages
+    and timestamps repeat down a column. Values are keyed with their type, so equal values
+    of different types (True and 1, 0 and -0.0) never share a result."""
+    if proc is None:
+        return None
+    known: dict[tuple[type, Any], Any] = {}
+
+    def convert(value: Any) -> Any:
+        if type(value) is Decimal:  # amounts: mostly distinct, not worth remembering
+            return proc(value)
+        key = (type(value), value)
+        try:
+            return known[key]
+        except KeyError:
+            result = known[key] = proc(value)
+            if len(known) > 65536:
+                known.clear()
+            return result
+        except TypeError:  # unhashable: convert every time
+            return proc(value)
+
+    return convert
 
 
 def db_value(session: Session, table: Any, column: str, value: Any) -> Any:
@@ -375,7 +424,7 @@ def bulk_insert(
     """
     conn = session.connection()
     dialect = conn.dialect
-    procs = [None if ready else _processor(table, c, dialect) for c in columns]
+    procs = [None if ready else _remembered(_processor(table, c, dialect)) for c in columns]
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
 
