@@ -221,6 +221,16 @@ class WeeklyReport:
     problems: list[Problem]
     header: HeaderMatch
     warnings: list[str] = field(default_factory=list)
+    taken: bool = False  # the rows were handed out by `take_rows` (read the file again)
+
+    def take_rows(self) -> Iterator[ReportRow]:
+        """Every row once, in order, each released as it is handed out: the plan made
+        from a row replaces it, so a 50,000-row report is not held twice in memory."""
+        rows, self.rows = self.rows, []
+        self.taken = True
+        rows.reverse()
+        while rows:
+            yield rows.pop()
 
     def column_of(self, heading: str | None) -> int | None:
         """0-based column of a heading named in a problem (for the annotated copy)."""

@@ -175,7 +175,7 @@ class Planner:
         return self.report.header.headings.get(key, HEADINGS[key])
 
     def run(self) -> None:
-        for row in self.report.rows:
+        for row in self.report.take_rows():
             self.plan_row(row)
 
     def plan_row(self, row: ReportRow) -> None:

@@ -45,9 +45,10 @@ IMPORT_ATTEMPTS = 12
 
 
 class Rejected(Exception):
-    def __init__(self, outcome: FileOutcome) -> None:
+    def __init__(self, outcome: FileOutcome, *, annotate: bool = True) -> None:
         super().__init__(outcome.file)
         self.outcome = outcome
+        self.annotate = annotate  # the report can be marked up for the sender
 
 
 def find_unchanged(ledger: Ledger, digest: str) -> FileOutcome | None:
@@ -103,8 +104,17 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
     except BadInputError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
 
+    parsed = [report]
+
     def work(session: Session) -> FileOutcome:
-        outcome = _import(session, report, digest, request)
+        if parsed[0].taken:  # run again: the first run released the rows as it planned them
+            try:
+                parsed[0] = parse_weekly(path, report_date=request.report_date)
+            except BadInputError as exc:
+                raise Rejected(
+                    FileOutcome(name, "rejected", errors=[Problem(exc.message)]), annotate=False
+                ) from exc
+        outcome = _import(session, parsed[0], digest, request)
         outcome.file = name
         if request.dry_run:
             session.rollback()
@@ -116,7 +126,8 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
         return ledger.run_write(work, attempts=IMPORT_ATTEMPTS)
     except Rejected as rejected:
         rejected.outcome.file = name
-        rejected.outcome.report = report
+        if rejected.annotate:
+            rejected.outcome.report = parsed[0]
         return rejected.outcome
 
 
@@ -178,12 +189,13 @@ def _import(
             )
         )
     period = report.period.label if report.period else None
+    count = len(report.rows)
     outcome = FileOutcome(
         "",
         "rejected",
         unit=plan.unit.name if plan.unit else None,
         period=period,
-        rows=len(report.rows),
+        rows=count,
     )
     reuse: dict[str, str] = {}
     old = _previous(session, plan, request, period) if period else None
@@ -224,7 +236,7 @@ def _import(
         all_units=request.all_units,
         period=period,
         report_date=report.report_date,
-        rows=len(report.rows),
+        rows=count,
         warnings=outcome.warnings,
     )
     session.add(batch)
