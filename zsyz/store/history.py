@@ -97,8 +97,15 @@ def creation_rows(new: dict[str, Any], texts: TextCache | None = None) -> list[C
     rows: list[Change] = []
     parts = []
     for k, value in new.items():
-        text = text_of(value)
-        if text is None:
+        kind = type(value)
+        text: str
+        if kind is str:
+            text = value
+        elif kind is Decimal:
+            text = format(value.normalize(), "f")  # as to_text
+        elif (other := text_of(value)) is not None:
+            text = other
+        else:
             continue
         if k in OWN_ROWS:
             rows.append((k, None, text))

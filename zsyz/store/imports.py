@@ -39,6 +39,7 @@ from zsyz.store.history import (
 from zsyz.store.import_plan import LedgerState, Plan, Planner, resolve_unit
 from zsyz.store.outcome import FileOutcome, ImportRequest, file_sha256
 from zsyz.store.tables import ImportBatch, Unit
+from zsyz.store.types import FixedDecimal
 from zsyz.store.units import UnitIndex
 
 IMPORT_ATTEMPTS = 12
@@ -297,15 +298,27 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
     if fresh:
         columns = (*TRACKED, "norm_name", "created_batch_id", "created_at", "updated_at")
 
-        def project_rows() -> Iterator[tuple[Any, ...]]:
-            tail = (batch.id, now, now)
-            for r in fresh:
-                new = r.new
-                assert new is not None
-                get = new.get
-                yield (*[get(k) for k in TRACKED], r.norm or norm_project_name(r.name), *tail)
+        convert = converters(session, PROJECT, columns)
+        slots = {k: (i, convert[i]) for i, k in enumerate(TRACKED)}
+        tail = [
+            db_value(session, PROJECT, c, v)
+            for c, v in zip(columns[-3:], (batch.id, now, now), strict=True)
+        ]
 
-        bulk_insert(session, PROJECT, columns, project_rows())
+        def project_rows() -> Iterator[list[Any]]:
+            width = len(TRACKED)
+            for r in fresh:
+                assert r.new is not None
+                row: list[Any] = [None] * width
+                for k, v in r.new.items():  # the set fields only, converted as placed
+                    if (slot := slots.get(k)) is not None:
+                        i, conv = slot
+                        row[i] = v if conv is None else conv(v)
+                row.append(r.norm or norm_project_name(r.name))
+                row += tail
+                yield row
+
+        bulk_insert(session, PROJECT, columns, project_rows(), ready=True)
         ids = dict(
             fetch(
                 session,
@@ -414,6 +427,35 @@ def _remembered(proc: Any) -> Any:
     return convert
 
 
+def converters(session: Session, table: Any, columns: Sequence[str]) -> list[Any]:
+    """Per column, a function from a (non-null) value to what the driver is given, or
+    None where the value goes as it is; the stored form is the columns' own types'."""
+    dialect = session.connection().dialect
+    out: list[Any] = []
+    for c in columns:
+        kind = table.c[c].type
+        proc = _processor(table, c, dialect)
+        out.append(
+            _fixed(kind.scale, proc) if isinstance(kind, FixedDecimal) else _remembered(proc)
+        )
+    return out
+
+
+def _fixed(scale: int, proc: Any) -> Any:
+    """FixedDecimal's conversion, shortened for a Decimal of at most `scale` places (every
+    amount a report gives): the scaled integer itself, no quantize or multiply."""
+
+    def convert(value: Any) -> Any:
+        if type(value) is Decimal and value.is_finite():
+            scaled = value.scaleb(scale)
+            whole = int(scaled)
+            if whole == scaled:
+                return whole
+        return proc(value)
+
+    return convert
+
+
 def db_value(session: Session, table: Any, column: str, value: Any) -> Any:
     proc = _processor(table, column, session.connection().dialect)
     return value if proc is None or value is None else proc(value)
@@ -423,7 +465,7 @@ def bulk_insert(
     session: Session,
     table: Any,
     columns: Sequence[str],
-    rows: Iterable[tuple[Any, ...]],
+    rows: Iterable[Sequence[Any]],
     *,
     ready: bool = False,
 ) -> None:
@@ -436,7 +478,7 @@ def bulk_insert(
     """
     conn = session.connection()
     dialect = conn.dialect
-    procs = [None if ready else _remembered(_processor(table, c, dialect)) for c in columns]
+    procs = [None] * len(columns) if ready else converters(session, table, columns)
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
 
