@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Date, select, update
 from sqlmodel import Session, col
 
 from zsyz.domain.names import norm_project_name
@@ -399,7 +399,12 @@ def _processor(table: Any, column: str, dialect: Any) -> Any:
     """The column's bind processor; SQLite timestamps as SQLAlchemy itself stores them."""
     if dialect.name == "sqlite" and column in ("created_at", "updated_at", "imported_at"):
         return lambda v: v.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return table.c[column].type.bind_processor(dialect)
+    kind = table.c[column].type
+    if dialect.name == "sqlite" and type(kind) is Date:
+        # What sqlite3's own date adapter would store, converted here where it can be
+        # remembered: the adapter would run once per history row for the same report date.
+        return date.isoformat
+    return kind.bind_processor(dialect)
 
 
 def _remembered(proc: Any) -> Any:
