@@ -14,7 +14,8 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from zsyz.domain.stages import Stage, stage_from_text
 from zsyz.errors import BadInputError, Problem
 from zsyz.io.columns import Column, HeaderMatch, find_header
 from zsyz.io.values import (
+    MAX_WAN,
+    QUANTUM,
+    SCALE_TO_WAN,
     ValueProblem,
     clean_text,
     code_text,
@@ -223,7 +227,18 @@ _LABEL_END = re.compile(r"\s{2,}|(?=(?:填报|报送|统计)(?:日期|时间|单
 class ReportRow:
     row: int  # 1-based sheet row, as the sender sees it
     values: dict[str, Any]  # only the cells that were filled in
-    raw: dict[str, str] = field(default_factory=dict)  # key → cell text, for messages
+    raw: dict[str, str] = field(default_factory=dict)  # key → cell text where `values` differs
+
+    def text(self, key: str) -> str | None:
+        """The cell text as written, for messages (quoted kinds only)."""
+        if key in self.raw:
+            return self.raw[key]
+        value = self.values.get(key)
+        if type(value) is str:
+            return value
+        if type(value) is date:
+            return value.isoformat()
+        return None
 
 
 @dataclass
@@ -241,6 +256,16 @@ class WeeklyReport:
     # Where the sender may have named the unit without a 填报单位 line: the title lines,
     # the sheet's name, the file's name ("石佛寺镇2022年第10周项目周报.xlsx").
     unit_hints: tuple[str, ...] = ()
+    taken: bool = False  # the rows were handed out by `take_rows` (read the file again)
+
+    def take_rows(self) -> Iterator[ReportRow]:
+        """Every row once, in order, each released as it is handed out: the plan made
+        from a row replaces it, so a 50,000-row report is not held twice in memory."""
+        rows, self.rows = self.rows, []
+        self.taken = True
+        rows.reverse()
+        while rows:
+            yield rows.pop()
 
     def column_of(self, heading: str | None) -> int | None:
         """0-based column of a heading named in a problem (for the annotated copy)."""
@@ -461,6 +486,9 @@ def section_stage(text: str) -> Stage | None:
 
 def _section_heading(cells: list[Any]) -> Stage | None:
     """A row holding only a section line (often merged across the table)."""
+    first = next((c for c in cells if c != "" and c is not None), None)
+    if type(first) is not str or not ("项目" in first or _NUMBERING.match(first.lstrip())):
+        return None  # the common case, decided on the first cell: a data row
     texts = {t for c in cells if (t := _text(c))}
     if len(texts) != 1 or any(isinstance(c, int | float) for c in cells):
         return None
@@ -471,12 +499,20 @@ def _section_heading(cells: list[Any]) -> Stage | None:
 # long free text is not kept, so a 50,000-row sheet stays small in memory.
 _QUOTED = frozenset({"code", "text", "stage", "units", "date"})
 Parser = Callable[[Any], Any]
+# Distinct texts kept per column for sharing one string object among equal cells (a
+# sheet repeats 广东深圳 or 制造业 thousands of times; calamine gives each cell its own).
+_SHARED_TEXTS = 4096
 
 
 def _parsers(
     header: HeaderMatch, money_unit: str | None, year: int | None
 ) -> list[tuple[str, int, str, Parser, bool]]:
-    """(key, column, heading, parse, quoted) for every matched column, in sheet order."""
+    """(key, column, heading, parse, quoted) for every matched column, in sheet order.
+
+    Each column's kind is looked at once, here: the parser it gets converts the cell
+    types calamine returns (str, float, date) on a fast path and hands anything else to
+    the general readers of io/values.py, so every value and message stays theirs.
+    """
     out = []
     for key, col in sorted(header.columns.items(), key=lambda kv: kv[1]):
         kind = KINDS[key]
@@ -487,6 +523,10 @@ def _parsers(
             fn = _bind_amount(unit)
         elif kind == "date":
             fn = _bind_date(year, month_end=key == "planned_start_on")
+        elif kind == "text":
+            fn = _bind_text()
+        elif kind in _MEMO:
+            fn = _memo(_SIMPLE[kind])
         else:
             fn = _SIMPLE[kind]
         out.append((key, col, heading, fn, kind in _QUOTED))
@@ -494,11 +534,71 @@ def _parsers(
 
 
 def _bind_amount(unit: str) -> Parser:
-    return lambda v: parse_amount(v, unit)
+    scale = SCALE_TO_WAN.get(unit, Decimal(1))
+    unscaled = scale == 1
+
+    def parse(value: Any) -> Decimal | None:
+        # A whole positive number (what calamine returns for most amount cells) is exact
+        # as an int: the same Decimal as parse_amount's Decimal(repr(value)).
+        if type(value) is float and value.is_integer() and 0 < value < 1e15:
+            number = Decimal(int(value))
+            result = number if unscaled else number * scale
+            if result > MAX_WAN:
+                raise ValueProblem("金额过大（超过 1 万亿元），请检查单位")
+            exact = result.quantize(QUANTUM)
+            if exact != result:
+                raise ValueProblem("金额精度超过 1 元")
+            return exact
+        return parse_amount(value, unit)
+
+    return parse
 
 
 def _bind_date(year: int | None, *, month_end: bool) -> Parser:
-    return lambda v: parse_date(v, year, month_end=month_end)
+    def parse(value: Any) -> date | None:
+        kind = type(value)
+        if kind is date:
+            return value  # type: ignore[no-any-return]
+        if kind is datetime:
+            return value.date()  # type: ignore[no-any-return]
+        return parse_date(value, year, month_end=month_end)
+
+    return parse
+
+
+def _bind_text() -> Parser:
+    shared: dict[str, str] = {}
+
+    def parse(value: Any) -> str | None:
+        if type(value) is not str:
+            return _parse_text(value)
+        text = value.strip()
+        if not text:
+            return None
+        if len(shared) < _SHARED_TEXTS:
+            return shared.setdefault(text, text)
+        return shared.get(text, text)
+
+    return parse
+
+
+def _memo(fn: Parser) -> Parser:
+    """`fn` remembered per distinct text cell (stages, units, flags repeat down a column);
+    a cell it refuses is not remembered, so each such cell raises its own problem."""
+    known: dict[str, Any] = {}
+
+    def parse(value: Any) -> Any:
+        if type(value) is not str:
+            return fn(value)
+        try:
+            return known[value]
+        except KeyError:
+            result = fn(value)
+            if len(known) < _SHARED_TEXTS:
+                known[value] = result
+            return result
+
+    return parse
 
 
 def _parse_stage(value: Any) -> Stage | None:
@@ -521,14 +621,33 @@ def _parse_text(value: Any) -> str | None:
     return text or None
 
 
+def _parse_code(value: Any) -> str | None:
+    if type(value) is str and value.isascii():  # NFKC leaves ASCII as it is
+        return value.strip() or None
+    return code_text(value)
+
+
 _SIMPLE: dict[str, Parser] = {
     "text": _parse_text,
-    "code": code_text,
+    "code": _parse_code,
     "area": parse_area,
     "stage": _parse_stage,
     "units": _parse_units,
     "flag": parse_flag,
 }
+_MEMO = frozenset({"stage", "units", "flag"})
+
+
+def _quoted_text(value: Any, parsed: Any) -> str | None:
+    """The cell text a message may quote, None when `ReportRow.text` can rebuild it from
+    the parsed value (most cells: kept once, not twice)."""
+    if type(value) is str:
+        text = value.strip()
+    elif type(value) is date and type(parsed) in (date, str):
+        return None  # a date cell's text is its ISO form, as the parsed value's
+    else:
+        return _text(value)
+    return None if type(parsed) is str and parsed == text else text
 
 
 def _parse_row(
@@ -539,9 +658,15 @@ def _parse_row(
     gaps: set[tuple[int, int]],
     problems: list[Problem],
 ) -> ReportRow | object | None:
-    texts = [_text(c) for c in cells[: max(name_col + 1, 3)]]
-    first = next((t for t in texts if t), "")
-    name_text = texts[name_col] if name_col < len(texts) else ""
+    width = len(cells)
+    first = ""
+    for c in cells[: max(name_col + 1, 3)]:
+        if c is not None and c != "":
+            first = _text(c)
+            if first:
+                break
+    name_cell = cells[name_col] if name_col < width else ""
+    name_text = name_cell.strip() if type(name_cell) is str else _text(name_cell)
     if not first and not any(_text(c) for c in cells):
         return None  # blank row
     if _TOTAL_ROW.match(first.replace(" ", "")) or _TOTAL_ROW.match(name_text.replace(" ", "")):
@@ -551,7 +676,6 @@ def _parse_row(
     row_no = index + 1
     values: dict[str, Any] = {}
     raw: dict[str, str] = {}
-    width = len(cells)
     for key, col, heading, parse, quoted in parsers:
         if gaps and (index, col) in gaps:
             problems.append(
@@ -572,8 +696,8 @@ def _parse_row(
             continue
         if parsed is not None:
             values[key] = parsed
-            if quoted:
-                raw[key] = _text(value)
+            if quoted and (text := _quoted_text(value, parsed)) is not None:
+                raw[key] = text
     if not values:
         return None
     if "name" not in values:

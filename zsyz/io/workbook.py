@@ -171,7 +171,7 @@ class Book:
             )
         pad = [""] * (sheet.start[1] if sheet.start else 0)
         for row in sheet.iter_rows():
-            yield [*pad, *row] if pad else list(row)
+            yield [*pad, *row] if pad else row if type(row) is list else list(row)
 
     def formula_gaps(self, name: str) -> set[tuple[int, int]]:
         """(row, col), 0-based, of formula cells saved without a computed value.

@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -87,21 +88,54 @@ OWN_ROWS = frozenset(
 )
 
 
-def creation_rows(changes: dict[str, tuple[Any, Any]]) -> list[Change]:
-    """The rows creating a project writes: one per non-null `OWN_ROWS` field, then the
-    `*created*` snapshot {field: text} of every other non-null new value."""
+def creation_rows(new: dict[str, Any], texts: TextCache | None = None) -> list[Change]:
+    """The rows creating a project writes, from its field → value: one per non-null
+    `OWN_ROWS` field, then the `*created*` snapshot {field: text} of every other non-null
+    value (the JSON text `json.dumps(…, ensure_ascii=False, separators=(",", ":"))`
+    writes, built here directly: field names need no escaping)."""
+    text_of = texts.text if texts is not None else to_text
     rows: list[Change] = []
-    values = {}
-    for k, (_, new) in changes.items():
-        text = to_text(new)
-        if text is None:
+    parts = []
+    for k, value in new.items():
+        kind = type(value)
+        text: str
+        if kind is str:
+            text = value
+        elif kind is Decimal:
+            text = format(value.normalize(), "f")  # as to_text
+        elif (other := text_of(value)) is not None:
+            text = other
+        else:
             continue
         if k in OWN_ROWS:
             rows.append((k, None, text))
         else:
-            values[k] = text
-    rows.append((CREATED, None, json.dumps(values, ensure_ascii=False, separators=(",", ":"))))
+            parts.append(f'"{k}":{_json_string(text)}')
+    rows.append((CREATED, None, "{" + ",".join(parts) + "}"))
     return rows
+
+
+class TextCache:
+    """`to_text` remembered for values that repeat down a report (dates, unit sets);
+    keyed with the type, so True and 1, or Decimal 0 and -0, never share a text."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[type, Any], str | None] = {}
+
+    def text(self, value: Any) -> str | None:
+        kind = type(value)
+        if kind is str or value is None:
+            return value  # type: ignore[no-any-return]
+        if kind is Decimal:
+            return to_text(value)  # mostly distinct
+        key = (kind, value)
+        try:
+            return self._known[key]
+        except KeyError:
+            text = self._known[key] = to_text(value)
+            if len(self._known) > 65536:
+                self._known.clear()
+            return text
 
 
 def expand(field: str, old: str | None, new: str | None) -> Iterator[Change]:

@@ -29,6 +29,7 @@ from zsyz.store.units import UnitIndex
 _DATED = (*LIFE_CYCLE, Stage.DROPPED)
 STAGE_DATES = frozenset(s.date_field for s in _DATED)
 _SUFFIXES = re.compile(r"(人民政府|政府|办事处|[（(]盖章[)）]|盖章)$")
+ROLE_KEYS = {role: f"roles:{role}" for role in ("sourcing", "landing", "leader", "compiling")}
 ROLE_LABELS = {
     "sourcing": "招引单位",
     "landing": "落地单位",
@@ -46,6 +47,16 @@ class RowPlan:
     changes: dict[str, tuple[Any, Any]]  # field → (old, new); roles:<role> → frozensets
     substantive: bool  # changes beyond last_reported_on
     created: bool = False  # set when the project is inserted
+    # A new project: field → value (roles:<role> → frozenset) in history order, instead of
+    # `changes` (whose old values would all be None: 50,000 rows × 20 pairs saved).
+    new: dict[str, Any] | None = None
+    norm: str = ""
+
+    def diff(self) -> dict[str, tuple[Any, Any]]:
+        """field → (old, new) for either kind of row."""
+        if self.new is None:
+            return self.changes
+        return {k: (None, v) for k, v in self.new.items()}
 
 
 @dataclass
@@ -116,10 +127,14 @@ class Planner:
     _seen: dict[int, int] = field(default_factory=dict)  # project id → first row
     _seen_new: dict[str, int] = field(default_factory=dict)  # norm name → first row
     _next_seq: dict[str, int] = field(default_factory=dict)
+    # Names as written → unit code (or the problem), resolved once per distinct name.
+    _units: dict[str, str | NotFoundError] = field(default_factory=dict)
+    _leaders: dict[str, str | None] = field(default_factory=dict)
+    _sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
 
     def problem(self, row: ReportRow | None, key: str | None, message: str) -> None:
         column = self.report.header.headings.get(key, HEADINGS.get(key or "")) if key else None
-        value = row.raw.get(key) if row is not None and key else None
+        value = row.text(key) if row is not None and key else None
         self.plan.problems.append(
             Problem(message, row=row.row if row else None, column=column, value=value)
         )
@@ -130,19 +145,38 @@ class Planner:
             return None
         codes = set()
         for name in names:
-            try:
-                codes.add(resolve_unit(self.index, name).code)
-            except NotFoundError as exc:
+            found = self._units.get(name)
+            if found is None:
+                try:
+                    found = resolve_unit(self.index, name).code
+                except NotFoundError as exc:
+                    found = exc
+                self._units[name] = found
+            if isinstance(found, NotFoundError):
                 self.plan.problems.append(
-                    Problem(exc.message, row=row.row, column=self._heading(key), value=name)
+                    Problem(found.message, row=row.row, column=self._heading(key), value=name)
                 )
-        return frozenset(codes)
+            else:
+                codes.add(found)
+        return self.shared(frozenset(codes))
+
+    def shared(self, codes: frozenset[str]) -> frozenset[str]:
+        """One object for equal sets of units (most rows name the same few)."""
+        return self._sets.setdefault(codes, codes)
+
+    def leader_of(self, name: str) -> str | None:
+        """The code of the leader unit `name` names, if it names one."""
+        if name not in self._leaders:
+            leader = self.index.find(name)
+            ok = leader is not None and leader.unit_class == "leader"
+            self._leaders[name] = leader.code if ok and leader is not None else None
+        return self._leaders[name]
 
     def _heading(self, key: str) -> str:
         return self.report.header.headings.get(key, HEADINGS[key])
 
     def run(self) -> None:
-        for row in self.report.rows:
+        for row in self.report.take_rows():
             self.plan_row(row)
 
     def plan_row(self, row: ReportRow) -> None:
@@ -155,9 +189,9 @@ class Planner:
             if codes is not None:
                 roles[role] = codes
         if v.get("leader_name"):
-            leader = self.index.find(v["leader_name"])
-            if leader is not None and leader.unit_class == "leader":
-                roles["leader"] = frozenset({leader.code})
+            leader = self.leader_of(v["leader_name"])
+            if leader is not None:
+                roles["leader"] = self.shared(frozenset({leader}))
         pid, linked = self.identify(row, norm)
         if pid is False:
             return
@@ -199,24 +233,23 @@ class Planner:
             values.setdefault("name", name)
             if "stage" not in values:
                 self.problem(row, "stage", "新项目须填写项目阶段（或签约、开工等日期）")
-            for k, new in values.items():
-                if new is not None:
-                    changes[k] = (None, new)
+            new = {k: x for k, x in values.items() if x is not None}
             for role, codes in sorted(roles.items()):
                 if codes:
-                    changes[f"roles:{role}"] = (None, codes)
-        else:
-            code = current["code"]
-            for k, new in values.items():
-                if not same(current[k], new):
-                    changes[k] = (current[k], new)
-            held = self.state.roles.get(pid or 0, {})
-            for role, codes in sorted(roles.items()):
-                old = frozenset(held.get(role, set()))
-                if old != codes:
-                    changes[f"roles:{role}"] = (old or None, codes or None)
-        substantive = any(k != "last_reported_on" for k in changes)
-        self.plan.rows.append(RowPlan(row.row, name, pid, code, changes, substantive))
+                    new[ROLE_KEYS[role]] = codes
+            self.plan.rows.append(RowPlan(row.row, name, None, code, {}, True, new=new, norm=norm))
+            return
+        code = current["code"]
+        for k, x in values.items():
+            if not same(current[k], x):
+                changes[k] = (current[k], x)
+        held = self.state.roles.get(pid or 0, {})
+        for role, codes in sorted(roles.items()):
+            old = frozenset(held.get(role, set()))
+            if old != codes:
+                changes[f"roles:{role}"] = (old or None, codes or None)
+        substantive = len(changes) > ("last_reported_on" in changes)
+        self.plan.rows.append(RowPlan(row.row, name, pid, code, changes, substantive, norm=norm))
 
     def identify(self, row: ReportRow, norm: str) -> tuple[int | bool | None, bool]:
         """(project id or None for new, linked?); (False, _) when the row is refused."""

@@ -9,12 +9,14 @@ history in bulk.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Date, select, update
 from sqlmodel import Session, col
 
 from zsyz.domain.names import norm_project_name
@@ -23,9 +25,11 @@ from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.store.engine import Ledger
 from zsyz.store.history import (
     PROJECT,
+    ROLE_NAMES,
     ROLES,
     TRACKED,
     UPDATES,
+    TextCache,
     creation_rows,
     dependents,
     revert_batch,
@@ -35,15 +39,17 @@ from zsyz.store.history import (
 from zsyz.store.import_plan import LedgerState, Plan, Planner, resolve_unit
 from zsyz.store.outcome import FileOutcome, ImportRequest, file_sha256
 from zsyz.store.tables import ImportBatch, Unit
+from zsyz.store.types import FixedDecimal
 from zsyz.store.units import UnitIndex
 
 IMPORT_ATTEMPTS = 12
 
 
 class Rejected(Exception):
-    def __init__(self, outcome: FileOutcome) -> None:
+    def __init__(self, outcome: FileOutcome, *, annotate: bool = True) -> None:
         super().__init__(outcome.file)
         self.outcome = outcome
+        self.annotate = annotate  # the report can be marked up for the sender
 
 
 def find_unchanged(ledger: Ledger, digest: str) -> FileOutcome | None:
@@ -72,6 +78,18 @@ def find_unchanged(ledger: Ledger, digest: str) -> FileOutcome | None:
 
 def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:
     """Import one weekly report; never raises for bad data, returns a rejected outcome."""
+    # A report is a million small objects and none of them forms a cycle: the cyclic
+    # collector would re-walk the growing heap hundreds of times (a third of the run).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_file(ledger, path, request)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:
     name = str(path)
     try:
         digest = file_sha256(path)
@@ -87,8 +105,17 @@ def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutco
     except BadInputError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
 
+    parsed = [report]
+
     def work(session: Session) -> FileOutcome:
-        outcome = _import(session, report, digest, request)
+        if parsed[0].taken:  # run again: the first run released the rows as it planned them
+            try:
+                parsed[0] = parse_weekly(path, report_date=request.report_date)
+            except BadInputError as exc:
+                raise Rejected(
+                    FileOutcome(name, "rejected", errors=[Problem(exc.message)]), annotate=False
+                ) from exc
+        outcome = _import(session, parsed[0], digest, request)
         outcome.file = name
         if request.dry_run:
             session.rollback()
@@ -100,7 +127,8 @@ def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutco
         return ledger.run_write(work, attempts=IMPORT_ATTEMPTS)
     except Rejected as rejected:
         rejected.outcome.file = name
-        rejected.outcome.report = report
+        if rejected.annotate:
+            rejected.outcome.report = parsed[0]
         return rejected.outcome
 
 
@@ -167,12 +195,13 @@ def _import(
             )
         )
     period = report.period.label if report.period else None
+    count = len(report.rows)
     outcome = FileOutcome(
         "",
         "rejected",
         unit=plan.unit.name if plan.unit else None,
         period=period,
-        rows=len(report.rows),
+        rows=count,
     )
     reuse: dict[str, str] = {}
     old = _previous(session, plan, request, period) if period else None
@@ -213,7 +242,7 @@ def _import(
         all_units=request.all_units,
         period=period,
         report_date=report.report_date,
-        rows=len(report.rows),
+        rows=count,
         warnings=outcome.warnings,
     )
     session.add(batch)
@@ -243,7 +272,7 @@ def _import(
             "new": to_text(n),
         }
         for r in plan.rows
-        for k, (o, n) in r.changes.items()
+        for k, (o, n) in r.diff().items()
         if k != "last_reported_on"
     ]
     return outcome
@@ -270,31 +299,50 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
     plan = planner.plan
     now = datetime.now(UTC).replace(microsecond=0)
     unit_ids = {code: u.id for code, u in index.by_code.items()}
-    fresh = [r for r in plan.rows if r.project_id is None]
+    fresh = [r for r in plan.rows if r.new is not None]
     if fresh:
         columns = (*TRACKED, "norm_name", "created_batch_id", "created_at", "updated_at")
 
-        def project_rows() -> Iterator[tuple[Any, ...]]:
-            for r in fresh:
-                values = r.changes
-                row = [values[k][1] if k in values else None for k in TRACKED]
-                yield (*row, norm_project_name(r.name), batch.id, now, now)
+        convert = converters(session, PROJECT, columns)
+        slots = {k: (i, convert[i]) for i, k in enumerate(TRACKED)}
+        tail = [
+            db_value(session, PROJECT, c, v)
+            for c, v in zip(columns[-3:], (batch.id, now, now), strict=True)
+        ]
 
-        bulk_insert(session, PROJECT, columns, project_rows())
+        def project_rows() -> Iterator[list[Any]]:
+            width = len(TRACKED)
+            for r in fresh:
+                assert r.new is not None
+                row: list[Any] = [None] * width
+                for k, v in r.new.items():  # the set fields only, converted as placed
+                    if (slot := slots.get(k)) is not None:
+                        i, conv = slot
+                        row[i] = v if conv is None else conv(v)
+                row.append(r.norm or norm_project_name(r.name))
+                row += tail
+                yield row
+
+        bulk_insert(session, PROJECT, columns, project_rows(), ready=True)
         ids = dict(
-            session.execute(
-                select(PROJECT.c.code, PROJECT.c.id).where(PROJECT.c.created_batch_id == batch.id)
-            ).all()
+            fetch(
+                session,
+                f"SELECT code, id FROM {PROJECT.name} WHERE created_batch_id = {{}}",
+                (batch.id,),
+            )
         )
         for r in fresh:
             r.project_id = ids[r.code]
             r.created = True
+        # The order the plan put them in (roles sorted by name): project_role ids follow it.
+        role_keys = [(f"roles:{role}", role) for role in sorted(ROLE_NAMES)]
         roles = [
-            (r.project_id, unit_ids[c], k[6:])
+            (r.project_id, unit_ids[c], role)
             for r in fresh
-            for k, (_, codes) in r.changes.items()
-            if k.startswith("roles:")
-            for c in sorted(codes)
+            if r.new is not None
+            for key, role in role_keys
+            if key in r.new
+            for c in sorted(r.new[key])
         ]
         if roles:
             bulk_insert(session, ROLES, ("project_id", "unit_id", "role"), roles)
@@ -316,10 +364,11 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
 
     def history() -> Iterator[tuple[Any, ...]]:
         bid = batch.id
+        texts = TextCache()
         for r in plan.rows:
             pid, row = r.project_id, r.row
-            if r.created:  # amounts, then one snapshot row (history.CREATED)
-                for k, o, n in creation_rows(r.changes):
+            if r.new is not None:  # amounts, then one snapshot row (history.CREATED)
+                for k, o, n in creation_rows(r.new, texts):
                     yield (pid, bid, row, k, o, n, effective, created)
                 continue
             for k, (o, n) in r.changes.items():
@@ -338,11 +387,83 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
     bulk_insert(session, UPDATES, columns, history(), ready=True)
 
 
+def fetch(session: Session, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Rows of a plain query on the driver (`{}` marks a parameter), without SQLAlchemy's
+    per-row result processing: only for columns stored as the driver returns them."""
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql.format(*[mark] * len(params)), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _processor(table: Any, column: str, dialect: Any) -> Any:
     """The column's bind processor; SQLite timestamps as SQLAlchemy itself stores them."""
     if dialect.name == "sqlite" and column in ("created_at", "updated_at", "imported_at"):
         return lambda v: v.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return table.c[column].type.bind_processor(dialect)
+    kind = table.c[column].type
+    if dialect.name == "sqlite" and type(kind) is Date:
+        # What sqlite3's own date adapter would store, converted here where it can be
+        # remembered: the adapter would run once per history row for the same report date.
+        return date.isoformat
+    return kind.bind_processor(dialect)
+
+
+def _remembered(proc: Any) -> Any:
+    """A bind processor that converts each distinct value once: a report's dates, stages
+    and timestamps repeat down a column. Values are keyed with their type, so equal values
+    of different types (True and 1, 0 and -0.0) never share a result."""
+    if proc is None:
+        return None
+    known: dict[tuple[type, Any], Any] = {}
+
+    def convert(value: Any) -> Any:
+        if type(value) is Decimal:  # amounts: mostly distinct, not worth remembering
+            return proc(value)
+        key = (type(value), value)
+        try:
+            return known[key]
+        except KeyError:
+            result = known[key] = proc(value)
+            if len(known) > 65536:
+                known.clear()
+            return result
+        except TypeError:  # unhashable: convert every time
+            return proc(value)
+
+    return convert
+
+
+def converters(session: Session, table: Any, columns: Sequence[str]) -> list[Any]:
+    """Per column, a function from a (non-null) value to what the driver is given, or
+    None where the value goes as it is; the stored form is the columns' own types'."""
+    dialect = session.connection().dialect
+    out: list[Any] = []
+    for c in columns:
+        kind = table.c[c].type
+        proc = _processor(table, c, dialect)
+        out.append(
+            _fixed(kind.scale, proc) if isinstance(kind, FixedDecimal) else _remembered(proc)
+        )
+    return out
+
+
+def _fixed(scale: int, proc: Any) -> Any:
+    """FixedDecimal's conversion, shortened for a Decimal of at most `scale` places (every
+    amount a report gives): the scaled integer itself, no quantize or multiply."""
+
+    def convert(value: Any) -> Any:
+        if type(value) is Decimal and value.is_finite():
+            scaled = value.scaleb(scale)
+            whole = int(scaled)
+            if whole == scaled:
+                return whole
+        return proc(value)
+
+    return convert
 
 
 def db_value(session: Session, table: Any, column: str, value: Any) -> Any:
@@ -354,7 +475,7 @@ def bulk_insert(
     session: Session,
     table: Any,
     columns: Sequence[str],
-    rows: Iterable[tuple[Any, ...]],
+    rows: Iterable[Sequence[Any]],
     *,
     ready: bool = False,
 ) -> None:
@@ -367,7 +488,7 @@ def bulk_insert(
     """
     conn = session.connection()
     dialect = conn.dialect
-    procs = [None if ready else _processor(table, c, dialect) for c in columns]
+    procs = [None] * len(columns) if ready else converters(session, table, columns)
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
 
