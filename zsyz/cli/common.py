@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -70,19 +68,3 @@ def this_year() -> int:
     from datetime import date
 
     return date.today().year
-
-
-@contextmanager
-def bulk_work() -> Iterator[None]:
-    """Cyclic garbage collection paused while a read command loads and computes over a
-    whole ledger: a province's facts are millions of young objects, none of them in
-    cycles, and collecting over and over while they are built doubles the time."""
-    import gc
-
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

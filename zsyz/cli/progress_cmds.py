@@ -11,11 +11,11 @@ from zsyz.cli.common import (
     Format,
     FormatOption,
     OutputOption,
-    bulk_work,
     ledger,
     this_year,
 )
 from zsyz.cli.render import emit
+from zsyz.store.bulk import no_cyclic_gc
 
 if TYPE_CHECKING:
     from datetime import date
@@ -70,7 +70,7 @@ def progress(
     else:
         raise UsageError(f"--as-of 应为日期 YYYY-MM-DD，收到「{as_of}」")
     cls = parse_unit_class(unit_class) if unit_class else None
-    with bulk_work():
+    with no_cyclic_gc():
         _show(unit_progress(ledger(ctx, db), y, day, unit, cls), fmt, y, day, output)
 
 

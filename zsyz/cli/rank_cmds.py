@@ -14,10 +14,10 @@ from zsyz.cli.common import (
     FormatOption,
     OutputOption,
     ReportFormat,
-    bulk_work,
     ledger,
     this_year,
 )
+from zsyz.store.bulk import no_cyclic_gc
 
 if TYPE_CHECKING:
     from zsyz.domain.periods import Period
@@ -125,7 +125,7 @@ def rank(
     from zsyz.errors import UsageError
     from zsyz.store.scoring import rank_json, ranking, resolve_unit
 
-    with bulk_work():
+    with no_cyclic_gc():
         period = pick_period(month=month, quarter=quarter, half=half, year=year)
         led = ledger(ctx, db)
         policy, rows = ranking(led, period)
@@ -207,7 +207,7 @@ def rewards(
     from zsyz.cli.render import emit, print_tables
     from zsyz.store.scoring import rewards_json, year_rewards
 
-    with bulk_work():
+    with no_cyclic_gc():
         y = year or this_year()
         as_of = min(date.today(), date(y, 12, 31))
         _, result = year_rewards(ledger(ctx, db), y, as_of)

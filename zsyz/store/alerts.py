@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
 from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on, report_facts
+from zsyz.store.bulk import no_cyclic_gc
 from zsyz.store.engine import Ledger
 from zsyz.store.policies import active_policy
 from zsyz.store.units import UnitIndex
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """The cycle collector off while a province's facts are built: a million long-lived
-    acyclic objects (projects, reports) make every collection walk them all, which cost
-    as much as the work itself. Reference counting still frees everything."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def alert_list(

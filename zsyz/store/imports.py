@@ -9,7 +9,6 @@ history in bulk.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -22,6 +21,7 @@ from sqlmodel import Session, col
 from zsyz.domain.names import norm_project_name
 from zsyz.errors import BadInputError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
+from zsyz.store.bulk import no_cyclic_gc
 from zsyz.store.engine import Ledger
 from zsyz.store.history import (
     PROJECT,
@@ -78,15 +78,8 @@ def find_unchanged(ledger: Ledger, digest: str) -> FileOutcome | None:
 
 def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:
     """Import one weekly report; never raises for bad data, returns a rejected outcome."""
-    # A report is a million small objects and none of them forms a cycle: the cyclic
-    # collector would re-walk the growing heap hundreds of times (a third of the run).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():  # a report is a million small objects, none in a cycle
         return _import_file(ledger, path, request)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:
