@@ -292,7 +292,7 @@ def test_huge_area_is_a_problem_not_a_crash():
     ],
 )
 def test_section_lines_and_sheet_names_that_name_a_stage(text, stage):
-    from zsyz.io.weekly import section_stage
+    from zsyz.io.weekly_head import section_stage
 
     assert section_stage(text) is stage
 
@@ -344,7 +344,7 @@ def test_a_sheet_named_for_a_stage_gives_it_to_rows_without_one(xlsx):
     ],
 )
 def test_free_dates_in_titles_and_file_names(text, day):
-    from zsyz.io.weekly import free_date
+    from zsyz.io.weekly_head import free_date
 
     assert free_date(text) == day
 
@@ -384,7 +384,7 @@ def test_date_and_week_from_the_title_or_the_file_name(xlsx):
 )
 def test_heading_variants_offices_write(heading, key):
     from zsyz.io.columns import match_headings
-    from zsyz.io.weekly import WEEKLY_COLUMNS
+    from zsyz.io.weekly_fields import WEEKLY_COLUMNS
 
     cols, _ = match_headings(["序号", heading], WEEKLY_COLUMNS)
     assert {v: k for k, v in cols.items()}.get(1) == key
@@ -392,7 +392,7 @@ def test_heading_variants_offices_write(heading, key):
 
 def test_an_exact_heading_wins_over_a_loose_one():
     from zsyz.io.columns import match_headings
-    from zsyz.io.weekly import WEEKLY_COLUMNS
+    from zsyz.io.weekly_fields import WEEKLY_COLUMNS
 
     cols, _ = match_headings(["项目名称及建设内容", "项目名称"], WEEKLY_COLUMNS)
     assert cols["name"] == 1

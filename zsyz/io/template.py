@@ -14,7 +14,7 @@ from typing import Any
 
 from zsyz.domain.stages import LIFE_CYCLE, Stage
 from zsyz.io.files import atomic_write
-from zsyz.io.weekly import HEADINGS, KINDS
+from zsyz.io.weekly_fields import HEADINGS, KINDS
 
 TEMPLATE_FIELDS: tuple[str, ...] = (
     "code",

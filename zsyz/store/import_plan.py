@@ -21,7 +21,8 @@ from sqlmodel import Session
 from zsyz.domain.names import norm_project_name
 from zsyz.domain.stages import LIFE_CYCLE, Stage, stage_from_dates
 from zsyz.errors import NotFoundError, Problem
-from zsyz.io.weekly import HEADINGS, ReportRow, WeeklyReport
+from zsyz.io.weekly import ReportRow, WeeklyReport
+from zsyz.io.weekly_fields import HEADINGS
 from zsyz.store.history import PROJECT, ROLES, TRACKED, same
 from zsyz.store.tables import Unit
 from zsyz.store.units import UnitIndex
