@@ -487,3 +487,79 @@ def test_a_title_naming_no_unit_or_two_is_still_refused(ledger, cli, tmp_path):
         path = write_xlsx(tmp_path / "周报.xlsx", [[title], ["填报日期：2022-03-11"], HEAD, ROW_A])
         result = cli("import", str(path), "-f", "json")
         assert result.code == 65 and "缺少填报单位" in result.out
+
+
+def _sheets_book(path: Path, sheets: list[tuple[str, list[list]]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_a_list_split_into_sheets_by_stage_is_imported_whole(ledger, cli, tmp_path):
+    head = ["项目名称", "投资方", "总投资（万元）", "签约日期"]
+    top = [["填报单位：石佛寺镇", None, "填报日期：2022-03-11"], head]
+    path = _sheets_book(
+        tmp_path / "石佛寺镇周报.xlsx",
+        [
+            ("填表说明", [["请按阶段分别填写"], ["项目名称", "填写要求"], ["示例", "写全称"]]),
+            ("签约项目", [*top, ["电商基地", "云播科技", 6000, "2022-02-08"]]),
+            ("开工项目", [*top, ["玉雕产业园", "玉都实业", 26000, "2022-01-05"]]),
+            ("在谈项目", [*top, ["冷链物流园", "顺丰", 8000, None]]),
+        ],
+    )
+    result = cli("import", str(path), "-f", "json")
+    assert result.code == 0, result.out
+    assert result.json()[0]["rows"] == 3
+    stages = {n: p["stage"] for n, p in projects(ledger).items()}
+    assert stages == {"电商基地": "signed", "玉雕产业园": "started", "冷链物流园": "negotiating"}
+
+
+def test_problems_in_a_later_sheet_name_the_sheet(ledger, cli, tmp_path):
+    head = ["项目名称", "总投资（万元）", "项目阶段"]
+    top = [["填报单位：石佛寺镇", None, "填报日期：2022-03-11"], head]
+    path = _sheets_book(
+        tmp_path / "周报.xlsx",
+        [
+            ("签约项目", [*top, ["甲", 100, "签约"]]),
+            ("开工项目", [*top, ["乙", "很多", "开工"], ["甲", 100, "开工"]]),
+        ],
+    )
+    result = cli("import", str(path), "-f", "json")
+    assert result.code == 65
+    messages = [e["message"] for e in result.json()[0]["errors"]]
+    assert any(m.startswith("工作表「开工项目」：") and "金额" in m for m in messages)
+    assert any("与工作表「签约项目」第3行" in m for m in messages)  # 甲 twice
+    from openpyxl import load_workbook
+
+    marked = load_workbook(tmp_path / "周报.错误标注.xlsx")
+    assert marked["开工项目"]["B3"].comment is not None  # 很多, on its own sheet
+    assert marked["签约项目"]["B3"].comment is None
+
+
+def test_a_workbook_of_weekly_sheets_imports_only_the_latest(ledger, cli, tmp_path):
+    head = ["项目名称", "总投资（万元）", "到位资金", "项目阶段"]
+    path = _sheets_book(
+        tmp_path / "石佛寺镇项目台账.xlsx",
+        [
+            (
+                "第9周",
+                [["填报单位：石佛寺镇", "填报日期：2022-03-04"], head, ["甲", 100, 10, "签约"]],
+            ),
+            (
+                "第10周",
+                [["填报单位：石佛寺镇", "填报日期：2022-03-11"], head, ["甲", 100, 30, "开工"]],
+            ),
+        ],
+    )
+    result = cli("import", str(path), "-f", "json")
+    assert result.code == 0, result.out
+    (outcome,) = result.json()
+    assert outcome["period"] == "2022-W10" and any("第10周" in w for w in outcome["warnings"])
+    assert projects(ledger)["甲"]["funds_in_place"] == 30 * 10000

@@ -73,15 +73,16 @@ class Problem:
     sheet: str | None = None
 
     def as_dict(self) -> dict[str, object]:
+        where = f"工作表「{self.sheet}」：" if self.sheet else ""  # keys stay as the contract
         return {
             "row": self.row,
             "column": self.column,
             "value": self.value,
-            "message": self.message,
+            "message": where + self.message,
         }
 
     def __str__(self) -> str:
-        where = []
+        where = [f"工作表「{self.sheet}」"] if self.sheet else []
         if self.row is not None:
             where.append(f"第{self.row}行")
         if self.column:

@@ -9,13 +9,16 @@ formats (.xls/.et, .xlsb, .ods) are rebuilt from their values as a new .xlsx.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zsyz.errors import Problem
 from zsyz.io.cells import append
 from zsyz.io.files import atomic_write
 from zsyz.io.weekly import WeeklyReport
 from zsyz.io.workbook import Book
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SUFFIX = ".错误标注.xlsx"
 BAD_FILL = "FFC7CE"
@@ -51,23 +54,27 @@ def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path)
     from openpyxl.utils import get_column_letter
 
     wb = _open(report)
-    sheet_name = report.sheet[:31]
-    ws = wb[sheet_name] if sheet_name in wb.sheetnames else wb.worksheets[0]
+
+    def sheet_of(name: str | None) -> Worksheet:
+        title = (name or report.sheet)[:31]
+        return wb[title] if title in wb.sheetnames else wb.worksheets[0]
+
     fill = PatternFill("solid", fgColor=BAD_FILL)
     font = Font(color=BAD_FONT, bold=True)
-    name_col = report.header.columns.get("name", 0)
-    notes: dict[tuple[int, int], list[str]] = {}
+    notes: dict[tuple[str, int, int], list[str]] = {}
     where: list[str | None] = []
     for p in problems:
         if p.row is None:
             where.append(None)
             continue
-        col = report.column_of(p.column)
-        col = name_col if col is None else col
-        notes.setdefault((p.row, col + 1), []).append(p.message)
-        where.append(f"{get_column_letter(col + 1)}{p.row}")
-    for (row, col), messages in notes.items():
-        cell = ws.cell(row=row, column=col)
+        header = report.headers.get(p.sheet or report.sheet, report.header)
+        col = report.column_of(p.column, p.sheet)
+        col = header.columns.get("name", 0) if col is None else col
+        ws = sheet_of(p.sheet)
+        notes.setdefault((ws.title, p.row, col + 1), []).append(p.message)
+        where.append(f"'{ws.title}'!{get_column_letter(col + 1)}{p.row}")
+    for (title, row, col), messages in notes.items():
+        cell = wb[title].cell(row=row, column=col)
         cell.fill = fill
         cell.font = font
         text = "\n".join(f"• {m}" for m in messages)
@@ -87,10 +94,11 @@ def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for i, (p, ref) in enumerate(zip(problems, where, strict=True), start=1):
-        append(summary, [i, ref or "整个文件", p.row, p.column, p.value, p.message])
+        shown = ref.split("!", 1)[1] if ref and p.sheet is None else ref
+        append(summary, [i, shown or "整个文件", p.row, p.column, p.value, p.as_dict()["message"]])
         if ref:
             link = summary.cell(row=i + 2, column=2)
-            link.hyperlink = f"#'{ws.title}'!{ref}"
+            link.hyperlink = f"#{ref}"
             link.font = Font(color="0563C1", underline="single")
     for letter, width in zip("ABCDEF", (6, 12, 6, 16, 20, 90), strict=True):
         summary.column_dimensions[letter].width = width

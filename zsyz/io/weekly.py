@@ -21,7 +21,7 @@ from typing import Any
 from zsyz.domain.periods import Period
 from zsyz.errors import BadInputError, Problem
 from zsyz.io.columns import HeaderMatch, find_header
-from zsyz.io.values import ValueProblem
+from zsyz.io.values import ValueProblem, parse_date
 from zsyz.io.weekly_cells import Parser, column_parsers, quoted_text
 from zsyz.io.weekly_fields import HEADINGS, WEEKLY_COLUMNS
 from zsyz.io.weekly_head import (
@@ -46,6 +46,12 @@ class ReportRow:
     row: int  # 1-based sheet row, as the sender sees it
     values: dict[str, Any]  # only the cells that were filled in
     raw: dict[str, str] = field(default_factory=dict)  # key → cell text where `values` differs
+    sheet: str | None = None  # set when the report spans several sheets (签约项目, 开工项目 …)
+
+    @property
+    def where(self) -> str:
+        """第5行, or 工作表「开工项目」第5行 in a report of several sheets."""
+        return f"工作表「{self.sheet}」第{self.row}行" if self.sheet else f"第{self.row}行"
 
     def text(self, key: str) -> str | None:
         """The cell text as written, for messages (quoted kinds only)."""
@@ -62,7 +68,7 @@ class ReportRow:
 @dataclass
 class WeeklyReport:
     path: Path
-    sheet: str
+    sheet: str  # the first data sheet
     kind: str  # xlsx | xls | xlsb | ods
     unit_text: str | None
     report_date: date | None
@@ -75,6 +81,7 @@ class WeeklyReport:
     # the sheet's name, the file's name ("石佛寺镇2022年第10周项目周报.xlsx").
     unit_hints: tuple[str, ...] = ()
     taken: bool = False  # the rows were handed out by `take_rows` (read the file again)
+    headers: dict[str, HeaderMatch] = field(default_factory=dict)  # every data sheet's
 
     def take_rows(self) -> Iterator[ReportRow]:
         """Every row once, in order, each released as it is handed out: the plan made
@@ -85,17 +92,27 @@ class WeeklyReport:
         while rows:
             yield rows.pop()
 
-    def column_of(self, heading: str | None) -> int | None:
+    def column_of(self, heading: str | None, sheet: str | None = None) -> int | None:
         """0-based column of a heading named in a problem (for the annotated copy)."""
-        for key, text in self.header.headings.items():
+        header = self.headers.get(sheet or self.sheet, self.header)
+        for key, text in header.headings.items():
             if text == heading:
-                return self.header.columns[key]
+                return header.columns[key]
         return None
 
 
-def _pick_sheet(book: Book) -> tuple[str, HeaderMatch, list[list[Any]], Iterator[list[Any]]]:
-    """The sheet whose headings match best (an instructions sheet may come first)."""
-    best: tuple[str, HeaderMatch, list[list[Any]], Iterator[list[Any]]] | None = None
+Picked = tuple[str, HeaderMatch, list[list[Any]], Iterator[list[Any]]]
+
+
+def pick_sheets(book: Book) -> tuple[list[Picked], list[str]]:
+    """The data sheets, in workbook order, and what to tell the sender about the choice.
+
+    Every visible sheet whose headings name projects is data (an office may split its list
+    by stage: 签约项目, 开工项目 …); an instructions or summary sheet is not. When the
+    sheets are dated weeks of one workbook kept over time (第9周, 第10周 or 3.4, 3.11), only
+    the latest is this report.
+    """
+    found: list[Picked] = []
     first_error: BadInputError | None = None
     for name in book.sheet_names():
         rows = book.rows(name)
@@ -105,51 +122,76 @@ def _pick_sheet(book: Book) -> tuple[str, HeaderMatch, list[list[Any]], Iterator
         except BadInputError as exc:
             first_error = first_error or exc
             continue
-        if best is None or len(header.columns) > len(best[1].columns):
-            best = (name, header, head, rows)
-    if best is None:
+        found.append((name, header, head, rows))
+    if not found:
         if first_error is not None:
             raise BadInputError(
                 f"{book.path.name}：{first_error.message}；请使用项目周报模板（zsyz template）"
             )
         raise BadInputError(f"{book.path.name} 没有可读的工作表")
-    return best
+    most = max(len(h.columns) for _, h, _, _ in found)
+    found = [f for f in found if len(f[1].columns) >= min(3, most)]
+    dated = {f[0]: _sheet_day(f) for f in found}
+    if len(found) > 1 and len({d for d in dated.values() if d is not None}) > 1:
+        latest = max(found, key=lambda f: (dated[f[0]] is not None, dated[f[0]] or date.min))
+        return [latest], [f"工作簿有多个周次的工作表，只导入最新的「{latest[0]}」"]
+    return found, []
+
+
+def _sheet_day(picked: Picked) -> date | None:
+    """The day a sheet's name or its lines above the headings give, if any."""
+    name, header, head, _ = picked
+    for pre in (read_preamble([[name]]), read_preamble(head[: header.first_row])):
+        if pre.free_date is not None:
+            return pre.free_date
+        if pre.date_raw not in (None, ""):
+            try:
+                day = parse_date(pre.date_raw, pre.year)
+            except ValueProblem:
+                day = None
+            if day is not None:
+                return day
+        if pre.week is not None:
+            return date.fromisocalendar(pre.year or 2000, min(pre.week, 52), 7)
+    m = _SHEET_MONTH_DAY.match(name.strip())
+    if m:  # "3.11", "3月11日": a sheet per week named by its date
+        try:
+            return date(2000, int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            return None
+    return None
+
+
+_SHEET_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[.月-]\s*(\d{1,2})\s*日?$")
 
 
 def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport:
     """Read one weekly report whole; every problem is collected, nothing is raised for rows."""
     book = Book(Path(path))
-    name, header, head, rest = _pick_sheet(book)
+    picked, notes = pick_sheets(book)
+    name, header, head, _ = picked[0]
     problems: list[Problem] = []
     pre = read_preamble(head[: header.first_row])
+    for _, other, other_head, _ in picked[1:]:  # unit or date written on a later sheet only
+        more = read_preamble(other_head[: other.first_row])
+        pre.unit = pre.unit or more.unit
+        if pre.date_raw in (None, "") and pre.week is None:
+            pre.date_raw, pre.week, pre.year = more.date_raw, more.week, pre.year or more.year
+        pre.free_date = pre.free_date or more.free_date
     if pre.date_raw in (None, "") and pre.week is None and pre.free_date is None:
         named = read_preamble([[Path(path).stem]])  # "石佛寺镇2022年第10周.xlsx"
         pre.week, pre.free_date = named.week, named.free_date
         pre.year = pre.year or named.year
     when, period = resolve_period(pre, report_date, problems)
     year = when.year if when else pre.year
-    gaps = book.formula_gaps(name)
-    parsers = column_parsers(header, pre.money_unit, year)
     rows: list[ReportRow] = []
-    name_col = header.columns["name"]
-    # A stage named by the sheet ("开工项目") or by a section line ("二、已签约项目（3个）")
-    # holds for the rows under it that give no stage of their own.
-    section = section_stage(name)
-    for index, cells in enumerate(itertools.chain(head, rest)):
-        if index <= header.row:
-            continue
-        heading = section_heading(cells)
-        if heading is not None:
-            section = heading
-            continue
-        parsed = _parse_row(index, cells, parsers, name_col, gaps, problems)
-        if parsed is _STOP:
-            break
-        if isinstance(parsed, ReportRow):
-            if section is not None and "stage" not in parsed.values:
-                parsed.values["stage"] = section
-            rows.append(parsed)
-    hints = (*pre.texts, name, Path(path).stem)
+    many = len(picked) > 1
+    for sheet in picked:
+        money = read_preamble(sheet[2][: sheet[1].first_row]).money_unit if many else None
+        rows += _sheet_rows(
+            book, sheet, money or pre.money_unit, year, problems, sheet[0] if many else None
+        )
+    hints = (*pre.texts, *(p[0] for p in picked), Path(path).stem)
     return WeeklyReport(
         Path(path),
         name,
@@ -160,8 +202,43 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         rows,
         problems,
         header,
+        warnings=notes,
         unit_hints=hints,
+        headers={p[0]: p[1] for p in picked},
     )
+
+
+def _sheet_rows(
+    book: Book,
+    picked: Picked,
+    money_unit: str | None,
+    year: int | None,
+    problems: list[Problem],
+    sheet: str | None,
+) -> list[ReportRow]:
+    name, header, head, rest = picked
+    gaps = book.formula_gaps(name)
+    parsers = column_parsers(header, money_unit, year)
+    name_col = header.columns["name"]
+    rows: list[ReportRow] = []
+    # A stage named by the sheet ("开工项目") or by a section line ("二、已签约项目（3个）")
+    # holds for the rows under it that give no stage of their own.
+    section = section_stage(name)
+    for index, cells in enumerate(itertools.chain(head, rest)):
+        if index <= header.row:
+            continue
+        heading = section_heading(cells)
+        if heading is not None:
+            section = heading
+            continue
+        parsed = _parse_row(index, cells, parsers, name_col, gaps, problems, sheet)
+        if parsed is _STOP:
+            break
+        if isinstance(parsed, ReportRow):
+            if section is not None and "stage" not in parsed.values:
+                parsed.values["stage"] = section
+            rows.append(parsed)
+    return rows
 
 
 _STOP = object()
@@ -174,6 +251,7 @@ def _parse_row(
     name_col: int,
     gaps: set[tuple[int, int]],
     problems: list[Problem],
+    sheet: str | None = None,
 ) -> ReportRow | object | None:
     width = len(cells)
     first = ""
@@ -200,6 +278,7 @@ def _parse_row(
                     "公式没有计算结果（文件未经 Excel/WPS 重新计算保存）；请打开后保存再导入，或填写数值",
                     row=row_no,
                     column=heading,
+                    sheet=sheet,
                 )
             )
             continue
@@ -209,7 +288,9 @@ def _parse_row(
         try:
             parsed = parse(value)
         except ValueProblem as exc:
-            problems.append(Problem(str(exc), row=row_no, column=heading, value=text_of(value)))
+            problems.append(
+                Problem(str(exc), row=row_no, column=heading, value=text_of(value), sheet=sheet)
+            )
             continue
         if parsed is not None:
             values[key] = parsed
@@ -218,6 +299,6 @@ def _parse_row(
     if not values:
         return None
     if "name" not in values:
-        problems.append(Problem("缺少项目名称", row=row_no, column=HEADINGS["name"]))
+        problems.append(Problem("缺少项目名称", row=row_no, column=HEADINGS["name"], sheet=sheet))
         return None
-    return ReportRow(row_no, values, raw)
+    return ReportRow(row_no, values, raw, sheet)

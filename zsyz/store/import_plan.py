@@ -125,8 +125,8 @@ class Planner:
     new: frozenset[str]
     today: date
     reuse_codes: dict[str, str] = field(default_factory=dict)
-    _seen: dict[int, int] = field(default_factory=dict)  # project id → first row
-    _seen_new: dict[str, int] = field(default_factory=dict)  # norm name → first row
+    _seen: dict[int, ReportRow] = field(default_factory=dict)  # project id → first row
+    _seen_new: dict[str, ReportRow] = field(default_factory=dict)  # norm name → first row
     _next_seq: dict[str, int] = field(default_factory=dict)
     # Names as written → unit code (or the problem), resolved once per distinct name.
     _units: dict[str, str | NotFoundError] = field(default_factory=dict)
@@ -137,7 +137,13 @@ class Planner:
         column = self.report.header.headings.get(key, HEADINGS.get(key or "")) if key else None
         value = row.text(key) if row is not None and key else None
         self.plan.problems.append(
-            Problem(message, row=row.row if row else None, column=column, value=value)
+            Problem(
+                message,
+                row=row.row if row else None,
+                column=column,
+                value=value,
+                sheet=row.sheet if row else None,
+            )
         )
 
     def units_of(self, row: ReportRow, key: str) -> frozenset[str] | None:
@@ -155,7 +161,13 @@ class Planner:
                 self._units[name] = found
             if isinstance(found, NotFoundError):
                 self.plan.problems.append(
-                    Problem(found.message, row=row.row, column=self._heading(key), value=name)
+                    Problem(
+                        found.message,
+                        row=row.row,
+                        column=self._heading(key),
+                        value=name,
+                        sheet=row.sheet,
+                    )
                 )
             else:
                 codes.add(found)
@@ -197,14 +209,14 @@ class Planner:
         if pid is False:
             return
         if pid is not None:
-            first = self._seen.setdefault(pid, row.row)
-            if first != row.row:
-                self.problem(row, "name", f"与第{first}行是同一项目，一个项目只能填一行")
+            first = self._seen.setdefault(pid, row)
+            if first is not row:
+                self.problem(row, "name", f"与{first.where}是同一项目，一个项目只能填一行")
                 return
         else:
-            first = self._seen_new.setdefault(norm, row.row)
-            if first != row.row:
-                self.problem(row, "name", f"与第{first}行项目名称相同，一个项目只能填一行")
+            first = self._seen_new.setdefault(norm, row)
+            if first is not row:
+                self.problem(row, "name", f"与{first.where}项目名称相同，一个项目只能填一行")
                 return
         self.check_scope(row, pid, roles, linked)
         values = {k: v[k] for k in TRACKED if k in v}
@@ -216,7 +228,7 @@ class Planner:
             # A report older than the project's latest one (a late or re-sent old week)
             # must not overwrite newer figures: the row is left out, and said so.
             self.plan.warnings.append(
-                f"第{row.row}行「{name}」：本表填报日期 {when.isoformat()} 早于该项目最近一次报送"
+                f"{row.where}「{name}」：本表填报日期 {when.isoformat()} 早于该项目最近一次报送"
                 f"（{latest.isoformat()}），为免旧数据覆盖新数据，本行未更新该项目"
             )
             self.plan.rows.append(RowPlan(row.row, name, pid, current["code"], {}, False))
@@ -254,7 +266,8 @@ class Planner:
 
     def identify(self, row: ReportRow, norm: str) -> tuple[int | bool | None, bool]:
         """(project id or None for new, linked?); (False, _) when the row is refused."""
-        link = self.links.get(str(row.row)) or self.links.get(norm)
+        by_row = str(row.row) if row.sheet is None else None  # rows repeat across sheets
+        link = (by_row and self.links.get(by_row)) or self.links.get(norm)
         if link:
             pid = self.state.by_code.get(link)
             if pid is None:
@@ -276,16 +289,17 @@ class Planner:
                 )
                 return False, False
             return scope[0], False
-        if str(row.row) not in self.new and norm not in self.new:
+        if by_row not in self.new and norm not in self.new:
             twins = self.lookalikes(row, norm)
             if twins:
                 shown = "；".join(self.state.describe(p, self.index) for p in twins[:3])
                 code0 = self.state.projects[twins[0]]["code"]
+                key = by_row or row.values["name"]
                 self.problem(
                     row,
                     "name",
-                    f"疑似与已有项目重复：{shown}。是同一项目请加 --link {row.row}={code0}，"
-                    f"确是新项目请加 --new {row.row}",
+                    f"疑似与已有项目重复：{shown}。是同一项目请加 --link {key}={code0}，"
+                    f"确是新项目请加 --new {key}",
                 )
                 return False, False
         return None, False
@@ -379,7 +393,7 @@ class Planner:
             and stage.order < old.order
         ):
             self.plan.warnings.append(
-                f"第{row.row}行「{row.values['name']}」阶段由{old.label}退回{stage.label}"
+                f"{row.where}「{row.values['name']}」阶段由{old.label}退回{stage.label}"
             )
         if (
             (old is None or stage is not old)
