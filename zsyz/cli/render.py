@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,109 @@ def plain(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
+    fast = orjson_bytes(data)
+    return stdlib_json(data) if fast is None else fast.decode("utf-8")
+
+
+def json_bytes(data: Any, *, newline: bool = False) -> bytes:
+    """`stdlib_json(data)` (plus a newline) as UTF-8: through orjson when the tree allows
+    it (a province's alerts, 49 MB: a tenth of a second instead of two), else the stdlib."""
+    fast = orjson_bytes(data, newline=newline)
+    if fast is not None:
+        return fast
+    return (stdlib_json(data) + ("\n" if newline else "")).encode("utf-8")
+
+
+def stdlib_json(data: Any) -> str:
+    """The reference rendering: what `orjson_bytes` must reproduce byte for byte."""
     return json.dumps(plain(data), ensure_ascii=False, indent=2)
+
+
+# orjson renders these exact types as `stdlib_json` does (Decimal, dates through
+# `_orjson_default`); a float it writes "1e-05" as 0.00001 and NaN as null, so a tree
+# holding one (or any other type) takes the stdlib path instead.
+_FAST_LEAF = frozenset({str, int, bool, type(None), Decimal, date, datetime})
+_FAST_ENUM_VALUE = frozenset({str, int, bool, type(None)})  # plain() stops at .value
+_FAST_SEQUENCE = frozenset({list, tuple})
+_FAST_CONTAINERS = frozenset({dict, list, tuple})
+_FAST_KINDS = _FAST_LEAF | _FAST_CONTAINERS
+_DICT = frozenset({dict})
+_MAX_DEPTH = 250  # orjson refuses deeper trees
+_MAX_LEVEL = 5_000_000  # nodes at one depth: a list holding itself twice doubles each level
+
+
+def orjson_bytes(data: Any, *, newline: bool = False) -> bytes | None:
+    """`stdlib_json(data)` as UTF-8 through orjson, or None when orjson would differ."""
+    if not _fast_tree(data):
+        return None
+    import orjson  # here, not at the top: `zsyz --help` never needs it
+
+    # dates through isoformat(): orjson's own drops an offset's seconds
+    option = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME
+    if newline:
+        option |= orjson.OPT_APPEND_NEWLINE
+    try:
+        return orjson.dumps(data, default=_orjson_default, option=option)
+    except orjson.JSONEncodeError:  # ints past 64 bits, lone surrogates, odd Decimals
+        return None
+
+
+def _orjson_default(value: Any) -> Any:
+    kind = type(value)
+    if kind is Decimal:
+        if value == value.to_integral_value():
+            return int(value)
+        return _float_fragment(float(value.normalize()))
+    if kind is date or kind is datetime:
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(kind.__name__)
+
+
+def _float_fragment(number: float) -> Any:
+    """A float exactly as json.dumps writes it (repr; NaN and ±Infinity by name)."""
+    import orjson
+
+    if number != number:
+        text = "NaN"
+    elif number in (float("inf"), float("-inf")):
+        text = "Infinity" if number > 0 else "-Infinity"
+    else:
+        text = float.__repr__(number)
+    return orjson.Fragment(text)
+
+
+def _fast_tree(data: Any) -> bool:
+    """Whether every node of the tree has a type orjson renders as `stdlib_json` does.
+
+    Depth by depth with C-speed passes (map, chain, compress), not a Python call per
+    node: a province's alerts hold a million values. Keys need no look: orjson refuses
+    any key but an exact str (plain() would write str(key))."""
+    level = [data]
+    for _ in range(_MAX_DEPTH):
+        kinds = list(map(type, level))
+        present = set(kinds)
+        if not present <= _FAST_KINDS and not all(map(_fast_odd, level)):
+            return False
+        if not present & _FAST_CONTAINERS:
+            return True
+        dicts = compress(level, map(_DICT.__contains__, kinds)) if dict in present else ()
+        sequences = compress(level, map(_FAST_SEQUENCE.__contains__, kinds))
+        level = [
+            *chain.from_iterable(map(dict.values, dicts)),
+            *chain.from_iterable(sequences),
+        ]
+        if len(level) > _MAX_LEVEL:
+            return False
+    return False
+
+
+def _fast_odd(value: Any) -> bool:
+    """An enum whose value needs nothing more (plain() stops at .value), or a known type."""
+    if type(value) in _FAST_KINDS:
+        return True
+    return isinstance(value, Enum) and type(value.value) in _FAST_ENUM_VALUE
 
 
 def cell_text(value: Any) -> str:
@@ -99,7 +202,7 @@ def emit(
 ) -> None:
     """Print or write a listing in the chosen format."""
     if fmt == "json":
-        write_text(to_json(rows if json_data is None else json_data) + "\n", output)
+        write_bytes(json_bytes(rows if json_data is None else json_data, newline=True), output)
     elif fmt == "csv":
         write_text(to_csv(rows, columns), output, bom=True)
     else:
@@ -176,14 +279,17 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str | N
 
 
 def write_text(text: str, output: Path | None, *, bom: bool = False) -> None:
+    write_bytes(text.encode("utf-8-sig" if bom else "utf-8"), output)
+
+
+def write_bytes(data: bytes, output: Path | None) -> None:
     if output is None:
-        data = text.encode("utf-8-sig" if bom else "utf-8")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     from zsyz.io.files import atomic_write_bytes
 
-    atomic_write_bytes(output, text.encode("utf-8-sig" if bom else "utf-8"))
+    atomic_write_bytes(output, data)
 
 
 def say(message: str) -> None:
