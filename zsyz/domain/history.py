@@ -176,6 +176,8 @@ def _replace(project: ProjectFact, values: dict[str, object]) -> ProjectFact:
 def _clamp(stage: Stage, dates: dict[Stage, date], day: date) -> Stage:
     """The stage on `day`: a stage reached (or dropped) after the day falls back to the
     last stage dated on or before it. A stage with no dates at all stands as it is."""
+    if not dates or max(dates.values()) <= day:
+        return stage  # nothing reached after the day (most projects): nothing to undo
     if stage is Stage.DROPPED:
         later = Stage.DROPPED in dates and dates[Stage.DROPPED] > day
     else:

@@ -431,11 +431,17 @@ def _sort_key(r: RankRow, keys: Sequence[str]) -> tuple[object, ...]:
 
 
 def rank(
-    policy: Policy, sf: ScoringFacts, period: Period, group: str | None = None
+    policy: Policy,
+    sf: ScoringFacts,
+    period: Period,
+    group: str | None = None,
+    previous: ScoringFacts | None = None,
 ) -> list[RankRow]:
-    """Ranked rows for the period, within each group, with the previous period's rank."""
+    """Ranked rows for the period, within each group, with the previous period's rank
+    (from `previous`: the ledger as it stood at that period's end, when it differs)."""
     now = _ranked(policy, sf, period)
-    before = {(r.unit.code, r.group): r.rank for r in _ranked(policy, sf, period.previous())}
+    earlier = _ranked(policy, previous or sf, period.previous())
+    before = {(r.unit.code, r.group): r.rank for r in earlier}
     out = [replace(r, previous_rank=before.get((r.unit.code, r.group))) for r in now]
     return [r for r in out if group is None or r.group == group]
 

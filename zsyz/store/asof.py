@@ -17,7 +17,7 @@ from zsyz.domain.facts import ProjectFact
 from zsyz.domain.history import NO_HISTORY, apply_history
 from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
-from zsyz.store.asof_history import histories_as_of
+from zsyz.store.asof_history import changed_after, histories_as_of
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
 from zsyz.store.tables import Activity, ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 from zsyz.store.targets import explicit_targets
@@ -34,6 +34,37 @@ def projects_as_of(session: Session, day: date) -> list[ProjectFact]:
     out = []
     for p in project_facts(session):
         then = apply_history(p, histories.get(ids[p.code], NO_HISTORY), day)
+        if then is not None:
+            out.append(then)
+    return out
+
+
+def projects_on(
+    session: Session, day: date, current: list[ProjectFact] | None = None
+) -> list[ProjectFact]:
+    """Every project as the ledger knew it on `day`, for completion, ranking and rewards.
+
+    Only projects with a history row after `day` are rebuilt (from their history reduced
+    in SQL); every other project stands as it does now, so a day after the last import
+    costs one index range scan more than reading the current rows. The rules themselves
+    read stage dates and amounts by date, so current rows are that day's answer.
+    `current`: `project_facts` already read in this transaction (not read again).
+    """
+    if current is None:
+        current = project_facts(session)
+    conn = session.connection()
+    later = {pid for (pid,) in conn.execute(changed_after(day))}
+    if not later:
+        return current
+    histories = histories_as_of(conn, day, later_only=True)
+    ids = {code: pid for pid, code in conn.execute(sa_select(Project.id, Project.code))}  # type: ignore[call-overload]
+    out = []
+    for p in current:
+        pid = ids[p.code]
+        if pid not in later:
+            out.append(p)
+            continue
+        then = apply_history(p, histories.get(pid, NO_HISTORY), day)
         if then is not None:
             out.append(then)
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.engine import Connection
 
 from zsyz.domain.history import FieldChange, HistoryAsOf, reduce_history
@@ -28,12 +28,24 @@ _CHUNK = 500  # ids per IN list: far below every driver's parameter limit
 Row = tuple[date, int, str | None]  # (effective_on, id, value)
 
 
-def _edge_rows(conn: Connection, day: date, *, after: bool) -> dict[tuple[int, str], Row]:
+def changed_after(day: date) -> Select[tuple[int]]:
+    """The projects with any history row after `day` (an index range scan on
+    `ix_project_update_effective_on`): the only ones whose state then differs from now."""
+    later = UPDATES.alias("later")
+    return select(later.c.project_id).where(later.c.effective_on > day).distinct()
+
+
+def _edge_rows(
+    conn: Connection, day: date, *, after: bool, later_only: bool = False
+) -> dict[tuple[int, str], Row]:
     """Per (project, field): the latest row on or before `day` (its new value), or with
-    `after` the first row after it (its old value)."""
+    `after` the first row after it (its old value). With `later_only`, only projects
+    changed after `day` (the others' rows are not read)."""
     u = UPDATES
     pick = func.min if after else func.max
     when = u.c.effective_on > day if after else u.c.effective_on <= day
+    if later_only and not after:  # rows after the day are the later projects' anyway
+        when = and_(when, u.c.project_id.in_(changed_after(day)))
     edge = (
         select(u.c.project_id, u.c.field, pick(u.c.effective_on).label("on"))
         .where(when)
@@ -59,9 +71,12 @@ def _edge_rows(conn: Connection, day: date, *, after: bool) -> dict[tuple[int, s
     return out
 
 
-def histories_as_of(conn: Connection, day: date) -> dict[int, HistoryAsOf]:
-    """{project id: its reduced history on `day`} for every project with any history."""
-    before = _edge_rows(conn, day, after=False)
+def histories_as_of(
+    conn: Connection, day: date, *, later_only: bool = False
+) -> dict[int, HistoryAsOf]:
+    """{project id: its reduced history on `day`} for every project with any history, or
+    with `later_only` for every project with a history row after `day`."""
+    before = _edge_rows(conn, day, after=False, later_only=later_only)
     after = _edge_rows(conn, day, after=True)
     plain: dict[int, dict[str, Row]] = {}
     created: dict[int, Row] = {}

@@ -14,8 +14,9 @@ from zsyz.domain.progress import (
     progress,
     reads_amounts,
 )
+from zsyz.store.asof import projects_on
 from zsyz.store.engine import Ledger
-from zsyz.store.facts import activity_facts, funds_observations, project_facts
+from zsyz.store.facts import activity_facts, funds_observations
 from zsyz.store.policies import active_policy
 from zsyz.store.targets import explicit_targets
 from zsyz.store.units import UnitIndex, unit_facts
@@ -36,7 +37,7 @@ def unit_progress(
         days = funds_days(year, as_of) if reads_amounts(policy, explicit) else frozenset()
         facts = Facts(
             units=unit_facts(session),
-            projects=project_facts(session),
+            projects=projects_on(session, as_of),
             observations=funds_observations(session, as_of, days) if days else (),
             activities=activity_facts(session),
             explicit=explicit,

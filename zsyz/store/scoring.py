@@ -11,12 +11,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zsyz.domain.bulletin import Figure, listed, summary
-from zsyz.domain.facts import ReportFact
+from zsyz.domain.facts import ProjectFact, ReportFact
 from zsyz.domain.periods import Period, parse_period
 from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, funds_days, progress, reads_amounts
 from zsyz.domain.ranking import RankRow, ScoringFacts, rank, reads_reports, reads_seen
 from zsyz.domain.rewards import Rewards, reads_ranking, rewards
+from zsyz.store.asof import projects_on
+from zsyz.store.asof_history import changed_after
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
 from zsyz.store.policies import active_policy
@@ -29,6 +31,7 @@ from zsyz.store.units import UnitIndex, unit_facts
 class Loaded:
     policy: Policy
     facts: ScoringFacts
+    now: list[ProjectFact]  # the projects as they stand today (`facts` holds `until`'s)
 
 
 def report_facts(session: Session) -> list[ReportFact]:
@@ -88,16 +91,18 @@ def load(
     *,
     ranks: bool = True,
 ) -> Loaded:
-    """The facts scoring reads; with `days` (see `domain.progress.funds_days`) only the
-    amount observations those days need, and none when the policy reads no amounts
-    over time (`reads_amounts`). Reports and report days are loaded only when ranking
-    reads them (`ranks`: the use case ranks at all)."""
+    """The facts scoring reads, the projects as they stood on `until` (`asof.projects_on`);
+    with `days` (see `domain.progress.funds_days`) only the amount observations those
+    days need, and none when the policy reads no amounts over time (`reads_amounts`).
+    Reports and report days are loaded only when ranking reads them (`ranks`: the use
+    case ranks at all)."""
     policy, _ = active_policy(session)
     explicit = [t for y in sorted(set(years)) for t in explicit_targets(session, y)]
     amounts = days is None or reads_amounts(policy, explicit)
+    now = project_facts(session)
     facts = Facts(
         units=unit_facts(session),
-        projects=project_facts(session),
+        projects=projects_on(session, until, now),
         observations=funds_observations(session, until, days) if amounts else (),
         activities=activity_facts(session),
         explicit=explicit,
@@ -105,7 +110,25 @@ def load(
     )
     reports = report_facts(session) if ranks and reads_reports(policy) else None
     seen = seen_days(session) if ranks and reads_seen(policy) else None
-    return Loaded(policy, ScoringFacts(facts, reports, seen))
+    return Loaded(policy, ScoringFacts(facts, reports, seen), now)
+
+
+def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
+    """`loaded` with its projects as they stood on an earlier `day`; None when no project
+    changed after that day (then `loaded` is already that day's answer)."""
+    if not session.connection().execute(changed_after(day).limit(1)).first():
+        return None
+    f = loaded.facts.facts
+
+    facts = Facts(
+        units=f.units,
+        projects=projects_on(session, day, loaded.now),
+        observations=f.observations,
+        activities=f.activities,
+        explicit=f.explicit,
+        days=f.days,
+    )
+    return ScoringFacts(facts, loaded.facts.reports, loaded.facts.seen)
 
 
 def ranking(
@@ -115,7 +138,8 @@ def ranking(
     days = funds_days(period.end.year, period.end) | funds_days(before.end.year, before.end)
     with ledger.read() as session:
         loaded = load(session, [period.end.year, before.end.year], period.end, days)
-    return loaded.policy, rank(loaded.policy, loaded.facts, period, group)
+        then = earlier(session, loaded, before.end)
+    return loaded.policy, rank(loaded.policy, loaded.facts, period, group, then)
 
 
 def resolve_unit(ledger: Ledger, name: str) -> str:
@@ -127,7 +151,8 @@ def year_rewards(ledger: Ledger, year: int, as_of: date) -> tuple[Policy, Reward
     days = funds_days(year, min(as_of, date(year, 12, 31)))
     with ledger.read() as session:
         policy, _ = active_policy(session)
-        loaded = load(session, [year, year - 1], as_of, days, ranks=reads_ranking(policy))
+        on = min(as_of, date(year, 12, 31))  # the projects as they stood then
+        loaded = load(session, [year, year - 1], on, days, ranks=reads_ranking(policy))
     return loaded.policy, rewards(loaded.policy, loaded.facts, year, as_of)
 
 
@@ -227,8 +252,9 @@ def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
     """Everything the monthly bulletin shows, read in one transaction."""
     with ledger.read() as session:
         loaded = load(session, [period.end.year, period.previous().end.year], period.end)
+        then = earlier(session, loaded, period.previous().end)
     policy, sf = loaded.policy, loaded.facts
-    rows = rank(policy, sf, period)
+    rows = rank(policy, sf, period, previous=then)
     county = [
         up
         for up in progress(policy, sf.facts, period.end.year, period.end)

@@ -160,6 +160,8 @@ class ProjectUpdate(SQLModel, table=True):
     __tablename__ = "project_update"
     __table_args__ = (
         Index("ix_project_update_project_field", "project_id", "field", "effective_on"),
+        # which projects changed after a day (`asof_history.changed_after`): a range scan
+        Index("ix_project_update_effective_on", "effective_on", "project_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
