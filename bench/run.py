@@ -77,13 +77,20 @@ def zsyz(*args: str) -> list[str]:
     return [PY, "-m", "zsyz", *args]
 
 
-def ledger(kind: str, regen: bool) -> Path:
-    from gen_ledger import generate
+def in_child(code: str) -> None:
+    """Run set-up code in its own process: a child's max RSS starts from its parent's at
+    fork, so a parent grown by generating data would inflate every figure after it."""
+    subprocess.run([PY, "-c", code], check=True, cwd=HERE)
 
+
+def ledger(kind: str, regen: bool) -> Path:
     path = OUT / f"{kind}.db"
     if regen or not path.exists():
         print(f"generating {kind} ledger …", flush=True)
-        generate(kind, path, "zhenping-2020")
+        in_child(
+            "from pathlib import Path; from gen_ledger import generate; "
+            f"generate({kind!r}, Path({str(path)!r}), 'zhenping-2020')"
+        )
     return path
 
 
@@ -94,11 +101,11 @@ def copy_db(src: Path, dst: Path) -> None:
 
 
 def import_figures(rows: int, repeat: int) -> list[Figure]:
-    from bench_import import build
-
     book = OUT / f"import-{rows}.xlsx"
     if not book.exists():
-        build(book, rows)
+        in_child(
+            f"from pathlib import Path; from bench_import import build; build(Path({str(book)!r}), {rows})"
+        )
     empty = OUT / "import-empty.db"
     work = OUT / "import.db"
     if empty.exists():

@@ -51,7 +51,7 @@ class ReportRow:
     @property
     def where(self) -> str:
         """第5行, or 工作表「开工项目」第5行 in a report of several sheets."""
-        return f"工作表「{self.sheet}」第{self.row}行" if self.sheet else f"第{self.row}行"
+        return row_place(self.sheet, self.row)
 
     def text(self, key: str) -> str | None:
         """The cell text as written, for messages (quoted kinds only)."""
@@ -63,6 +63,10 @@ class ReportRow:
         if type(value) is date:
             return value.isoformat()
         return None
+
+
+def row_place(sheet: str | None, row: int) -> str:
+    return f"工作表「{sheet}」第{row}行" if sheet else f"第{row}行"
 
 
 @dataclass

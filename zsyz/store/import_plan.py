@@ -21,7 +21,7 @@ from sqlmodel import Session
 from zsyz.domain.names import norm_project_name
 from zsyz.domain.stages import LIFE_CYCLE, Stage, stage_from_dates
 from zsyz.errors import NotFoundError, Problem
-from zsyz.io.weekly import ReportRow, WeeklyReport
+from zsyz.io.weekly import ReportRow, WeeklyReport, row_place
 from zsyz.io.weekly_fields import HEADINGS
 from zsyz.store.history import PROJECT, ROLES, TRACKED, same
 from zsyz.store.tables import Unit
@@ -125,8 +125,8 @@ class Planner:
     new: frozenset[str]
     today: date
     reuse_codes: dict[str, str] = field(default_factory=dict)
-    _seen: dict[int, ReportRow] = field(default_factory=dict)  # project id → first row
-    _seen_new: dict[str, ReportRow] = field(default_factory=dict)  # norm name → first row
+    _seen: dict[int, tuple[str | None, int]] = field(default_factory=dict)  # id → first row
+    _seen_new: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # by name
     _next_seq: dict[str, int] = field(default_factory=dict)
     # Names as written → unit code (or the problem), resolved once per distinct name.
     _units: dict[str, str | NotFoundError] = field(default_factory=dict)
@@ -208,15 +208,17 @@ class Planner:
         pid, linked = self.identify(row, norm)
         if pid is False:
             return
+        # (sheet, row), not the row: rows are released as they are planned
+        here = (row.sheet, row.row)
         if pid is not None:
-            first = self._seen.setdefault(pid, row)
-            if first is not row:
-                self.problem(row, "name", f"与{first.where}是同一项目，一个项目只能填一行")
+            first = self._seen.setdefault(pid, here)
+            if first != here:
+                self.problem(row, "name", f"与{row_place(*first)}是同一项目，一个项目只能填一行")
                 return
         else:
-            first = self._seen_new.setdefault(norm, row)
-            if first is not row:
-                self.problem(row, "name", f"与{first.where}项目名称相同，一个项目只能填一行")
+            first = self._seen_new.setdefault(norm, here)
+            if first != here:
+                self.problem(row, "name", f"与{row_place(*first)}项目名称相同，一个项目只能填一行")
                 return
         self.check_scope(row, pid, roles, linked)
         values = {k: v[k] for k in TRACKED if k in v}
