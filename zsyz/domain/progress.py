@@ -14,22 +14,21 @@ figure must reach 1 exactly when all its targets do; with one target it is that 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from zsyz.domain.credit import chain_key, chain_names, passes, share_of
+from zsyz.domain.credit import passes
 from zsyz.domain.facts import (
-    ActivityFact,
     ActivityKind,
     ExplicitTarget,
-    FundsObservation,
     ProjectFact,
     Role,
     UnitFact,
 )
 from zsyz.domain.metrics import Metric
-from zsyz.domain.policy import CreditRole, Filters, Policy, RewardKind, Share, TargetRule
+from zsyz.domain.policy import Filters, Policy, RewardKind, Share, TargetRule
+from zsyz.domain.progress_facts import Facts as Facts  # re-exported: callers build Facts here
 from zsyz.domain.stages import Stage
 
 RATIO_QUANTUM = Decimal("0.0001")
@@ -71,239 +70,6 @@ class UnitProgress:
     @property
     def completion(self) -> Decimal:
         return min((t.ratio for t in self.targets), default=Decimal(1))
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Everything the ledger knows that completion reads."""
-
-    units: Sequence[UnitFact]
-    projects: Sequence[ProjectFact] = ()
-    observations: Sequence[FundsObservation] = ()
-    activities: Sequence[ActivityFact] = ()
-    explicit: Sequence[ExplicitTarget] = ()
-    # When set, `observations` were reduced to what these days need (`funds_days`): the
-    # latest observation on or before each; asking about any other day is a bug.
-    days: frozenset[date] | None = None
-    _by_project: dict[tuple[str, str], list[FundsObservation]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    _by_unit: dict[str, list[ProjectFact]] = field(default_factory=dict, compare=False, repr=False)
-    _unit_of: dict[str, UnitFact] = field(default_factory=dict, compare=False, repr=False)
-    _activities_of: dict[str, list[ActivityFact]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _explicit_of: dict[tuple[str, int], list[ExplicitTarget]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    # caches keyed by (project code, id(policy)); the policy is kept to check identity
-    _shares: dict[tuple[str, int], tuple[Policy, Decimal]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _chains: dict[tuple[str, int], tuple[Policy, list[UnitFact]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    # indexes and memos that make `measure` cost what a unit holds, not every project
-    _held: dict[tuple[str, Role], list[ProjectFact]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _chain_index: dict[str, list[ProjectFact]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _position: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-    _pools: dict[object, list[ProjectFact]] = field(default_factory=dict, compare=False, repr=False)
-    _passing: dict[Filters, dict[str, bool]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _reached: dict[Stage, dict[str, date | None]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _amounts: dict[object, dict[str, Decimal | None]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _measured: dict[object, tuple[Policy, tuple[Decimal, tuple[str, ...]]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    def __post_init__(self) -> None:
-        # indexes over projects and observations are built on first use: a use case
-        # that never reads amounts over time does not pay for them
-        for u in self.units:
-            self._unit_of.setdefault(u.code, u)
-        for a in self.activities:
-            self._activities_of.setdefault(a.unit, []).append(a)
-        for t in self.explicit:
-            self._explicit_of.setdefault((t.unit, t.year), []).append(t)
-
-    def _observed(self) -> dict[tuple[str, str], list[FundsObservation]]:
-        if not self._by_project and self.observations:
-            by_project = self._by_project
-            for o in sorted(self.observations, key=lambda o: o.on):
-                got = by_project.get((o.project, o.field))
-                if got is None:
-                    by_project[(o.project, o.field)] = [o]
-                else:
-                    got.append(o)
-        return self._by_project
-
-    def _index_projects(self) -> None:
-        """(unit, role) → projects, and each project's position (order of summation)."""
-        held, position = self._held, self._position
-        for i, p in enumerate(self.projects):
-            position.setdefault(p.code, i)
-            for role, code in p.roles:
-                got = held.get((code, role))
-                if got is None:
-                    held[(code, role)] = [p]
-                elif got[-1] is not p:  # listed twice with the same role
-                    got.append(p)
-        position.setdefault("", -1)  # built, even without projects
-
-    def activities_of(self, unit: str) -> Sequence[ActivityFact]:
-        return self._activities_of.get(unit, ())
-
-    def explicit_of(self, unit: str, year: int) -> list[ExplicitTarget]:
-        return self._explicit_of.get((unit, year), [])
-
-    def share(self, project: ProjectFact, policy: Policy) -> Decimal:
-        """`credit.share_of(project, units, policy)` without scanning every unit: only
-        units holding a role on the project, or whose class is credited by chain, can be
-        credited with it (see `credit.credited`). Cached per project and policy."""
-        if policy.credit.share is Share.FULL:
-            return Decimal(1)
-        key = (project.code, id(policy))
-        got = self._shares.get(key)
-        if got is None or got[0] is not policy:
-            chain = self._chain_units(policy)
-            held = [self._unit_of[c] for c in dict.fromkeys(project.units()) if c in self._unit_of]
-            seen = {u.code for u in chain}
-            got = (
-                policy,
-                share_of(project, chain + [u for u in held if u.code not in seen], policy),
-            )
-            self._shares[key] = got
-        return got[1]
-
-    def _chain_units(self, policy: Policy) -> list[UnitFact]:
-        key = ("", id(policy))
-        got = self._chains.get(key)
-        if got is None or got[0] is not policy:
-            units = [
-                u
-                for u in self._unit_of.values()
-                if CreditRole.CHAIN in policy.credit_roles(u.unit_class)
-            ]
-            got = (policy, units)
-            self._chains[key] = got
-        return got[1]
-
-    def attached_to(self, unit: str) -> Sequence[ProjectFact]:
-        """Projects holding any role for the unit (chain credit needs all projects)."""
-        if not self._by_unit and self.projects:
-            by_unit = self._by_unit
-            for p in self.projects:
-                for _, code in p.roles:
-                    got = by_unit.get(code)
-                    if got is None:
-                        by_unit[code] = [p]
-                    elif got[-1] is not p:  # a unit holding two roles is attached once
-                        got.append(p)
-            by_unit.setdefault("", [])  # built, even when no project has a role
-        return self._by_unit.get(unit, ())
-
-    def credited_to(
-        self, unit: UnitFact, roles: tuple[CreditRole, ...], also: Role | None = None
-    ) -> Sequence[ProjectFact]:
-        """The projects `credit.credited(p, unit, roles)` holds for (or the unit holds
-        role `also` on), in the order of `projects`: found through indexes, cached."""
-        chain = CreditRole.CHAIN in roles
-        held = {Role(r.value) for r in roles if r is not CreditRole.CHAIN}
-        if also is not None:
-            held.add(also)
-        key = (unit.code, frozenset(held), (unit.name, unit.aliases) if chain else None)
-        got = self._pools.get(key)
-        if got is not None:
-            return got
-        if not self._position:
-            self._index_projects()
-        if len(held) == 1 and not chain:  # already in project order, once each
-            got = self._held.get((unit.code, held.pop()), [])
-        else:
-            found: dict[str, ProjectFact] = {}
-            for role in held:
-                for p in self._held.get((unit.code, role), ()):
-                    found.setdefault(p.code, p)
-            if chain:
-                index = self._chain_projects()
-                for name in dict.fromkeys(chain_key(n) for n in (unit.name, *unit.aliases)):
-                    for p in index.get(name, ()):
-                        found.setdefault(p.code, p)
-            position = self._position
-            got = sorted(found.values(), key=lambda p: position[p.code])
-        self._pools[key] = got
-        return got
-
-    def _chain_projects(self) -> dict[str, list[ProjectFact]]:
-        """Projects by each chain their 产业链 names (built once, on first need)."""
-        if not self._chain_index and self.projects:
-            index = self._chain_index
-            for p in self.projects:
-                for name in dict.fromkeys(chain_names(p.chain)):
-                    index.setdefault(name, []).append(p)
-            index.setdefault("", [])  # built, even when no project names a chain
-        return self._chain_index
-
-    def passing(self, filters: Filters) -> dict[str, bool]:
-        """Memo of `credit.passes(p, filters)` by project code, filled as asked."""
-        got = self._passing.get(filters)
-        if got is None:
-            got = self._passing[filters] = {}
-        return got
-
-    def reached_on(self, project: ProjectFact, stage: Stage) -> date | None:
-        """`project.reached_on(stage)`, memoised: every rule and period asks it again."""
-        memo = self._reached.get(stage)
-        if memo is None:
-            memo = self._reached[stage] = {}
-        code = project.code
-        if code in memo:
-            return memo[code]
-        got = memo[code] = project.reached_on(stage)
-        return got
-
-    def amounts(
-        self, metric: Metric, filters: Filters, start: date, end: date
-    ) -> dict[str, Decimal | None]:
-        """Memo of what each project adds to `metric` under `filters` in the period (None:
-        it does not count), by project code, filled as `measure` asks: units sharing a
-        rule share the work."""
-        key = (metric, filters, start, end)
-        got = self._amounts.get(key)
-        if got is None:
-            got = self._amounts[key] = {}
-        return got
-
-    def value_on(self, project: str, fld: str, day: date) -> Decimal:
-        """The cumulative value reported for the project as of `day` (0 before any)."""
-        assert self.days is None or day in self.days, f"observations not loaded for {day}"
-        value = Decimal(0)
-        for o in self._observed().get((project, fld), ()):
-            if o.on > day:
-                break
-            value = o.value
-        return value
-
-    def latest_within(self, project: str, fld: str, start: date, end: date) -> Decimal:
-        """The latest value reported between start and end (this-year figures reset)."""
-        assert self.days is None or end in self.days, f"observations not loaded for {end}"
-        value = Decimal(0)
-        for o in self._observed().get((project, fld), ()):
-            if o.on > end:
-                break
-            if o.on >= start:
-                value = o.value
-        return value
 
 
 def ratio(achieved: Decimal, required: Decimal) -> Decimal:
