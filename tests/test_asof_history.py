@@ -69,12 +69,9 @@ def _ledger(db: str) -> Any:
     return ledger
 
 
-@settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(projects=histories, undo=st.booleans())
-def test_reduction_equals_replay(ledger_db: str, projects: list[Any], undo: bool) -> None:
-    ledger = _ledger_cache.get(ledger_db) or _ledger_cache.setdefault(ledger_db, _ledger(ledger_db))
+def write_histories(ledger: Any, projects: list[Any], undo: bool, **columns: Any) -> None:
+    """The drawn histories as project rows (signed on 03-02, plus `columns`) and their
+    history rows; with `undo`, batch 2's rows removed as an undo would."""
     now = datetime(2022, 5, 1, tzinfo=UTC)
     with ledger.write() as session:
         session.execute(delete(UPDATES))
@@ -83,7 +80,8 @@ def test_reduction_equals_replay(ledger_db: str, projects: list[Any], undo: bool
             session.execute(
                 insert(PROJECT),
                 {"id": n, "code": f"P{n}", "name": "甲", "norm_name": "甲", "stage": "signed"}
-                | {"created_at": now, "updated_at": now, "signed_on": date(2022, 3, 2)},
+                | {"created_at": now, "updated_at": now, "signed_on": date(2022, 3, 2)}
+                | columns,
             )
             for batch, d, (fld, old, new) in rows:
                 session.execute(
@@ -93,6 +91,15 @@ def test_reduction_equals_replay(ledger_db: str, projects: list[Any], undo: bool
                 )
         if undo:
             session.execute(delete(UPDATES).where(UPDATES.c.batch_id == 2))
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(projects=histories, undo=st.booleans())
+def test_reduction_equals_replay(ledger_db: str, projects: list[Any], undo: bool) -> None:
+    ledger = _ledger_cache.get(ledger_db) or _ledger_cache.setdefault(ledger_db, _ledger(ledger_db))
+    write_histories(ledger, projects, undo)
     with ledger.read() as session:
         conn = session.connection()
         stored = conn.execute(UPDATES.select().order_by(UPDATES.c.effective_on, UPDATES.c.id)).all()

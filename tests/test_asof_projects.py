@@ -5,19 +5,18 @@ Random histories from tests/test_asof_history.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert
 
-from tests.test_asof_history import DAYS, _ledger, histories
+from tests.test_asof_history import DAYS, _ledger, histories, write_histories
 from zsyz.domain.history import FieldChange, project_as_of
 from zsyz.store.asof import projects_on
 from zsyz.store.asof_history import histories_as_of
 from zsyz.store.facts import project_facts
-from zsyz.store.history import PROJECT, UPDATES, expand
+from zsyz.store.history import UPDATES, expand
 
 _cache: dict[str, Any] = {}
 
@@ -28,25 +27,7 @@ _cache: dict[str, Any] = {}
 @given(projects=histories, undo=st.booleans())
 def test_projects_on_equals_replay(ledger_db: str, projects: list[Any], undo: bool) -> None:
     ledger = _cache.get(ledger_db) or _cache.setdefault(ledger_db, _ledger(ledger_db))
-    now = datetime(2022, 5, 1, tzinfo=UTC)
-    with ledger.write() as session:
-        session.execute(delete(UPDATES))
-        session.execute(delete(PROJECT))
-        for n, rows in enumerate(projects, start=1):
-            session.execute(
-                insert(PROJECT),
-                {"id": n, "code": f"P{n}", "name": "甲", "norm_name": "甲", "stage": "signed"}
-                | {"created_at": now, "updated_at": now, "signed_on": date(2022, 3, 2)}
-                | {"fai": 4000, "last_reported_on": date(2022, 3, 4)},
-            )
-            for batch, d, (fld, old, new) in rows:
-                session.execute(
-                    insert(UPDATES),
-                    {"project_id": n, "batch_id": batch, "field": fld, "old_value": old}
-                    | {"new_value": new, "effective_on": DAYS[d], "created_at": now},
-                )
-        if undo:
-            session.execute(delete(UPDATES).where(UPDATES.c.batch_id == 2))
+    write_histories(ledger, projects, undo, fai=4000, last_reported_on=date(2022, 3, 4))
     with ledger.read() as session:
         conn = session.connection()
         stored = conn.execute(UPDATES.select().order_by(UPDATES.c.effective_on, UPDATES.c.id)).all()

@@ -93,10 +93,15 @@ def parse_amount(value: Any, heading_unit: str | None = "万元") -> Decimal | N
         result = number * (SCALE_TO_WAN[m.group(2)] if m.group(2) else scale)
     if result < 0:
         raise ValueProblem("金额不能为负")
-    if result > MAX_WAN:
+    return checked_wan(result)
+
+
+def checked_wan(amount: Decimal) -> Decimal:
+    """A non-negative amount in 万元 held to what the ledger keeps: at most 1万亿元, to 1元."""
+    if amount > MAX_WAN:
         raise ValueProblem("金额过大（超过 1 万亿元），请检查单位")
-    exact = result.quantize(QUANTUM)
-    if exact != result:
+    exact = amount.quantize(QUANTUM)
+    if exact != amount:
         raise ValueProblem("金额精度超过 1 元")
     return exact
 

@@ -12,10 +12,9 @@ from typing import Any
 from zsyz.domain.stages import Stage, stage_from_text
 from zsyz.io.columns import HeaderMatch
 from zsyz.io.values import (
-    MAX_WAN,
-    QUANTUM,
     SCALE_TO_WAN,
     ValueProblem,
+    checked_wan,
     code_text,
     parse_amount,
     parse_area,
@@ -72,13 +71,7 @@ def _bind_amount(unit: str) -> Parser:
         # as an int: the same Decimal as parse_amount's Decimal(repr(value)).
         if type(value) is float and value.is_integer() and 0 < value < 1e15:
             number = Decimal(int(value))
-            result = number if unscaled else number * scale
-            if result > MAX_WAN:
-                raise ValueProblem("金额过大（超过 1 万亿元），请检查单位")
-            exact = result.quantize(QUANTUM)
-            if exact != result:
-                raise ValueProblem("金额精度超过 1 元")
-            return exact
+            return checked_wan(number if unscaled else number * scale)
         return parse_amount(value, unit)
 
     return parse
