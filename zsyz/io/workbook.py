@@ -199,8 +199,9 @@ class SheetScan:
     XFD1048576 in a 5 KB file would ask for half a terabyte: refuse such sheets first."""
 
     gaps: set[tuple[int, int]] = field(default_factory=set)
-    max_row: int = 0
+    max_row: int = 0  # only rows of 6+ digits are looked for (cheap): 0 means < 100,000
     max_col: int = 0
+    size: int = 0  # bytes of the sheet's XML
 
     def refuse_beyond(self, path: Path, name: str, max_rows: int, max_cols: int) -> None:
         far = [
@@ -211,6 +212,14 @@ class SheetScan:
             raise BadInputError(
                 f"{path.name} 的工作表「{name}」有内容到{'、'.join(far)}，"
                 f"超过上限（{max_rows} 行 × {max_cols} 列）；请删除多余行列后导入"
+            )
+        # A cell 100,000+ rows down in a sheet whose XML could not hold that many rows
+        # (each row written costs ≥ 10 bytes): a near-empty rectangle calamine would
+        # allocate whole (a 5 KB file asking for 1.3 GB).
+        if self.max_row >= 100_000 and self.size < self.max_row * 10:
+            raise BadInputError(
+                f"{path.name} 的工作表「{name}」几乎是空的，却有内容远到第 {self.max_row} 行，"
+                "疑似异常文件；请删除多余的行后另存再导入"
             )
 
 
@@ -292,6 +301,7 @@ def _scan_part(zf: zipfile.ZipFile, part: str) -> SheetScan:
                 for m in _BARE_FORMULA.finditer(head):
                     scan.gaps.add((int(m.group(2)) - 1, _col_index(m.group(1))))
         _far(scan, carry)
+    scan.size = total
     return scan
 
 
