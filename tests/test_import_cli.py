@@ -563,3 +563,18 @@ def test_a_workbook_of_weekly_sheets_imports_only_the_latest(ledger, cli, tmp_pa
     (outcome,) = result.json()
     assert outcome["period"] == "2022-W10" and any("第10周" in w for w in outcome["warnings"])
     assert projects(ledger)["甲"]["funds_in_place"] == 30 * 10000
+
+
+def test_an_example_sheet_shaped_like_the_table_is_not_imported(ledger, cli, tmp_path):
+    head = ["项目名称", "投资方", "总投资（万元）", "项目阶段"]
+    top = [["填报单位：石佛寺镇", None, "填报日期：2022-03-11"], head]
+    path = _sheets_book(
+        tmp_path / "周报.xlsx",
+        [
+            ("填报示例", [*top, ["XX产业园项目", "XX公司", 10000, "签约"]]),
+            ("项目周报", [*top, ["玉雕产业园", "玉都实业", 26000, "签约"]]),
+        ],
+    )
+    result = cli("import", str(path), "-f", "json")
+    assert result.code == 0, result.out
+    assert set(projects(ledger)) == {"玉雕产业园"}

@@ -135,6 +135,8 @@ def pick_sheets(book: Book) -> tuple[list[Picked], list[str]]:
         raise BadInputError(f"{book.path.name} 没有可读的工作表")
     most = max(len(h.columns) for _, h, _, _ in found)
     found = [f for f in found if len(f[1].columns) >= min(3, most)]
+    if real := [f for f in found if not _EXAMPLE_SHEET.search(f[0])]:
+        found = real  # a 填报示例/填表说明 sheet shaped like the table holds no projects
     dated = {f[0]: _sheet_day(f) for f in found}
     if len(found) > 1 and len({d for d in dated.values() if d is not None}) > 1:
         latest = max(found, key=lambda f: (dated[f[0]] is not None, dated[f[0]] or date.min))
@@ -166,6 +168,7 @@ def _sheet_day(picked: Picked) -> date | None:
     return None
 
 
+_EXAMPLE_SHEET = re.compile(r"说明|示例|样例|范例|样表|模板|填表要求|填报要求|参考")
 _SHEET_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[.月-]\s*(\d{1,2})\s*日?$")
 
 
