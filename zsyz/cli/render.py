@@ -90,15 +90,11 @@ def orjson_bytes(data: Any, *, newline: bool = False) -> bytes | None:
 
 
 def _orjson_default(value: Any) -> Any:
+    """Decimal, dates and enums as `plain` renders them (a float as json.dumps writes it)."""
     kind = type(value)
-    if kind is Decimal:
-        if value == value.to_integral_value():
-            return int(value)
-        return _float_fragment(float(value.normalize()))
-    if kind is date or kind is datetime:
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
+    if kind is Decimal or kind is date or kind is datetime or isinstance(value, Enum):
+        out = plain(value)
+        return _float_fragment(out) if type(out) is float else out
     raise TypeError(kind.__name__)
 
 
