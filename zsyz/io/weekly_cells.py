@@ -23,6 +23,7 @@ from zsyz.io.values import (
 )
 from zsyz.io.weekly_fields import KINDS
 from zsyz.io.weekly_head import text_of
+from zsyz.memo import remembered
 
 # Kinds whose cell text later messages may quote (the store checks them against the ledger);
 # long free text is not kept, so a 50,000-row sheet stays small in memory.
@@ -55,7 +56,7 @@ def column_parsers(
         elif kind == "text":
             fn = _bind_text()
         elif kind in _MEMO:
-            fn = _memo(_SIMPLE[kind])
+            fn = remembered(_SIMPLE[kind])
         else:
             fn = _SIMPLE[kind]
         out.append((key, col, heading, fn, kind in _QUOTED))
@@ -101,25 +102,6 @@ def _bind_text() -> Parser:
         if len(shared) < _SHARED_TEXTS:
             return shared.setdefault(text, text)
         return shared.get(text, text)
-
-    return parse
-
-
-def _memo(fn: Parser) -> Parser:
-    """`fn` remembered per distinct text cell (stages, units, flags repeat down a column);
-    a cell it refuses is not remembered, so each such cell raises its own problem."""
-    known: dict[str, Any] = {}
-
-    def parse(value: Any) -> Any:
-        if type(value) is not str:
-            return fn(value)
-        try:
-            return known[value]
-        except KeyError:
-            result = fn(value)
-            if len(known) < _SHARED_TEXTS:
-                known[value] = result
-            return result
 
     return parse
 

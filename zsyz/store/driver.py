@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Date
 from sqlmodel import Session
 
+from zsyz.memo import remembered
 from zsyz.store.types import FixedDecimal
 
 
@@ -41,31 +42,6 @@ def _processor(table: Any, column: str, dialect: Any) -> Any:
     return kind.bind_processor(dialect)
 
 
-def _remembered(proc: Any) -> Any:
-    """A bind processor that converts each distinct value once: a report's dates, stages
-    and timestamps repeat down a column. Values are keyed with their type, so equal values
-    of different types (True and 1, 0 and -0.0) never share a result."""
-    if proc is None:
-        return None
-    known: dict[tuple[type, Any], Any] = {}
-
-    def convert(value: Any) -> Any:
-        if type(value) is Decimal:  # amounts: mostly distinct, not worth remembering
-            return proc(value)
-        key = (type(value), value)
-        try:
-            return known[key]
-        except KeyError:
-            result = known[key] = proc(value)
-            if len(known) > 65536:
-                known.clear()
-            return result
-        except TypeError:  # unhashable: convert every time
-            return proc(value)
-
-    return convert
-
-
 def converters(session: Session, table: Any, columns: Sequence[str]) -> list[Any]:
     """Per column, a function from a (non-null) value to what the driver is given, or
     None where the value goes as it is; the stored form is the columns' own types'."""
@@ -74,9 +50,7 @@ def converters(session: Session, table: Any, columns: Sequence[str]) -> list[Any
     for c in columns:
         kind = table.c[c].type
         proc = _processor(table, c, dialect)
-        out.append(
-            _fixed(kind.scale, proc) if isinstance(kind, FixedDecimal) else _remembered(proc)
-        )
+        out.append(_fixed(kind.scale, proc) if isinstance(kind, FixedDecimal) else remembered(proc))
     return out
 
 

@@ -17,7 +17,7 @@ needs to know about batch status.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_string
@@ -88,12 +88,15 @@ OWN_ROWS = frozenset(
 )
 
 
-def creation_rows(new: dict[str, Any], texts: TextCache | None = None) -> list[Change]:
+def creation_rows(
+    new: dict[str, Any], text_of: Callable[[Any], str | None] | None = None
+) -> list[Change]:
     """The rows creating a project writes, from its field → value: one per non-null
     `OWN_ROWS` field, then the `*created*` snapshot {field: text} of every other non-null
     value (the JSON text `json.dumps(…, ensure_ascii=False, separators=(",", ":"))`
-    writes, built here directly: field names need no escaping)."""
-    text_of = texts.text if texts is not None else to_text
+    writes, built here directly: field names need no escaping). `text_of`: `to_text`, or
+    a remembered one (`driver.remembered`) when many projects are created at once."""
+    text_of = text_of or to_text
     rows: list[Change] = []
     parts = []
     for k, value in new.items():
@@ -113,29 +116,6 @@ def creation_rows(new: dict[str, Any], texts: TextCache | None = None) -> list[C
             parts.append(f'"{k}":{_json_string(text)}')
     rows.append((CREATED, None, "{" + ",".join(parts) + "}"))
     return rows
-
-
-class TextCache:
-    """`to_text` remembered for values that repeat down a report (dates, unit sets);
-    keyed with the type, so True and 1, or Decimal 0 and -0, never share a text."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[type, Any], str | None] = {}
-
-    def text(self, value: Any) -> str | None:
-        kind = type(value)
-        if kind is str or value is None:
-            return value  # type: ignore[no-any-return]
-        if kind is Decimal:
-            return to_text(value)  # mostly distinct
-        key = (kind, value)
-        try:
-            return self._known[key]
-        except KeyError:
-            text = self._known[key] = to_text(value)
-            if len(self._known) > 65536:
-                self._known.clear()
-            return text
 
 
 def expand(field: str, old: str | None, new: str | None) -> Iterator[Change]:

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from zsyz.domain.names import norm_project_name
 from zsyz.errors import BadInputError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
+from zsyz.memo import remembered
 from zsyz.store.bulk import no_cyclic_gc
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
@@ -29,7 +30,6 @@ from zsyz.store.history import (
     ROLES,
     TRACKED,
     UPDATES,
-    TextCache,
     creation_rows,
     dependents,
     revert_batch,
@@ -356,7 +356,7 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
 
     def history() -> Iterator[tuple[Any, ...]]:
         bid = batch.id
-        texts = TextCache()
+        texts = remembered(to_text)
         for r in plan.rows:
             pid, row = r.project_id, r.row
             if r.new is not None:  # amounts, then one snapshot row (history.CREATED)
