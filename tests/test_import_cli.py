@@ -578,3 +578,15 @@ def test_an_example_sheet_shaped_like_the_table_is_not_imported(ledger, cli, tmp
     result = cli("import", str(path), "-f", "json")
     assert result.code == 0, result.out
     assert set(projects(ledger)) == {"玉雕产业园"}
+
+
+def test_sheets_with_impossible_weeks_are_read_not_crashed_on(ledger, cli, tmp_path):
+    head = ["项目名称", "总投资（万元）", "项目阶段"]
+    top = [["填报单位：石佛寺镇", "填报日期：2022-03-11"], head]
+    path = _sheets_book(
+        tmp_path / "周报.xlsx",
+        [("第0周", [*top, ["甲", 100, "签约"]]), ("第99周", [*top, ["乙", 100, "签约"]])],
+    )
+    result = cli("import", str(path), "-f", "json")
+    assert result.code == 0, result.out + result.err
+    assert set(projects(ledger)) == {"甲", "乙"}

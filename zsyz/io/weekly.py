@@ -158,7 +158,10 @@ def _sheet_day(picked: Picked) -> date | None:
             if day is not None:
                 return day
         if pre.week is not None:
-            return date.fromisocalendar(pre.year or 2000, min(pre.week, 52), 7)
+            try:
+                return date.fromisocalendar(pre.year or 2000, pre.week, 7)
+            except ValueError:  # 第0周, 0000年: no day; the sheet counts as undated
+                return None
     m = _SHEET_MONTH_DAY.match(name.strip())
     if m:  # "3.11", "3月11日": a sheet per week named by its date
         try:
