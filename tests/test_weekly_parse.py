@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zsyz.domain.stages import Stage, stage_from_text
 from zsyz.errors import BadInputError
@@ -396,3 +398,13 @@ def test_an_exact_heading_wins_over_a_loose_one():
 
     cols, _ = match_headings(["项目名称及建设内容", "项目名称"], WEEKLY_COLUMNS)
     assert cols["name"] == 1
+
+
+@given(st.text(alphabet="0123456789年月日周第.-—至/ 一二三、（）项目开工签约W", max_size=24))
+def test_titles_and_sheet_names_never_crash_the_reader(text):
+    from zsyz.io.weekly_head import free_date, read_preamble, section_stage
+
+    day = free_date(text)
+    assert day is None or 1990 <= day.year <= 2100
+    section_stage(text)
+    read_preamble([[text]])
