@@ -257,14 +257,19 @@ def test_duplicates_are_reported_then_linked_or_new(ledger, cli, tmp_path):
     twin = [None, "玉雕文化产业园", "玉都实业", 26000, None, None, "签约", None, None]
     path = report(tmp_path, [twin], unit="商务局")
     refused = cli("import", str(path))
-    assert refused.code == 65 and code in refused.err and "--link 4=" in refused.err
-    linked = cli("import", str(path), "--link", f"4={code}", "--format", "json")
+    # another unit's project: no --link offered (it would be a takeover), --new is
+    assert refused.code == 65 and code in refused.err and "--new 4" in refused.err
+    assert "--link 4=" not in refused.err
+    before = dump(ledger)
+    taken = cli("import", str(path), "--link", f"4={code}")
+    assert taken.code == 65 and "不能关联" in taken.out + taken.err
+    assert dump(ledger) == before
+    own = report(tmp_path, [twin], name="own.xlsx", day="2022-03-18")
+    refused = cli("import", str(own))
+    assert refused.code == 65 and f"--link 4={code}" in refused.err
+    linked = cli("import", str(own), "--link", f"4={code}", "--format", "json")
     assert linked.code == 0, linked.err
     assert linked.json()[0]["created"] == 0
-    roles = query(
-        ledger, "SELECT u.name, r.role FROM project_role r JOIN unit u ON u.id=r.unit_id ORDER BY 1"
-    )
-    assert ("商务局", "sourcing") in roles and ("石佛寺镇", "sourcing") in roles
     assert cli("imports", "undo", "2").code == 0
     fresh = cli("import", str(path), "--new", "玉雕文化产业园", "--format", "json")
     assert fresh.code == 0 and fresh.json()[0]["created"] == 1

@@ -31,6 +31,8 @@ _DATED = (*LIFE_CYCLE, Stage.DROPPED)
 STAGE_DATES = frozenset(s.date_field for s in _DATED)
 _SUFFIXES = re.compile(r"(人民政府|政府|办事处|[（(]盖章[)）]|盖章)$")
 ROLE_KEYS = {role: f"roles:{role}" for role in ("sourcing", "landing", "leader", "compiling")}
+# Roles a unit's own report may set only for itself (the leader is a person, not a unit).
+OWN_ROLES = frozenset({"sourcing", "landing", "compiling"})
 ROLE_LABELS = {
     "sourcing": "招引单位",
     "landing": "落地单位",
@@ -261,10 +263,41 @@ class Planner:
         held = self.state.roles.get(pid or 0, {})
         for role, codes in sorted(roles.items()):
             old = frozenset(held.get(role, set()))
+            if self.plan.unit is not None and role in OWN_ROLES:
+                codes = self.own_part(row, role, old, codes)
             if old != codes:
                 changes[f"roles:{role}"] = (old or None, codes or None)
         substantive = len(changes) > ("last_reported_on" in changes)
         self.plan.rows.append(RowPlan(row.row, name, pid, code, changes, substantive, norm=norm))
+
+    def own_part(
+        self, row: ReportRow, role: str, old: frozenset[str], codes: frozenset[str]
+    ) -> frozenset[str]:
+        """What a unit's own report may do to a role of a project it holds: add or drop
+        itself. Other units' roles are kept as they are, and the sender is told."""
+        assert self.plan.unit is not None
+        me = self.plan.unit.code
+        kept = old - {me}
+        after = self.shared(kept | (codes & {me}))
+        dropped, added = kept - codes, (codes - {me}) - kept
+        where = f"{row.where}「{row.values['name']}」"
+        if dropped:
+            self.plan.warnings.append(
+                f"{where}：本单位周报不能移除其他单位的{ROLE_LABELS[role]}"
+                f"（{self.unit_names(dropped)}），已保留；如需移除，请由县招商中心用汇总表"
+                "（--all-units）导入，或用 projects edit 更正并写明原因"
+            )
+        if added:
+            self.plan.warnings.append(
+                f"{where}：本单位周报不能为其他单位增加{ROLE_LABELS[role]}"
+                f"（{self.unit_names(added)}），未采纳；请由相关单位报送或由县招商中心汇总导入"
+            )
+        return after
+
+    def unit_names(self, codes: frozenset[str]) -> str:
+        return "、".join(
+            self.index.by_code[c].name if c in self.index.by_code else c for c in sorted(codes)
+        )
 
     def identify(self, row: ReportRow, norm: str) -> tuple[int | bool | None, bool]:
         """(project id or None for new, linked?); (False, _) when the row is refused."""
@@ -295,13 +328,15 @@ class Planner:
             twins = self.lookalikes(row, norm)
             if twins:
                 shown = "；".join(self.state.describe(p, self.index) for p in twins[:3])
-                code0 = self.state.projects[twins[0]]["code"]
                 key = by_row or row.values["name"]
+                mine = [p for p in twins if self.linkable(p, row)]
+                same = (
+                    f"是同一项目请加 --link {key}={self.state.projects[mine[0]]['code']}"
+                    if mine
+                    else "是同一项目请由县招商中心用汇总表（--all-units，写明项目编号）报送"
+                )
                 self.problem(
-                    row,
-                    "name",
-                    f"疑似与已有项目重复：{shown}。是同一项目请加 --link {key}={code0}，"
-                    f"确是新项目请加 --new {key}",
+                    row, "name", f"疑似与已有项目重复：{shown}。{same}，确是新项目请加 --new {key}"
                 )
                 return False, False
         return None, False
@@ -337,6 +372,8 @@ class Planner:
         self, row: ReportRow, pid: int | None, roles: dict[str, frozenset[str]], linked: bool
     ) -> None:
         unit = self.plan.unit
+        if linked and pid is not None and not self.may_link(row, pid, roles):
+            return
         if unit is None:
             if (
                 self.all_units
@@ -349,9 +386,7 @@ class Planner:
         if pid is None and unit.code not in named and "sourcing" not in roles:
             roles["sourcing"] = frozenset({unit.code})  # a unit reports what it brought in
         held = self.state.roles.get(pid, {}) if pid is not None else {}
-        if linked and unit.code not in self.state.owners(pid or 0) and "sourcing" not in roles:
-            roles["sourcing"] = frozenset(held.get("sourcing", set()) | {unit.code})
-        if pid is not None and not linked and unit.code not in self.state.owners(pid):
+        if pid is not None and unit.code not in self.state.owners(pid):
             self.problem(
                 row,
                 "name",
@@ -368,6 +403,39 @@ class Planner:
                 "roles:sourcing" if "roles:sourcing" in row.values else "name",
                 f"{unit.name}既不是该项目的招引单位也不是落地单位，不能在本单位周报中报送（县里的多单位汇总表请加 --all-units 导入）",
             )
+
+    def linkable(self, pid: int, row: ReportRow) -> bool:
+        """Could --link join this row to the project (see `may_link`)?"""
+        owners = self.state.owners(pid)
+        if self.plan.unit is not None:
+            return self.plan.unit.code in owners
+        return any(
+            (u := self.index.find(n)) is not None and u.code in owners
+            for key in ("roles:sourcing", "roles:landing")
+            for n in row.values.get(key) or ()
+        )
+
+    def may_link(self, row: ReportRow, pid: int, roles: dict[str, frozenset[str]]) -> bool:
+        """--link joins a row only to a project of the reporting unit, or in a county
+        summary (--all-units) of a unit the row itself names: never a takeover."""
+        owners = self.state.owners(pid)
+        unit = self.plan.unit
+        if unit is not None:
+            if unit.code in owners:
+                return True
+            whose = f"不含{unit.name}"
+        else:
+            named = roles.get("sourcing", frozenset()) | roles.get("landing", frozenset())
+            if named & owners:
+                return True
+            whose = "不含本行所写的招引/落地单位" if named else "而本行没有写招引/落地单位"
+        self.problem(
+            row,
+            "name",
+            f"--link 指定的项目 {self.state.describe(pid, self.index)} 的招引/落地单位{whose}，"
+            "不能关联；只能关联本单位（汇总表为本行所写单位）的项目，确是新项目请用 --new",
+        )
+        return False
 
     def stage_rules(self, row: ReportRow, pid: int | None, values: dict[str, Any]) -> None:
         when = self.plan.report_date
