@@ -85,12 +85,14 @@ def upgrade(ctx: typer.Context, db: DbOption = None) -> None:
 def current(ctx: typer.Context, db: DbOption = None) -> None:
     """显示台账的结构版本。"""
     from zsyz.store import migrate
-    from zsyz.store.engine import open_ledger
+    from zsyz.store.engine import known_revision, open_ledger
     from zsyz.store.schema import HEAD_REVISION
 
     ledger = open_ledger(db_of(ctx, db), check_schema=False)
     rev = migrate.current(ledger)
     state = "最新" if rev == HEAD_REVISION else f"落后，请运行 zsyz db upgrade 升到 {HEAD_REVISION}"
+    if rev is not None and rev != HEAD_REVISION and not known_revision(rev):
+        state = f"比本程序新（本程序支持到 {HEAD_REVISION}），请升级 zsyz"
     print(f"{rev or '（无）'}（{state}）")
 
 

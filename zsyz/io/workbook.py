@@ -94,14 +94,26 @@ def _sniff_zip(path: Path) -> str:
     raise BadInputError(f"{path.name} 是压缩包但不是表格文件；{SAVE_AS}")
 
 
+def open_calamine(path: Path) -> Any:
+    """calamine's workbook; a file name that is not valid UTF-8 (bytes from another
+    system) is opened through a file object, which calamine reads whole (size-capped)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    return CalamineWorkbook.from_path(str(path))
+
+
 def read_workbook(path: Path, *, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> list[Sheet]:
     """Every visible sheet's cells, refusing oversized sheets before loading them."""
-    from python_calamine import CalamineWorkbook
 
     path = Path(path)
     scans = scan_xlsx(path) if sniff(path) == "xlsx" else {}
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = open_calamine(path)
     except Exception as exc:  # calamine raises its own error types for broken files
         raise BadInputError(f"{path.name} 无法解析（{exc}）；{SAVE_AS}") from exc
     sheets: list[Sheet] = []
@@ -135,12 +147,11 @@ class Book:
     """
 
     def __init__(self, path: Path) -> None:
-        from python_calamine import CalamineWorkbook
 
         self.path = Path(path)
         self.kind = sniff(self.path)
         try:
-            self._wb = CalamineWorkbook.from_path(str(self.path))
+            self._wb = open_calamine(self.path)
         except Exception as exc:  # calamine raises its own error types for broken files
             raise BadInputError(f"{self.path.name} 无法解析（已损坏或不完整）；{SAVE_AS}") from exc
         self._scans: dict[str, SheetScan] | None = None

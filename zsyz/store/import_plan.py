@@ -134,6 +134,8 @@ class Planner:
     _units: dict[str, str | NotFoundError] = field(default_factory=dict)
     _leaders: dict[str, str | None] = field(default_factory=dict)
     _sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
+    _stated: set[str] = field(default_factory=set)
+    _new_codes: dict[str, tuple[str | None, int]] = field(default_factory=dict)
 
     def problem(self, row: ReportRow | None, key: str | None, message: str) -> None:
         column = self.report.header.headings.get(key, HEADINGS.get(key or "")) if key else None
@@ -191,6 +193,8 @@ class Planner:
         return self.report.header.headings.get(key, HEADINGS[key])
 
     def run(self) -> None:
+        # Codes the report itself states are not free for the rows it leaves blank.
+        self._stated = {c for r in self.report.rows if (c := r.values.get("code"))}
         for row in self.report.take_rows():
             self.plan_row(row)
 
@@ -246,6 +250,13 @@ class Planner:
             code = v.get("code") or self.reuse_codes.get(norm) or self.new_code()
             if code in self.state.by_code:
                 self.problem(row, "code", "项目编号已被其他项目使用")
+            first = self._new_codes.setdefault(code, here)
+            if first != here:
+                self.problem(
+                    row,
+                    "code",
+                    f"项目编号与{row_place(*first)}的新项目相同；一个编号只能给一个项目",
+                )
             values["code"] = code
             values.setdefault("name", name)
             if "stage" not in values:
@@ -484,7 +495,7 @@ class Planner:
             self._next_seq[prefix] = max(used, default=0)
         self._next_seq[prefix] += 1
         code = f"{prefix}{self._next_seq[prefix]:04d}"
-        while code in self.state.by_code:
+        while code in self.state.by_code or code in self._stated:
             self._next_seq[prefix] += 1
             code = f"{prefix}{self._next_seq[prefix]:04d}"
         return code

@@ -209,6 +209,10 @@ def _import(
             )
         else:
             reuse = revert_batch(session, old)
+            plan.warnings.append(
+                f"本文件更正并取代同一{'汇总表' if request.all_units else '单位'}同期（{period}）"
+                f"先前导入的批次 #{old.id}（{old.file_name}），该批次的改动已撤回"
+            )
     planner = Planner(
         session,
         report,
@@ -228,7 +232,8 @@ def _import(
         raise Rejected(outcome)
     assert report.report_date is not None and period is not None
     batch = ImportBatch(
-        file_name=report.path.name,
+        # a name that is not UTF-8 is kept readable (U+FFFD for the odd bytes)
+        file_name=report.path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
         sha256=digest,
         unit_id=plan.unit.id if plan.unit else None,
         all_units=request.all_units,
