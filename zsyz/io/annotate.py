@@ -25,8 +25,20 @@ BAD_FILL = "FFC7CE"
 BAD_FONT = "9C0006"
 
 
-def annotated_name(source: Path, folder: Path | None = None) -> Path:
-    return (folder or source.parent) / f"{source.stem}{SUFFIX}"
+def annotated_name(source: Path, folder: Path | None = None, *, unit: str | None = None) -> Path:
+    """`<name>.错误标注.xlsx` beside the file; in a shared folder also the unit and the
+    time (`<name>.<unit>.<yyyymmdd-hhmmss>.错误标注.xlsx`), never overwriting another."""
+    if folder is None:
+        return source.parent / f"{source.stem}{SUFFIX}"
+    import time
+
+    parts = [source.stem, *([unit] if unit else []), time.strftime("%Y%m%d-%H%M%S")]
+    target = folder / f"{'.'.join(parts)}{SUFFIX}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{'.'.join(parts)}-{n}{SUFFIX}"
+    return target
 
 
 def _open(report: WeeklyReport) -> Any:
