@@ -59,6 +59,15 @@ def _open(report: WeeklyReport) -> Any:
     return wb
 
 
+def _writable(ws: Worksheet, row: int, col: int) -> Any:
+    """The cell to mark: inside a merged range (a name merged across rows) its top-left
+    cell, the one that holds the value and can take a comment."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return ws.cell(row=rng.min_row, column=rng.min_col)
+    return ws.cell(row=row, column=col)
+
+
 def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path) -> Path:
     """Write the annotated copy to `target` (atomically) and return it."""
     from openpyxl.comments import Comment
@@ -86,7 +95,7 @@ def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path)
         notes.setdefault((ws.title, p.row, col + 1), []).append(p.message)
         where.append(f"'{ws.title}'!{get_column_letter(col + 1)}{p.row}")
     for (title, row, col), messages in notes.items():
-        cell = wb[title].cell(row=row, column=col)
+        cell = _writable(wb[title], row, col)
         cell.fill = fill
         cell.font = font
         text = "\n".join(f"• {m}" for m in messages)

@@ -364,6 +364,13 @@ def _parse_row(
         skipped.append(f"{row_place(sheet, row_no)}没有可读取的项目内容（{shown}），未导入")
         return None
     if "name" not in values:
-        problems.append(Problem("缺少项目名称", row=row_no, column=HEADINGS["name"], sheet=sheet))
+        problems.append(
+            Problem(
+                "缺少项目名称（一行一个项目：名称不能与上一行合并单元格，请每行填写）",
+                row=row_no,
+                column=HEADINGS["name"],
+                sheet=sheet,
+            )
+        )
         return None
     return ReportRow(row_no, values, raw, sheet)
