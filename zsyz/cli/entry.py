@@ -100,6 +100,7 @@ def _unchanged_import(argv: list[str]) -> int | None:
     names, db, fmt = parsed
     from pathlib import Path
 
+    from zsyz.io.guards import MAX_FILE_BYTES
     from zsyz.store.fastpath import unchanged_batch
     from zsyz.store.outcome import FileOutcome, file_sha256
 
@@ -108,7 +109,9 @@ def _unchanged_import(argv: list[str]) -> int | None:
         path = Path(name)
         if any(ch in name for ch in "*?[") or not path.is_file():
             return None
-        try:
+        try:  # past the size cap: never hashed, the full import refuses it
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return None
             found = unchanged_batch(db, file_sha256(path))
         except OSError:
             return None

@@ -155,12 +155,14 @@ def _one(
     open_db: Callable[[], Ledger],
     opened: list[Ledger],
 ) -> FileOutcome:
+    from zsyz.io.guards import MAX_FILE_BYTES
     from zsyz.store.fastpath import unchanged_batch
     from zsyz.store.outcome import FileOutcome, file_sha256
 
     if not request.dry_run:
-        try:
-            found = unchanged_batch(db, file_sha256(path))
+        try:  # a file past the size cap is never hashed (import_file refuses it)
+            small = path.stat().st_size <= MAX_FILE_BYTES
+            found = unchanged_batch(db, file_sha256(path)) if small else None
         except OSError:
             found = None
         if found is not None:

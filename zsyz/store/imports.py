@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from zsyz.domain.names import norm_project_name
 from zsyz.errors import BadInputError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
+from zsyz.io.workbook import refuse_oversized
 from zsyz.memo import remembered
 from zsyz.store.bulk import no_cyclic_gc
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
@@ -84,7 +85,10 @@ def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutco
 def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:
     name = str(path)
     try:
+        refuse_oversized(path)  # before hashing: an 8 GB file is refused, not read
         digest = file_sha256(path)
+    except BadInputError as exc:
+        return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
     except OSError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(f"无法读取文件：{exc.strerror}")])
     if not request.dry_run:
