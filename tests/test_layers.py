@@ -136,3 +136,13 @@ def test_every_package_says_what_lives_there() -> None:
     for init in sorted(PACKAGE.glob("*/__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc, f"{init} needs a one-sentence docstring: what lives there, what may not"
+
+
+def test_every_package_ships() -> None:
+    """pyproject lists packages by hand: a new one missing there breaks `pip install .`."""
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(pyproject["tool"]["setuptools"]["packages"])
+    found = {f"zsyz.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")} | {"zsyz"}
+    assert sorted(found - listed) == []
