@@ -109,7 +109,7 @@ def test_annotated_copies_of_two_units_files_of_one_name_both_stay(ledger, cli, 
 
 
 def test_ctrl_c_reports_what_was_done_and_puts_the_file_back(ledger, cli, tmp_path, monkeypatch):
-    import zsyz.store.imports as imports
+    import zsyz.app.imports as imports
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -179,7 +179,7 @@ def test_a_ledger_newer_than_the_program(ledger, cli):
     ],
 )
 def test_disk_full_during_an_import(ledger, cli, tmp_path, monkeypatch, exc):
-    import zsyz.store.imports as imports
+    import zsyz.app.imports as imports
 
     def full(*_a, **_k):  # type: ignore[no-untyped-def]
         raise exc
