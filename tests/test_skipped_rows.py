@@ -65,7 +65,7 @@ def test_notes_end_the_table_and_the_rest_is_counted(xlsx):
     report = parse_weekly(xlsx([*TOP, *rows]))
     assert [r.values["name"] for r in report.rows] == ["甲"]
     (warning,) = report.warnings
-    assert "第4行起" in warning and "2 行" in warning
+    assert "第4行起" in warning and "填表说明" in warning and "共 3 行" in warning
 
 
 def test_a_row_with_nothing_readable_is_named(xlsx):

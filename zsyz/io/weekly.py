@@ -259,11 +259,12 @@ def _sheet_rows(
             index, cells, parsers, name_col, gaps, problems, sheet, code_col, skipped
         )
         if parsed is _STOP:
-            left = sum(1 for more in lines if any(text_of(c) for c in more))
-            if left:
-                skipped.append(
-                    f"{row_place(sheet, index + 1)}起是表后说明或签字栏，其后 {left} 行未作为项目读取"
-                )
+            left = 1 + sum(1 for more in lines if any(text_of(c) for c in more))
+            said = next((t for c in cells if (t := text_of(c))), "")[:20]
+            skipped.append(
+                f"{row_place(sheet, index + 1)}起是表后说明或签字栏（「{said}」），"
+                f"共 {left} 行未作为项目读取"
+            )
             break
         if isinstance(parsed, ReportRow):
             if section is not None and "stage" not in parsed.values:
