@@ -112,13 +112,14 @@ def backup(
 
 def demo(
     samples: Annotated[
-        Path | None, typer.Option("--samples", help="样例目录，默认仓库的 samples/")
+        Path | None,
+        typer.Option("--samples", help="样例目录；默认仓库的 samples/，没有时用内置样例"),
     ] = None,
     keep: Annotated[
         Path | None, typer.Option("--keep", help="把演示台账保存到此文件（不覆盖）", dir_okay=False)
     ] = None,
 ) -> None:
-    """用 samples/ 的样例建一个临时台账，演示导入、完成情况、排名与奖励。"""
+    """用样例建一个临时台账，演示导入、完成情况、排名与奖励（任何目录下都可运行）。"""
     from zsyz.cli.demo import run_demo
 
     run_demo(samples, keep)
