@@ -30,6 +30,7 @@ def weekly(folder: Path, unit: str, day: str, name: str, *, bad: bool = False) -
     return write_xlsx(folder / name, lines)
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only(reason="four real processes on one ledger file")
 def test_four_runs_over_one_folder_import_each_file_once(ledger, tmp_path):
     inbox, archive = tmp_path / "inbox", tmp_path / "archive"
