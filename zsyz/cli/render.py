@@ -280,7 +280,8 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str | N
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    shown = visible(title, keep_newlines=True) if title else title
+    table = Table(title=shown, show_lines=False, header_style="bold")
     for key, heading in columns:
         numeric = (
             bool(rows)
@@ -298,7 +299,8 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str | N
 
 
 def write_text(text: str, output: Path | None, *, bom: bool = False) -> None:
-    write_bytes(text.encode("utf-8-sig" if bom else "utf-8"), output)
+    # a file name that is not UTF-8 (lone surrogates) is written as \udcff, never a crash
+    write_bytes(text.encode("utf-8-sig" if bom else "utf-8", "backslashreplace"), output)
 
 
 def write_bytes(data: bytes, output: Path | None) -> None:
