@@ -26,7 +26,14 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
-from zsyz.domain.history import AMOUNT_FIELDS, FLAG_FIELDS
+from zsyz.domain.fields import (
+    AMOUNT_FIELDS,
+    COLUMNS,
+    CUMULATIVE,
+    DATE_FIELDS,
+    FLAG_FIELDS,
+    ROLE_KEYS,
+)
 from zsyz.errors import LedgerStateError
 from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 
@@ -34,48 +41,9 @@ PROJECT = Project.__table__  # type: ignore[attr-defined]
 UPDATES = ProjectUpdate.__table__  # type: ignore[attr-defined]
 ROLES = ProjectRole.__table__  # type: ignore[attr-defined]
 
-DATE_FIELDS = frozenset(
-    {
-        "planned_on",
-        "lead_on",
-        "negotiating_on",
-        "admitted_on",
-        "approved_on",
-        "signed_on",
-        "started_on",
-        "producing_on",
-        "full_output_on",
-        "dropped_on",
-        "compiled_on",
-        "planned_start_on",
-        "last_reported_on",
-    }
-)
-TEXT_FIELDS = frozenset(
-    {
-        "code",
-        "name",
-        "investor",
-        "investor_origin",
-        "investor_type",
-        "category",
-        "chain",
-        "level",
-        "stage",
-        "leader_name",
-        "contact",
-        "progress",
-        "problems",
-        "remarks",
-    }
-)
 # The project columns a report may set, in the order history is written.
-TRACKED: tuple[str, ...] = tuple(
-    c.name
-    for c in PROJECT.columns
-    if c.name in AMOUNT_FIELDS | FLAG_FIELDS | DATE_FIELDS | TEXT_FIELDS
-)
-ROLE_NAMES = ("sourcing", "landing", "leader", "compiling")
+TRACKED: tuple[str, ...] = COLUMNS
+ROLE_NAMES = tuple(role.value for role in ROLE_KEYS)
 CREATED = "*created*"  # one row per created project: the initial snapshot as JSON
 
 Change = tuple[str, str | None, str | None]  # (field, old_value, new_value)
@@ -83,9 +51,7 @@ Change = tuple[str, str | None, str | None]  # (field, old_value, new_value)
 
 # Cumulative amounts keep one row each even for a created project: funds arriving in a
 # period are read from these rows in SQL (store/facts.py), never from JSON.
-OWN_ROWS = frozenset(
-    {"funds_in_place", "foreign_funds", "out_of_province_funds", "completed_investment_year"}
-)
+OWN_ROWS = frozenset(CUMULATIVE)
 
 
 def creation_rows(
