@@ -32,7 +32,6 @@ CLI_ALLOWED: dict[str, str] = {
     "zsyz.policy": "policy commands show and check the policy language itself",
     "zsyz.store.engine": "cli/common.py opens the ledger a use case works on; "
     "cli/app.py:run maps a busy database error to exit 75",
-    "zsyz.store.fastpath": "the unchanged re-import answered before SQLAlchemy loads",
     "zsyz.store.schema": "`db current` prints the revision this code expects",
     "zsyz.store.migrate": "`db current` reads the ledger's revision",
     "zsyz.store.lifecycle": "init/upgrade/backup/discard are operations on the ledger itself",
