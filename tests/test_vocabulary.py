@@ -59,3 +59,26 @@ def test_history_texts_parse_by_the_vocabulary_kind():
     assert parse_value("compiled_on", "2022-03-01") == date(2022, 3, 1)
     assert parse_value("is_new", "true") is True
     assert FIELD["is_new"].kind is Kind.FLAG
+
+
+def test_one_wording_for_target_labels():
+    """Policy targets and explicit ones (targets set/import) read the same: categories
+    joined by "/", the "any category" token never shown to an operator."""
+    from decimal import Decimal
+
+    from zsyz.domain.metrics import Metric
+    from zsyz.domain.policy import Filters, target_label
+
+    cases = [
+        (Metric.SIGNED, Filters(min_fai=Decimal(5000)), Decimal(1), "1个 签约项目（固投≥5000万）"),
+        (
+            Metric.SIGNED,
+            Filters(min_total=Decimal("1E+4"), strict=True, categories=("制造业", "现代农业")),
+            Decimal(2),
+            "2个 签约项目（总投资>10000万，制造业/现代农业）",
+        ),
+        (Metric.STARTED, Filters(categories=("*",), new_only=True), None, "开工项目（新建）"),
+        (Metric.FUNDS, Filters(), Decimal("5000.0"), "5000万元 到位资金"),
+    ]
+    for metric, filters, value, expected in cases:
+        assert target_label(metric, filters, value) == expected

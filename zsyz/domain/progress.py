@@ -27,7 +27,7 @@ from zsyz.domain.facts import (
     UnitFact,
 )
 from zsyz.domain.metrics import Metric
-from zsyz.domain.policy import Filters, Policy, RewardKind, Share, TargetRule
+from zsyz.domain.policy import Filters, Policy, RewardKind, Share, TargetRule, target_label
 from zsyz.domain.progress_facts import Facts as Facts  # re-exported: callers build Facts here
 from zsyz.domain.stages import Stage
 
@@ -291,23 +291,9 @@ def rules_for(
         if i in used:
             continue
         metric = Metric(t.metric)
-        label = t.label or _explicit_label(metric, f, t.required)
+        label = t.label or target_label(metric, f, t.required)
         out.append(TargetRule(label=label, metric=metric, required=t.required, filters=f))
     return out
-
-
-def _explicit_label(metric: Metric, f: Filters, required: Decimal) -> str:
-    op = ">" if f.strict else "≥"
-    cond = []
-    if f.min_fai is not None:
-        cond.append(f"固投{op}{f.min_fai.normalize():f}万")
-    if f.min_total is not None:
-        cond.append(f"总投资{op}{f.min_total.normalize():f}万")
-    cond.extend((*f.categories, *f.chains, *f.levels))
-    if f.new_only:
-        cond.append("新建")
-    text = f"{required.normalize():f}{metric.unit_label} {metric.label}"
-    return text + (f"（{'，'.join(cond)}）" if cond else "")
 
 
 def progress(policy: Policy, facts: Facts, year: int, as_of: date) -> list[UnitProgress]:
