@@ -145,3 +145,19 @@ def test_every_package_ships() -> None:
     listed = set(pyproject["tool"]["setuptools"]["packages"])
     found = {f"zsyz.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")} | {"zsyz"}
     assert sorted(found - listed) == []
+
+
+def test_loading_the_commands_loads_nothing_heavy() -> None:
+    """Heavy imports stay inside command functions: building the Typer app (every
+    `zsyz … --help`) loads no database, spreadsheet, rendering or validation library."""
+    import subprocess
+    import sys
+
+    heavy = "sqlalchemy sqlmodel alembic psycopg openpyxl python_calamine rich orjson pydantic"
+    code = (
+        "import sys, zsyz.cli.app\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy.split()!r})))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
