@@ -126,17 +126,16 @@ def measure(
 ) -> tuple[Decimal, tuple[str, ...]]:
     """What `unit` achieved of `metric` in `year` up to `as_of`, and the projects counted.
 
-    Memoised in `facts` (the facts are immutable): ranking and rewards ask the same
-    question again for the same unit, year and day.
+    Memoised in the facts' evaluation under `policy` (`Facts.under`): ranking and
+    rewards ask the same question again for the same unit, year and day.
     """
     start, end = _period(year, as_of)
-    key = (metric, filters, unit, id(policy), start, end)
-    got = facts._measured.get(key)
-    if got is not None and got[0] is policy:
-        return got[1]
-    result = _measure(metric, filters, unit, policy, facts, start, end)
-    facts._measured[key] = (policy, result)
-    return result
+    memo = facts.under(policy).measured
+    key = (metric, filters, unit, start, end)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _measure(metric, filters, unit, policy, facts, start, end)
+    return got
 
 
 def _measure(
