@@ -161,3 +161,20 @@ def test_loading_the_commands_loads_nothing_heavy() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_only_the_history_module_reads_the_created_snapshot_encoding() -> None:
+    """A `*created*` row stands for one change per field; readers get them so from
+    `store.history.field_changes` and never meet the encoding themselves."""
+    encoding = {"expand", "CREATED", "created_values"}
+    knows = {"zsyz/store/history.py", "zsyz/store/asof_history.py"}  # the SQL-level reader
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "zsyz.store.history":
+                names = {a.name for a in node.names} & encoding
+                where = str(path.relative_to(PACKAGE.parent))
+                if names and where not in knows:
+                    found.append(f"{where}: {sorted(names)}")
+    assert found == []

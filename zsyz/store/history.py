@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_string
@@ -92,6 +93,59 @@ def expand(field: str, old: str | None, new: str | None) -> Iterator[Change]:
         return
     for k, v in json.loads(new or "{}").items():
         yield k, None, v
+
+
+@dataclass(frozen=True)
+class StoredChange:
+    """One field's change as `project_update` holds it, with its project and batch."""
+
+    row: int | None  # the report's sheet row
+    project_code: str
+    project_name: str
+    batch_id: int
+    file_name: str
+    period: str
+    field: str  # a project column or roles:<role>, never `*created*`
+    old: str | None
+    new: str | None
+    effective_on: date
+
+
+def field_changes(
+    session: Session, *, project_id: int | None = None, batch_id: int | None = None
+) -> list[StoredChange]:
+    """The history of a project (by date, then as written) or of a batch (as written),
+    one change per field: a `*created*` snapshot row comes out as one change per field
+    with old value None, so no reader has to know that encoding."""
+    batches = ImportBatch.__table__  # type: ignore[attr-defined]
+    query = (
+        select(
+            UPDATES.c.row,
+            PROJECT.c.code,
+            PROJECT.c.name,
+            UPDATES.c.batch_id,
+            batches.c.file_name,
+            batches.c.period,
+            UPDATES.c.field,
+            UPDATES.c.old_value,
+            UPDATES.c.new_value,
+            UPDATES.c.effective_on,
+        )
+        .join(PROJECT, PROJECT.c.id == UPDATES.c.project_id)
+        .join(batches, batches.c.id == UPDATES.c.batch_id)
+    )
+    if project_id is not None:
+        query = query.where(UPDATES.c.project_id == project_id)
+    if batch_id is not None:
+        query = query.where(UPDATES.c.batch_id == batch_id)
+    order = (UPDATES.c.id,) if project_id is None else (UPDATES.c.effective_on, UPDATES.c.id)
+    return [
+        StoredChange(row, code, name, batch, file, period, fld, old, new, on)
+        for row, code, name, batch, file, period, stored, old_value, new_value, on in (
+            session.execute(query.order_by(*order)).all()
+        )
+        for fld, old, new in expand(stored, old_value, new_value)
+    ]
 
 
 def created_values(new: str | None) -> dict[str, str]:
