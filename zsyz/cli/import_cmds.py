@@ -155,19 +155,10 @@ def _one(
     open_db: Callable[[], Ledger],
     opened: list[Ledger],
 ) -> FileOutcome:
-    from zsyz.app.outcome import FileOutcome, file_sha256
-    from zsyz.io.guards import MAX_FILE_BYTES
-    from zsyz.store.fastpath import unchanged_batch
+    from zsyz.app.outcome import unchanged_file
 
-    if not request.dry_run:
-        try:  # a file past the size cap is never hashed (import_file refuses it)
-            small = path.stat().st_size <= MAX_FILE_BYTES
-            found = unchanged_batch(db, file_sha256(path)) if small else None
-        except OSError:
-            found = None
-        if found is not None:
-            batch_id, unit, period, rows = found
-            return FileOutcome(str(path), "unchanged", batch_id, unit, period, rows)
+    if not request.dry_run and (found := unchanged_file(db, path)) is not None:
+        return found
     from zsyz.app.imports import import_file
 
     if not opened:
