@@ -162,11 +162,13 @@ class Book:
         self._extents = extents_of(self.path, self.kind)
         for sheet, extent in self._extents.items():
             extent.refuse_beyond(self.path, sheet, MAX_ROWS, MAX_COLS)
+        self._scans: dict[str, SheetScan] | None = None
+        if self.kind == "xlsx":  # calamine reads the shared strings when it opens the file
+            self._scan()
         try:
             self._wb = open_calamine(self.path)
         except Exception as exc:  # calamine raises its own error types for broken files
             raise BadInputError(f"{self.path.name} 无法解析（已损坏或不完整）；{SAVE_AS}") from exc
-        self._scans: dict[str, SheetScan] | None = None
 
     def sheet_names(self) -> list[str]:
         names = []

@@ -32,7 +32,6 @@ from zsyz.store.schema import HEAD_REVISION
 T = TypeVar("T")
 
 DEFAULT_LEDGER = "zsyz.db"
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def busy_timeout_ms() -> int:
@@ -106,6 +105,7 @@ def _install_sqlite_behaviour(engine: Engine, timeout: int) -> None:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {timeout}")
         cur.execute("PRAGMA foreign_keys = ON")
+        _refuse_foreign(cur, engine)
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
@@ -114,6 +114,33 @@ def _install_sqlite_behaviour(engine: Engine, timeout: int) -> None:
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get("zsyz_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _refuse_foreign(cur: Any, engine: Engine) -> None:
+    """Asked on the engine's own connection before it switches to WAL: a file that is not
+    SQLite, a damaged one, or another program's database is refused and left as it was.
+    (Never open the ledger file outside SQLite: closing any descriptor of it drops this
+    process's SQLite locks, and a writer elsewhere may then overwrite what a reader reads.)"""
+    try:
+        tables = {r[0] for r in cur.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        why = str(exc).lower()
+        if "locked" in why or "busy" in why:
+            raise
+        where = engine.url.database
+        if "not a database" in why:
+            raise LedgerStateError(
+                f"{where} 不是 SQLite 数据库文件，不是 zsyz 台账；请核对 --db 或 ZSYZ_DB"
+            ) from exc
+        raise LedgerStateError(
+            f"台账 {where} 已损坏（{exc}）；请用 zsyz db check 查看，或从备份恢复"
+        ) from exc
+    if tables and "alembic_version" not in tables:
+        shown = "、".join(sorted(tables)[:5])
+        raise LedgerStateError(
+            f"{engine.url.database} 是其他程序的 SQLite 数据库（表：{shown}），不是 zsyz 台账，"
+            "未作任何改动；请核对 --db 或 ZSYZ_DB"
+        )
 
 
 def _install_postgresql_behaviour(engine: Engine, timeout: int) -> None:
@@ -291,44 +318,6 @@ def newer_message(rev: str) -> str:
     )
 
 
-def probe_sqlite(path: Path) -> None:
-    """Before a connection (which would switch the file to WAL): the file must be a SQLite
-    database that is a zsyz ledger, or empty. Read-only, touches nothing."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise LedgerStateError(f"无法读取台账 {path}：{exc.strerror}") from exc
-    if not head:
-        return  # an empty file: an empty database
-    if head != SQLITE_HEADER:
-        raise LedgerStateError(
-            f"{path} 不是 SQLite 数据库文件，不是 zsyz 台账；请核对 --db 或 ZSYZ_DB"
-        )
-    from urllib.parse import quote
-
-    try:
-        con = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=1)
-    except sqlite3.Error as exc:
-        raise LedgerStateError(f"无法打开台账 {path}：{exc}") from exc
-    try:
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            return  # a writer holds it: the engine waits for it as usual
-        raise LedgerStateError(
-            f"台账 {path} 已损坏（{exc}）；请用 zsyz db check 查看，或从备份恢复"
-        ) from exc
-    finally:
-        con.close()
-    if tables and "alembic_version" not in tables:
-        shown = "、".join(sorted(tables)[:5])
-        raise LedgerStateError(
-            f"{path} 是其他程序的 SQLite 数据库（表：{shown}），不是 zsyz 台账，未作任何改动；"
-            "请核对 --db 或 ZSYZ_DB"
-        )
-
-
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
@@ -374,8 +363,6 @@ def open_ledger(db: str | None, *, must_exist: bool = True, check_schema: bool =
     path = sqlite_path(url)
     if must_exist and path is not None and not path.exists():
         raise LedgerStateError(f"台账 {path} 不存在；请先运行 zsyz init 新建，或用 --db 指定台账")
-    if path is not None and path.is_file():
-        probe_sqlite(path)
     ledger = Ledger(url, make_engine(url))
     if check_schema:
         try:
