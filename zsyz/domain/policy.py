@@ -315,6 +315,14 @@ class Admission:
 
 
 @dataclass(frozen=True)
+class Bulletin:
+    """How the bulletin colours completion: ≥ `good` (100%), ≥ `fair` (80%), below."""
+
+    good: Decimal = Decimal(1)
+    fair: Decimal = Decimal("0.8")
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     title: str
@@ -331,6 +339,7 @@ class Policy:
     approval: Approval | None = None
     admission: Admission | None = None
     roster: tuple[RosterUnit, ...] = ()
+    bulletin: Bulletin = Bulletin()
 
     def credit_roles(self, unit_class: str) -> tuple[CreditRole, ...]:
         cls = self.classes.get(unit_class)
