@@ -242,24 +242,70 @@ def rewards(
 def report(
     ctx: typer.Context,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="通报文件（.xlsx），如 通报.xlsx", dir_okay=False)
-    ],
+        Path | None,
+        typer.Option("--output", "-o", help="通报工作簿（.xlsx），如 通报.xlsx", dir_okay=False),
+    ] = None,
+    docx: Annotated[
+        Path | None,
+        typer.Option(
+            "--docx", help="同时（或只）生成文字通报（Word .docx），如 通报.docx", dir_okay=False
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="文字通报的措辞模板（默认用内置模板；可复制后改成本县措辞）",
+            dir_okay=False,
+        ),
+    ] = None,
     month: MonthOption = None,
     quarter: QuarterOption = None,
+    half: HalfOption = None,
+    year: YearPeriodOption = None,
     db: DbOption = None,
 ) -> None:
-    """月通报：生成一份可打印的 Excel（概况、排名、完成情况图、分阶段项目清单、预警）。"""
+    """通报：按月、季、半年或年度生成可打印的通报工作簿（.xlsx）和/或文字通报（.docx）。"""
     from zsyz.cli.render import say
     from zsyz.errors import UsageError
-    from zsyz.io.bulletin import write_bulletin
+
+    # each output: (its path, the suffix it must have); a new format adds a line here
+    wanted = {"xlsx": (output, ".xlsx", "-o"), "docx": (docx, ".docx", "--docx")}
+    chosen = {k: v for k, v in wanted.items() if v[0] is not None}
+    if not chosen:
+        raise UsageError("请指定输出文件：-o 通报.xlsx（工作簿）或 --docx 通报.docx（文字通报）")
+    for path, suffix, flag in chosen.values():
+        assert path is not None
+        if path.suffix.lower() != suffix:
+            raise UsageError(f"{flag} 的文件应以 {suffix} 结尾，收到「{path.name}」")
+    if template is not None and "docx" not in chosen:
+        raise UsageError("--template 只用于文字通报：请同时写 --docx 通报.docx")
+    if "docx" in chosen:
+        from zsyz.io.tongbao import load_template
+        from zsyz.io.tongbao_docx import require_docx
+
+        require_docx()  # before the ledger is read: a missing extra is said at once
+        load_template(template)  # and so is a template that cannot be read
+    period = pick_period(month=month, quarter=quarter, half=half, year=year)
+    data = _bulletin(ctx, db, period)
+    place = _place(data.policy.region) or data.policy.name
+    if output is not None:
+        from zsyz.io.bulletin import write_bulletin
+
+        write_bulletin(output, data, place)
+        say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
+    if docx is not None:
+        from zsyz.io.tongbao_docx import write_tongbao
+
+        write_tongbao(docx, data, place, template)
+        say(f"已生成 {docx}（{period.label_zh}文字通报）")
+
+
+def _bulletin(ctx: typer.Context, db: str | None, period: Period) -> Any:
     from zsyz.store.scoring import bulletin_data
 
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"通报文件应以 .xlsx 结尾，收到「{output.name}」")
-    period = pick_period(month=month, quarter=quarter)
-    data = bulletin_data(ledger(ctx, db), period)
-    write_bulletin(output, data, _place(data.policy.region) or data.policy.name)
-    say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
+    with no_cyclic_gc():
+        return bulletin_data(ledger(ctx, db), period)
 
 
 def _place(region: str) -> str:

@@ -320,6 +320,8 @@ class Bulletin:
 
     good: Decimal = Decimal(1)
     fair: Decimal = Decimal("0.8")
+    title_font: str = "方正小标宋简体"  # where it is not installed: 黑体
+    body_font: str = "仿宋"
 
 
 @dataclass(frozen=True)

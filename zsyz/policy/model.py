@@ -203,6 +203,8 @@ class BulletinModel(Base):
 
     good: Ratio = Decimal(1)
     fair: Ratio = Decimal("0.8")
+    title_font: str = Field(default="方正小标宋简体", min_length=1)  # or 黑体
+    body_font: str = Field(default="仿宋", min_length=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> BulletinModel:
@@ -558,7 +560,12 @@ class PolicyFile(Base):
             approval=_approval(self.approval) if self.approval else None,
             admission=_admission(self.admission) if self.admission else None,
             roster=tuple(_unit(u) for u in self.roster.units),
-            bulletin=d.Bulletin(self.bulletin.good, self.bulletin.fair),
+            bulletin=d.Bulletin(
+                self.bulletin.good,
+                self.bulletin.fair,
+                self.bulletin.title_font,
+                self.bulletin.body_font,
+            ),
         )
 
 
