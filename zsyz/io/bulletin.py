@@ -119,7 +119,11 @@ def group_label(policy: Any, group: str) -> str:
     if group in labels:
         return str(labels[group])
     cls = policy.classes.get(group)
-    return cls.label if cls is not None and cls.label else "其他单位"
+    if cls is not None and cls.label:
+        return str(cls.label)
+    from zsyz.store.units import UNIT_CLASSES
+
+    return UNIT_CLASSES.get(group, "其他单位")
 
 
 PAGE_ROWS = 45  # ranking rows (with group lines) that print legibly on one A4 page

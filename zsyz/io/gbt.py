@@ -67,8 +67,7 @@ def write_table(wb: Any, t: Table, fonts: Fonts = Fonts()) -> Any:
     rows = [{"no": i, **r} for i, r in enumerate(t.rows, start=1)] if t.numbered else list(t.rows)
     # (a numbered table has no group lines: 序号 runs through)
     if t.totals:
-        label_key = cols[1].key if t.numbered else cols[0].key
-        total: dict[str, Any] = {label_key: "合计"}
+        total: dict[str, Any] = {cols[0].key: "合计"}  # under 序号, as offices print it
         total.update({k: column_sum(t.rows, k) for k in t.totals})
         rows.append(total)
     width = max(len(cols), 1)
