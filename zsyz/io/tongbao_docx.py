@@ -123,7 +123,14 @@ def _attachments(doc: Any, data: Any, words: Words, fonts: Any) -> None:
     _table(
         doc,
         words("attachment_ranking", **common),
-        ["组别", "名次", "单位", "得分", "综合完成率", "上期名次"],
+        [
+            ("组别", 3.4),
+            ("名次", 1.5),
+            ("单位", 4.2),
+            ("得分", 2.2),
+            ("综合完成率", 2.6),
+            ("上期名次", 1.9),
+        ],
         ranking,
         fonts,
         "分",
@@ -140,7 +147,7 @@ def _attachments(doc: Any, data: Any, words: Words, fonts: Any) -> None:
     _table(
         doc,
         words("attachment_completion", **common),
-        ["序号", "单位", "综合完成率", "最低单项完成率"],
+        [("序号", 1.5), ("单位", 5.5), ("综合完成率", 4.4), ("最低单项完成率", 4.4)],
         completion,
         fonts,
         "%",
@@ -148,12 +155,18 @@ def _attachments(doc: Any, data: Any, words: Words, fonts: Any) -> None:
 
 
 def _table(
-    doc: Any, title: str, head: list[str], rows: list[list[str]], fonts: Any, unit: str
+    doc: Any,
+    title: str,
+    head: list[tuple[str, float]],
+    rows: list[list[str]],
+    fonts: Any,
+    unit: str,
 ) -> None:
+    """A captioned attachment table; `head` is (heading, width in cm) per column."""
     from docx.enum.text import WD_BREAK
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     caption = doc.add_paragraph()
@@ -164,7 +177,12 @@ def _table(
     _font(line.add_run(f"单位：{unit}"), fonts.body_font, TABLE_PT)
     table = doc.add_table(rows=1 + len(rows), cols=len(head))
     table.style = "Table Grid"
-    for j, text in enumerate(head):
+    table.autofit = False
+    for j, (_, width) in enumerate(head):
+        table.columns[j].width = Cm(width)  # the grid LibreOffice reads
+        for cell in table.columns[j].cells:  # and each cell, which Word reads
+            cell.width = Cm(width)
+    for j, (text, _) in enumerate(head):
         cell = table.rows[0].cells[j]
         _font(cell.paragraphs[0].add_run(text), "黑体", TABLE_PT)
         cell.paragraphs[0].alignment = 1
@@ -176,4 +194,5 @@ def _table(
         for j, text in enumerate(row):
             para = table.rows[i].cells[j].paragraphs[0]
             para.paragraph_format.space_after = Pt(0)
+            para.alignment = 0 if j < len(row) and head[j][0] in ("组别", "单位") else 1
             _font(para.add_run(text), fonts.body_font, TABLE_PT)
