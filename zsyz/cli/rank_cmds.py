@@ -43,7 +43,7 @@ RANK_COLUMNS = [
     ("rank", "名次"),
     ("unit", "单位"),
     ("score", "得分"),
-    ("percent", "完成率%"),
+    ("percent", "综合完成率%"),
     ("previous_rank", "上期"),
     ("change", "变化"),
     ("components", "得分构成"),
@@ -145,7 +145,7 @@ def rank(
             r = mine[0]
             head = (
                 f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
-                f"完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
+                f"综合完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
             )
             parts = [{"rule": c.rule, "points": c.points, "detail": c.detail} for c in r.components]
             if fmt is ReportFormat.json:
