@@ -286,6 +286,8 @@ def test_docx_paragraph_by_paragraph_matches_json(county, cli, tmp_path):
 
     _, path = _report(cli, tmp_path)
     paras = _docx_text(path)
+    for text in paras:
+        assert not ENGLISH.search(text) and "zsyz" not in text, text
     assert paras[0] == "镇平县招商引资工作通报"
     assert paras[1] == "（2020年第2季度\u3000统计截至2020年6月30日）"
     overview = next(p for p in paras if p.startswith("1—6月"))
