@@ -24,6 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import add_project
 
@@ -451,3 +453,38 @@ def test_pdf_bulletin_for_50_units_fits_six_pages_plus_appendix(county, cli, tmp
     assert heads[0].startswith("镇平县招商引资工作通报")
     written = _page_heads(_pdf(docx, tmp_path))
     assert written[0] == "镇平县招商引资工作通报" and len(written) >= 3
+
+
+def test_policy_bulletin_bands_and_fonts():
+    from zsyz.errors import InvalidDataError
+    from zsyz.policy.load import parse_policy, preset_source
+
+    text = preset_source("zhenping-2020").text
+    assert parse_policy(text).bulletin.good == 1  # the default bands: 100%, 80%
+    policy = parse_policy(text + '\n[bulletin]\ngood = 1.2\nfair = 0.9\ntitle_font = "黑体"\n')
+    assert (policy.bulletin.good, policy.bulletin.fair) == (Decimal("1.2"), Decimal("0.9"))
+    assert policy.bulletin.title_font == "黑体" and policy.bulletin.body_font == "仿宋"
+    with pytest.raises(InvalidDataError) as err:
+        parse_policy(text + "\n[bulletin]\ngood = 0.8\nfair = 0.9\n")
+    assert "bulletin" in str(err.value.problems if hasattr(err.value, "problems") else err.value)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=200))
+def test_any_template_text_fills_or_refuses_in_chinese(tmp_path, body):
+    from zsyz.errors import BadInputError
+    from zsyz.io.tongbao import DEFAULT_TEMPLATE, Words, load_template
+
+    path = tmp_path / "t.txt"
+    path.write_text(
+        DEFAULT_TEMPLATE.read_text(encoding="utf-8") + f"\n[title]\n{body}\n", encoding="utf-8"
+    )
+    try:
+        words = Words(load_template(path))
+        text = words("title", place="镇平县")
+    except BadInputError as exc:
+        assert "通报模板" in str(exc)
+    else:
+        assert isinstance(text, str)
