@@ -239,8 +239,12 @@ def summary_table(data: Any, region: str) -> Any:
             }
         )
     notes = [f"统计截至{_day_zh(period.end)}；依据：{policy.title}。"]
-    if all(f.target is None for f in data.figures):
-        notes.append("本政策没有给全县设定年度目标，“全县年度目标”与“完成率”两栏空缺。")
+    if any(f.target is not None for f in data.figures):
+        notes.append(
+            "全县完成数按全县所有项目统计；全县年度目标为县区级单位的目标，完成率＝年累计÷目标。"
+        )
+    else:
+        notes.append("台账中没有全县（县区级单位）的年度目标，“全县年度目标”与“完成率”两栏空缺。")
     return Table(
         sheet="概况",
         title=f"{region}招商引资工作通报（{period.label_zh}）",
