@@ -86,7 +86,7 @@ def write_ranking(path: Path, title: str, rows: list[RankRow], policy: Any) -> N
 
 
 def write_bulletin(path: Path, data: Any, region: str) -> None:
-    """The whole bulletin (`data` is a `store.scoring.BulletinData`)."""
+    """The whole bulletin (`data` is a `app.scoring.BulletinData`)."""
     from zsyz.io.bulletin_sheets import (
         alert_list,
         alert_summary,
@@ -121,7 +121,7 @@ def group_label(policy: Any, group: str) -> str:
     cls = policy.classes.get(group)
     if cls is not None and cls.label:
         return str(cls.label)
-    from zsyz.store.units import UNIT_CLASSES
+    from zsyz.domain.units import UNIT_CLASSES
 
     return UNIT_CLASSES.get(group, "其他单位")
 

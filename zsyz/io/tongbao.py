@@ -2,7 +2,7 @@
 
 `tongbao.txt` (shipped in the package) holds every sentence as a `string.Template` in
 a `[section]`; a county points `zsyz report --docx … --template` at its own copy. This
-module fills the sections from the bulletin's data (`store.scoring.BulletinData`) and
+module fills the sections from the bulletin's data (`app.scoring.BulletinData`) and
 returns the document as plain paragraphs; `io/tongbao_docx.py` lays them out.
 Every number in the text comes from the same data as the workbook and the attached
 tables: amounts in 亿元 to two decimals, percentages to one.

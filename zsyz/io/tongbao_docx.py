@@ -29,7 +29,7 @@ def require_docx() -> Any:
 
 
 def write_tongbao(path: Path, data: Any, place: str, template: Path | None = None) -> None:
-    """Write the 通报 for `data` (a `store.scoring.BulletinData`) to `path` atomically."""
+    """Write the 通报 for `data` (a `app.scoring.BulletinData`) to `path` atomically."""
     docx = require_docx()
     from zsyz.io.files import atomic_write
 
