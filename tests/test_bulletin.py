@@ -318,8 +318,9 @@ def test_docx_paragraph_by_paragraph_matches_json(county, cli, tmp_path):
     ordered = [r["unit"] for r in rank if r["group"] == "township"]
     assert township.startswith(f"乡镇（街道）（{len(ordered)}个单位）：红榜：{ordered[0]}（")
     red, black = township.split("；黑榜：")
-    assert [u for u in ordered if f"{u}（" in red] == ordered[:3]
-    assert [u for u in ordered if f"{u}（" in black] == ordered[-3:]
+    low, top = scores[ordered[-1]], scores[ordered[0]]
+    assert [u for u in ordered if f"{u}（" in red] == [u for u in ordered[:3] if scores[u] > low]
+    assert [u for u in ordered if f"{u}（" in black] == [u for u in ordered[-3:] if scores[u] < top]
     # the attachments: ranking and completion tables, figures as in the JSON
     doc = docx.Document(str(path))
     ranking, completion = doc.tables
@@ -488,3 +489,34 @@ def test_any_template_text_fills_or_refuses_in_chinese(tmp_path, body):
         assert "通报模板" in str(exc)
     else:
         assert isinstance(text, str)
+
+
+@pytest.mark.parametrize(
+    ("scores", "want"),
+    [
+        ([100, 100, 100, 100], "乡镇（街道）（4个单位）：各单位得分相同，均为100分。"),
+        (
+            [90, 80, 70, 60],
+            "乡镇（街道）（4个单位）：红榜：甲（90分）、乙（80分）；黑榜：丙（70分）、丁（60分）。",
+        ),
+        # 乙 ties the lowest: it is not on 红榜 (it did no better than 丁)
+        (
+            [90, 60, 60, 60],
+            "乡镇（街道）（4个单位）：红榜：甲（90分）；黑榜：丙（60分）、丁（60分）。",
+        ),
+        ([90], "乡镇（街道）（1个单位）：甲（90分）。"),
+    ],
+)
+def test_boards_name_only_units_that_differ(scores, want):
+    from types import SimpleNamespace
+
+    from zsyz.domain.policy import Policy, Ranking
+    from zsyz.io.tongbao import Words, _boards, load_template
+
+    rows = [
+        SimpleNamespace(group="township", unit=SimpleNamespace(name=n), score=Decimal(s))
+        for n, s in zip("甲乙丙丁", scores, strict=False)
+    ]
+    policy = Policy("p", "t", 2020, ranking=Ranking(groups={"township": "乡镇（街道）"}))
+    data = SimpleNamespace(rows=rows, policy=policy)
+    assert _boards(data, Words(load_template())) == [want]

@@ -160,18 +160,24 @@ def _boards(data: Any, words: Words) -> list[str]:
             )
 
         k = min(MAX_BOARD, len(members) // 2)
+        top, low = members[0].score, members[-1].score
+        # a unit on a board scored strictly better (worse) than someone in its group
+        red = [r for r in members[:k] if r.score > low]
+        black = [r for r in members[len(members) - k :] if r.score < top]
         if k == 0:
             out.append(words("group_small", group=label, count=len(members), units=named(members)))
-            continue
-        out.append(
-            words(
-                "group",
-                group=label,
-                count=len(members),
-                red=named(members[:k]),
-                black=named(members[-k:]),
+        elif not red or not black:  # every unit scored the same: no board
+            out.append(words("group_even", group=label, count=len(members), score=num(top)))
+        else:
+            out.append(
+                words(
+                    "group",
+                    group=label,
+                    count=len(members),
+                    red=named(red),
+                    black=named(black),
+                )
             )
-        )
     return out
 
 
