@@ -127,11 +127,13 @@ def completion_chart(wb: Any, data: Any, fonts: Fonts) -> None:
     chart.gapWidth = 30
     chart.x_axis.tickLblSkip = 1  # every unit's name, not every other one
     chart.x_axis.tickMarkSkip = 1
-    size = 1000 if n <= 30 else (900 if n <= 45 else 800)
+    chart.width = 16  # cm: a portrait A4 page inside its margins
+    chart.height = min(24.5, 3.5 + 0.45 * n)  # grows with the units, up to one page
+    # each name as tall as its bar allows (80% of it; 1 cm = 28.35 pt), 4 to 10 pt
+    per_bar = (chart.height - 3.5) / n
+    size = max(400, min(1000, int(per_bar * 28.35 * 0.8 * 100)))
     chart.x_axis.txPr = _text(size, fonts.body)
     chart.y_axis.txPr = _text(900, fonts.body)
-    chart.width = 16  # cm: a portrait A4 page inside its margins
-    chart.height = min(24.5, 3.5 + 0.45 * n)  # every bar tall enough for its name
     ws.add_chart(chart, "A1")
 
 
