@@ -137,11 +137,7 @@ def ranking_tables(data: Any) -> list[Any]:
     groups: dict[str, list[RankRow]] = {}
     for r in data.rows:
         groups.setdefault(r.group, []).append(r)
-    names: list[str] = []
-    for r in data.rows:
-        for c in r.components:
-            if _short(c.rule) not in names:
-                names.append(_short(c.rule))
+    names = list(dict.fromkeys(_short(c.rule) for r in data.rows for c in r.components))
     cols = [
         Col("rank", "名次", COUNT_FORMAT),
         Col("unit", "单位"),
@@ -153,32 +149,20 @@ def ranking_tables(data: Any) -> list[Any]:
     ]
     pages: list[list[dict[str, Any]]] = [[]]
     for group, members in groups.items():
-        block: list[dict[str, Any]] = [
-            {"_section": f"{group_label(policy, group)}（{len(members)}个单位）"}
-        ]
-        for r in members:
-            row: dict[str, Any] = {
-                "rank": r.rank,
-                "unit": r.unit.name,
-                "score": r.score,
-                "composite": r.completion,
-                "previous": r.previous_rank,
-                "change": change_text(r, new=""),
-            }
-            for c in r.components:
-                row[f"c{names.index(_short(c.rule))}"] = c.points
-            block.append(row)
+        block = [{"_section": f"{group_label(policy, group)}（{len(members)}个单位）"}]
+        block += [_rank_row(r, names) for r in members]
         if pages[-1] and len(pages[-1]) + len(block) > PAGE_ROWS:
             pages.append([])
         pages[-1].extend(block)
     notes = [
         f"说明：各组分别排名；{tie_rule(policy)}。综合完成率为各项目标完成率按权重的平均"
         "（每项按计分办法封顶）；上期名次为空表示上期无可比数据。各单位得分的计算见「计分说明」表。"
+        if data.rows
+        else "本期没有单位参加排名：政策未设目标或没有单位。"
     ]
-    numbers = "一二三四五六七八九十"
     return [
         Table(
-            sheet="排名" if len(pages) == 1 else f"排名（{numbers[i % 10]}）",
+            sheet="排名" if len(pages) == 1 else f"排名（{_numeral(i + 1)}）",
             title=f"{period.label_zh}各单位招商引资工作排名",
             cols=cols,
             rows=rows,
@@ -189,20 +173,25 @@ def ranking_tables(data: Any) -> list[Any]:
             one_page=True,
         )
         for i, rows in enumerate(pages)
-        if rows
-    ] or [
-        Table(
-            sheet="排名",
-            title=f"{period.label_zh}各单位招商引资工作排名",
-            cols=cols,
-            rows=[],
-            unit="分",
-            numbered=False,
-            notes=["本期没有单位参加排名：政策未设目标或没有单位。"],
-            portrait=True,
-            one_page=True,
-        )
     ]
+
+
+def _rank_row(r: RankRow, names: list[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "rank": r.rank,
+        "unit": r.unit.name,
+        "score": r.score,
+        "composite": r.completion,
+        "previous": r.previous_rank,
+        "change": change_text(r, new=""),  # blank: no previous data to compare
+    }
+    for c in r.components:
+        row[f"c{names.index(_short(c.rule))}"] = c.points
+    return row
+
+
+def _numeral(n: int) -> str:
+    return "一二三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
 
 
 def summary_table(data: Any, region: str) -> Any:

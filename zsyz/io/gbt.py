@@ -11,7 +11,7 @@ Excel pick the installed ones (LibreOffice substitutes the nearest CJK font).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,6 @@ class Table:
     notes: Sequence[str] = ()  # lines under the table
     portrait: bool = False
     one_page: bool = False  # shrink to a single page (a ranking group, a summary)
-    breaks: Sequence[int] = field(default_factory=tuple)  # page breaks after these rows
 
 
 def column_sum(rows: Sequence[dict[str, Any]], key: str) -> Decimal:
@@ -57,22 +56,43 @@ def column_sum(rows: Sequence[dict[str, Any]], key: str) -> Decimal:
     )
 
 
+HEAD = 3  # the heading row: title (1), unit line (2), headings (3)
+
+
 def write_table(wb: Any, t: Table, fonts: Fonts = Fonts()) -> Any:
     """Write `t` on a new sheet of `wb` and return the sheet."""
-    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(t.sheet)
     cols = [Col("no", "序号", "0"), *t.cols] if t.numbered else list(t.cols)
     rows = [{"no": i, **r} for i, r in enumerate(t.rows, start=1)] if t.numbered else list(t.rows)
-    # (a numbered table has no group lines: 序号 runs through)
     if t.totals:
         total: dict[str, Any] = {cols[0].key: "合计"}  # under 序号, as offices print it
         total.update({k: column_sum(t.rows, k) for k in t.totals})
         rows.append(total)
-    width = max(len(cols), 1)
+    widths = _top(ws, t, cols, fonts)
+    _body(ws, rows, cols, widths, fonts, has_total=bool(t.totals))
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(w + 2, MAX_WIDTH)
+    _grow_wrapped(ws, cols, rows, widths, HEAD)
+    _notes(ws, t.notes, HEAD + len(rows) + 1, len(cols), widths, fonts)
+    ws.freeze_panes = ws.cell(row=HEAD + 1, column=1)
+    print_setup(ws, HEAD, portrait=t.portrait, one_page=t.one_page)
+    return ws
+
+
+def _box() -> Any:
+    from openpyxl.styles import Border, Side
+
     thin = Side(style="thin", color="000000")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _top(ws: Any, t: Table, cols: list[Col], fonts: Fonts) -> list[int]:
+    """Title, unit line and headings; the columns' starting widths."""
+    from openpyxl.styles import Alignment, Font
+
+    width = max(len(cols), 1)
     cell = put(ws, 1, 1, t.title)
     cell.font = Font(name=fonts.title, size=18)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -82,26 +102,40 @@ def write_table(wb: Any, t: Table, fonts: Fonts = Fonts()) -> Any:
     cell.font = Font(name=fonts.body, size=11)
     cell.alignment = Alignment(horizontal="right")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    head = 3
     # a long heading wraps (up to three lines) rather than widening its column
-    widths = [min(display_width(c.heading), HEADING_WIDTH) for c in cols]
     longest = max((display_width(c.heading) for c in cols), default=0)
-    ws.row_dimensions[head].height = 16 * min(3, max(1, -(-longest // HEADING_WIDTH)))
+    ws.row_dimensions[HEAD].height = 16 * min(3, max(1, -(-longest // HEADING_WIDTH)))
     for j, c in enumerate(cols, start=1):
-        cell = put(ws, head, j, c.heading)
+        cell = put(ws, HEAD, j, c.heading)
         cell.font = Font(name=fonts.head, size=11)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = box
+        cell.border = _box()
+    return [min(display_width(c.heading), HEADING_WIDTH) for c in cols]
+
+
+def _body(
+    ws: Any,
+    rows: list[dict[str, Any]],
+    cols: list[Col],
+    widths: list[int],
+    fonts: Fonts,
+    *,
+    has_total: bool,
+) -> None:
+    """The data rows (a `_section` row is a group's line across the table), widening
+    `widths` to fit."""
+    from openpyxl.styles import Alignment, Font
+
+    box = _box()
     body = Font(name=fonts.body, size=11)
     bold = Font(name=fonts.head, size=11)
-    for i, row in enumerate(rows, start=head + 1):
-        is_total = bool(t.totals) and i == head + len(rows)
-        if "_section" in row:  # a group's line across the table
+    for i, row in enumerate(rows, start=HEAD + 1):
+        if "_section" in row:
             cell = put(ws, i, 1, row["_section"])
-            cell.font = bold
-            cell.border = box
-            ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
+            cell.font, cell.border = bold, box
+            ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=len(cols))
             continue
+        is_total = has_total and i == HEAD + len(rows)
         for j, c in enumerate(cols, start=1):
             value = row.get(c.key)
             cell = put(ws, i, j, value)
@@ -116,26 +150,21 @@ def write_table(wb: Any, t: Table, fonts: Fonts = Fonts()) -> Any:
                 wrap_text=c.wrap,
             )
             widths[j - 1] = max(widths[j - 1], display_width(_shown(value, c.fmt)))
-    for j, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = min(w + 2, MAX_WIDTH)
-    _grow_wrapped(ws, cols, rows, widths, head)
-    at = head + len(rows) + 1
-    for note in t.notes:
+
+
+def _notes(
+    ws: Any, notes: Sequence[str], at: int, span: int, widths: list[int], fonts: Fonts
+) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    room = sum(min(w + 2, MAX_WIDTH) for w in widths)
+    for note in notes:
         cell = put(ws, at, 1, note)
-        cell.font = body
+        cell.font = Font(name=fonts.body, size=11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=at, start_column=1, end_row=at, end_column=width)
-        room = sum(min(w + 2, MAX_WIDTH) for w in widths)
+        ws.merge_cells(start_row=at, start_column=1, end_row=at, end_column=max(span, 1))
         ws.row_dimensions[at].height = 15 * _lines(note, room)
         at += 1
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    print_setup(ws, head, portrait=t.portrait, one_page=t.one_page)
-    if t.breaks:
-        from openpyxl.worksheet.pagebreak import Break
-
-        for after in t.breaks:
-            ws.row_breaks.append(Break(id=head + after))
-    return ws
 
 
 def _grow_wrapped(
