@@ -22,7 +22,7 @@ TITLE_FONT = "方正小标宋简体"
 HEAD_FONT = "黑体"
 BODY_FONT = "仿宋"
 INCH = 2.54  # openpyxl margins are in inches
-HEADING_WIDTH = 10  # characters of a heading before it wraps
+HEADING_WIDTH = 14  # characters of a heading before it wraps
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def _body(
             if numeric and c.fmt:
                 cell.number_format = c.fmt
             cell.alignment = Alignment(
-                horizontal="right" if numeric else ("center" if c.key == "no" else None),
+                horizontal="center" if c.key == "no" else ("right" if numeric else None),
                 vertical="center",
                 wrap_text=c.wrap,
             )
