@@ -242,24 +242,51 @@ def rewards(
 def report(
     ctx: typer.Context,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="通报文件（.xlsx），如 通报.xlsx", dir_okay=False)
-    ],
+        Path | None,
+        typer.Option("--output", "-o", help="通报文件（.xlsx），如 通报.xlsx", dir_okay=False),
+    ] = None,
     month: MonthOption = None,
     quarter: QuarterOption = None,
+    year: YearPeriodOption = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="驾驶舱网页（单个离线 .html 文件，如 看板.html）；与 --per-unit 同用时为目录",
+        ),
+    ] = None,
+    per_unit: Annotated[
+        bool,
+        typer.Option("--per-unit", help="与 --html 目录 同用：每个有目标的单位一页，只含本单位"),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """月通报：生成一份可打印的 Excel（概况、排名、完成情况图、分阶段项目清单、预警）。"""
+    """月通报：生成一份可打印的 Excel（概况、排名、完成情况图、分阶段项目清单、预警）。
+
+    --html 生成领导驾驶舱：单个离线网页（手机、大屏均可看，可打印为 A4 横向）。
+    """
     from zsyz.cli.render import say
     from zsyz.errors import UsageError
-    from zsyz.io.bulletin import write_bulletin
-    from zsyz.store.scoring import bulletin_data
 
-    if output.suffix.lower() != ".xlsx":
+    if html is None and output is None:
+        raise UsageError("请用 -o 指定通报文件（如 -o 通报.xlsx），或用 --html 指定驾驶舱网页")
+    if per_unit and html is None:
+        raise UsageError("--per-unit 需与 --html 目录 同用，如 --html 看板/ --per-unit")
+    if output is not None and output.suffix.lower() != ".xlsx":
         raise UsageError(f"通报文件应以 .xlsx 结尾，收到「{output.name}」")
-    period = pick_period(month=month, quarter=quarter)
-    data = bulletin_data(ledger(ctx, db), period)
-    write_bulletin(output, data, _place(data.policy.region) or data.policy.name)
-    say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
+    period = pick_period(month=month, quarter=quarter, year=year)
+    led = ledger(ctx, db)
+    if output is not None:
+        from zsyz.io.bulletin import write_bulletin
+        from zsyz.store.scoring import bulletin_data
+
+        data = bulletin_data(led, period)
+        write_bulletin(output, data, _place(data.policy.region) or data.policy.name)
+        say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
+    if html is not None:
+        from zsyz.cli.dashboard import write_dashboard
+
+        write_dashboard(led, period, html, per_unit)
 
 
 def _place(region: str) -> str:
