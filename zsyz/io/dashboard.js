@@ -11,6 +11,7 @@
     far_behind: "落后序时 " + D.bands.red + " 个百分点以上"
   };
   var charts = [];
+  var currentGroup = null;
   var unitIndex = {};
   D.units.forEach(function (u, i) { unitIndex[u.unit] = "u-" + (i + 1); });
 
@@ -163,24 +164,21 @@
     D.units.forEach(function (u) { if (groups.indexOf(u.group) < 0) groups.push(u.group); });
     var chips = h("div", { cls: "chips", id: "group-filter" });
     var el = chartBox("chart-completion", 200);
-    var legend = h("div", { cls: "legend" });
-    Object.keys(BAND_LABEL).forEach(function (b) {
-      legend.appendChild(h("span", { style: "--c:" + COLORS[b], text: BAND_LABEL[b] }));
-    });
     parent.appendChild(chips);
-    parent.appendChild(legend);
+    parent.appendChild(bandLegend());
     parent.appendChild(el);
     parent.appendChild(h("p", { cls: "note", text: "条形为排名口径的加权完成率（与 zsyz rank 相同）；竖线为序时进度 " +
       pct1(D.schedule) + "。点击条形查看单位详情。" }));
     var chart = null;
     function show(g) {
+      currentGroup = g;
       var us = D.units.filter(function (u) { return !g || u.group === g; })
         .slice().sort(function (a, b) { return b.completion - a.completion; });
-      el.style.height = Math.max(180, us.length * 24 + 50) + "px";
+      el.style.height = Math.max(120, us.length * 24 + 60) + "px";
       var max = Math.max(1.2, Math.max.apply(null, us.map(function (u) { return u.completion; }).concat([0])) * 1.08);
       var option = {
-        grid: { left: 8, right: 56, top: 10, bottom: 24, containLabel: true },
-        xAxis: { type: "value", max: Math.ceil(max * 10) * 10, axisLabel: { formatter: "{value}%" } },
+        grid: { left: 8, right: 56, top: 22, bottom: 8, containLabel: true },
+        xAxis: { type: "value", max: Math.ceil(max * 10) * 10, axisLabel: { formatter: "{value}%", hideOverlap: true }, splitNumber: 4 },
         yAxis: { type: "category", inverse: true, data: us.map(function (u) { return u.unit; }),
           axisLabel: { interval: 0 } },
         tooltip: { trigger: "item", formatter: function (p) {
@@ -193,7 +191,7 @@
             return { value: Math.round(u.completion * 10000) / 100, itemStyle: { color: COLORS[u.band] } };
           }),
           label: { show: true, position: "right", formatter: function (p) { return p.value.toFixed(2) + "%"; } },
-          markLine: { symbol: "none", silent: true, label: { formatter: "序时 " + pct1(D.schedule) },
+          markLine: { symbol: "none", silent: true, label: { position: "start", formatter: "序时 " + pct1(D.schedule) },
             lineStyle: { color: "#333", type: "dashed" }, data: [{ xAxis: D.schedule * 100 }] }
         }]
       };
@@ -223,6 +221,35 @@
     if (groups.length < 2) chips.style.display = "none";
     buttons[0].classList.add("on");
     return show;
+  }
+  function bandLegend() {
+    var legend = h("div", { cls: "legend" });
+    Object.keys(BAND_LABEL).forEach(function (b) {
+      legend.appendChild(h("span", { style: "--c:" + COLORS[b], text: BAND_LABEL[b] }));
+    });
+    return legend;
+  }
+  function targetChart(parent) {
+    var ts = D.progress[0].targets;
+    parent.appendChild(bandLegend());
+    var el = chartBox("chart-completion", Math.max(120, ts.length * 40 + 60));
+    parent.appendChild(el);
+    parent.appendChild(h("p", { cls: "note", text: "每项目标的完成率；竖线为序时进度 " + pct1(D.schedule) +
+      "。排名用的加权完成率为 " + pct(D.units[0].completion) + "。" }));
+    plot(el, {
+      grid: { left: 8, right: 56, top: 22, bottom: 8, containLabel: true },
+      xAxis: { type: "value", max: Math.ceil(Math.max(1.2, Math.max.apply(null, ts.map(function (t) {
+        return t.completion; }))) * 10) * 10, axisLabel: { formatter: "{value}%", hideOverlap: true }, splitNumber: 4 },
+      yAxis: { type: "category", inverse: true, data: ts.map(function (t) { return t.target; }),
+        axisLabel: { interval: 0, width: 120, overflow: "break" } },
+      series: [{ type: "bar", barMaxWidth: 18,
+        data: ts.map(function (t) {
+          return { value: Math.round(t.completion * 10000) / 100, itemStyle: { color: COLORS[bandOf(t.completion)] } };
+        }),
+        label: { show: true, position: "right", formatter: function (p) { return p.value.toFixed(2) + "%"; } },
+        markLine: { symbol: "none", silent: true, label: { position: "start", formatter: "序时 " + pct1(D.schedule) },
+          lineStyle: { color: "#333", type: "dashed" }, data: [{ xAxis: D.schedule * 100 }] } }]
+    });
   }
   function rankTable() {
     var rows = D.rank.map(function (r) {
@@ -267,8 +294,8 @@
     parent.appendChild(h("p", { cls: "note", text: (T.last ? "浅色、虚线为上年同期。" :
       "上年同期：台账中没有上年的报表，不作比较。") + "到位资金为当月新增（万元，右轴），台账首份报表之前的月份不计。" }));
     plot(el, {
-      legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      legend: { bottom: 0, type: "scroll" },
+      grid: { left: 8, right: 8, top: 30, bottom: 34, containLabel: true },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: months },
       yAxis: [{ type: "value", name: "个", minInterval: 1 }, { type: "value", name: "万元", splitLine: { show: false } }],
@@ -411,14 +438,15 @@
   var app = document.getElementById("app");
   app.appendChild(headline());
   app.appendChild(D.scope === "county" ? countyCards() : unitCards());
-  var g1 = h("div", { cls: "grid" });
-  var comp = section(D.scope === "county" ? "各单位目标完成率" : "本单位完成率", "按序时进度着色");
+  var g1 = h("div", { cls: "grid g1" });
+  var comp = section(D.scope === "county" ? "各单位目标完成率" : "本单位各项目标完成率", "按序时进度着色");
   var rk = section(D.scope === "county" ? "排名" : "组内排名", D.period.label + "，与" + D.period.previous + "比较");
+  rk.classList.add("rank-sec");
   g1.appendChild(comp);
   g1.appendChild(rk);
   app.appendChild(g1);
   rk.appendChild(rankTable());
-  var show = completionChart(comp);
+  var show = D.scope === "county" ? completionChart(comp) : function () { targetChart(comp); };
   var g2 = h("div", { cls: "grid" });
   var tr = section("月度走势", D.scope === "county" ? "签约、开工个数与到位资金" : "本单位项目");
   var fn = section("项目阶段漏斗", "各阶段个数与停留天数中位数");
@@ -438,16 +466,33 @@
   if (D.scope === "unit") document.querySelectorAll("details.unit").forEach(function (d) { d.open = true; });
   window.addEventListener("hashchange", openFromHash);
   openFromHash();
-  function resizeAll() { charts.forEach(function (c) { c.resize(); }); }
-  window.addEventListener("resize", resizeAll);
-  window.addEventListener("beforeprint", function () {
-    pending.forEach(function (build) { build(); });
-    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
-    resizeAll();
-  });
-  if (window.matchMedia) {
-    var mq = window.matchMedia("print");
-    if (mq.addEventListener) mq.addEventListener("change", resizeAll);
+  var printing = false;
+  function resizeAll() {
+    if (!printing) charts.forEach(function (c) { c.resize({ width: "auto", height: "auto" }); });
   }
+  window.addEventListener("resize", resizeAll);
+  // A4 landscape with 10 mm margins is 277 mm ≈ 1047 CSS px wide: two columns of charts.
+  // The layout is still the screen's when beforeprint fires, so sizes are set explicitly;
+  // the completion bars get thinner so a county's units fit on a page.
+  var PRINT_COLUMN = Math.floor((1047 - 12) / 2) - 30, PRINT_FULL = 1047 - 30;
+  window.addEventListener("beforeprint", function () {
+    printing = true;
+    document.querySelectorAll("details.more").forEach(function (d) { d.open = true; });
+    charts.forEach(function (c) {
+      var el = c.getDom();
+      var whole = el.id === "chart-completion";  // printed across the page, under the ranking
+      var height = whole ? Math.max(160, c.getOption().yAxis[0].data.length * 13 + 50) : el.clientHeight;
+      var width = whole ? PRINT_FULL : PRINT_COLUMN;
+      el.style.width = width + "px";
+      el.style.height = height + "px";
+      c.resize({ width: width, height: height });
+      c.getZr().flush();  // paint now: the page is printed before the next frame
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    printing = false;
+    charts.forEach(function (c) { c.getDom().style.width = ""; });
+    if (D.scope === "county") show(currentGroup); else resizeAll();
+  });
   document.body.setAttribute("data-ready", String(Math.round(performance.now())));
 })();
