@@ -242,3 +242,29 @@ def test_year_and_both_outputs_at_once(zp, cli, tmp_path):
     assert cli("report", "--year", "2020", "--html", page, "-o", book).code == 0
     assert book.exists() and embedded(page)["period"]["label"] == "2020年"
     assert oct(page.stat().st_mode & 0o777) != "0o600"  # shared, like any report
+
+
+@pytest.mark.parametrize(
+    ("unit", "used", "expected"),
+    [
+        ("石佛寺镇", set(), "石佛寺镇.html"),
+        ("a/b:c*?", set(), "a＿b＿c＿＿.html"),
+        ("..", set(), "单位.html"),
+        ("Team", {"team.html"}, "Team（2）.html"),
+        ("甲", {"甲.html", "甲（2）.html"}, "甲（3）.html"),
+    ],
+)
+def test_unit_page_names(unit, used, expected):
+    from zsyz.io.dashboard import page_name
+
+    assert page_name(unit, used) == expected
+
+
+def test_last_year_months_end_where_this_years_do():
+    from zsyz.store.dashboard import _year_before
+
+    assert _year_before(date(2022, 6, 30)) == date(2021, 6, 30)
+    assert _year_before(date(2024, 2, 29)) == date(2023, 2, 28)
+    assert _year_before(date(2023, 2, 28)) == date(2022, 2, 28)
+    assert _year_before(date(2021, 2, 28)) == date(2020, 2, 29)  # the month's end
+    assert _year_before(date(2022, 5, 17)) == date(2021, 5, 17)

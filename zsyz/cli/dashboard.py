@@ -35,6 +35,9 @@ def write_dashboard(led: Ledger, period: Period, target: Path, per_unit: bool) -
     if not pages:
         raise UsageError("没有单位有目标任务，无法生成单位页面：先设定目标")
     target.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
     for unit, data in pages:
-        write_page(target / page_name(unit or ""), plain(data))
+        name = page_name(unit or "", used)
+        used.add(name)
+        write_page(target / name, plain(data))
     say(f"已在 {target} 生成 {len(pages)} 个单位的驾驶舱页面（{period.label_zh}）")

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,14 @@ def _umask() -> int:
     return mask
 
 
-def page_name(unit: str) -> str:
+def page_name(unit: str, used: Collection[str] = ()) -> str:
     """A file name for a unit's page: the name with characters no file system takes
-    replaced by ＿ (石佛寺镇 → 石佛寺镇.html)."""
+    replaced by ＿ (石佛寺镇 → 石佛寺镇.html); a name already `used` (case-insensitive
+    file systems included) gets （2）, （3）… rather than overwriting another unit's page."""
     name = _UNSAFE.sub("＿", unit).strip(" .") or "单位"
-    return f"{name}.html"
+    taken = {u.casefold() for u in used}
+    candidate, n = f"{name}.html", 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{name}（{n}）.html"
+    return candidate

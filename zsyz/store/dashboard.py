@@ -8,6 +8,7 @@ end; the KPI cards are the monthly bulletin's figures (`domain.bulletin.summary`
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -142,8 +143,15 @@ def _trend(
     return {
         "year": year,
         "this": rows(year, end),
-        "last": rows(year - 1, end.replace(year=year - 1, day=min(end.day, 28))),
+        "last": rows(year - 1, _year_before(end)),
     }
+
+
+def _year_before(day: date) -> date:
+    """The same day a year earlier; a month's last day maps to that month's last day."""
+    last = calendar.monthrange(day.year - 1, day.month)[1]
+    at_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return date(day.year - 1, day.month, last if at_end else min(day.day, last))
 
 
 def _funnel(projects: Sequence[ProjectFact], end: date) -> list[dict[str, Any]]:
