@@ -261,7 +261,7 @@ def test_unit_page_names(unit, used, expected):
 
 
 def test_last_year_months_end_where_this_years_do():
-    from zsyz.store.dashboard import _year_before
+    from zsyz.app.dashboard import _year_before
 
     assert _year_before(date(2022, 6, 30)) == date(2021, 6, 30)
     assert _year_before(date(2024, 2, 29)) == date(2023, 2, 28)

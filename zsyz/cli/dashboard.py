@@ -11,11 +11,11 @@ if TYPE_CHECKING:
 
 
 def write_dashboard(led: Ledger, period: Period, target: Path, per_unit: bool) -> None:
+    from zsyz.app.dashboard import dashboard_pages
     from zsyz.cli.rank_cmds import _place
     from zsyz.cli.render import plain, say
     from zsyz.errors import UsageError
     from zsyz.io.dashboard import page_name, write_page
-    from zsyz.store.dashboard import dashboard_pages
 
     if per_unit:
         if target.exists() and not target.is_dir():

@@ -14,6 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from zsyz.app.alerts import alert_list, alert_row
+from zsyz.app.import_plan import ROLE_LABELS
+from zsyz.app.progress import progress_json, target_row
+from zsyz.app.scoring import earlier, load, rank_json
 from zsyz.domain.bulletin import summary
 from zsyz.domain.dashboard import band, funnel, schedule_share, trend
 from zsyz.domain.facts import ProjectFact
@@ -21,13 +25,9 @@ from zsyz.domain.periods import Period
 from zsyz.domain.progress import Facts, UnitProgress, progress
 from zsyz.domain.ranking import RankRow, rank, stage_on
 from zsyz.domain.stages import Stage
-from zsyz.store.alerts import alert_list, alert_row
+from zsyz.domain.units import UNIT_CLASSES
 from zsyz.store.asof import first_report_on
 from zsyz.store.engine import Ledger
-from zsyz.store.import_plan import ROLE_LABELS
-from zsyz.store.progress import progress_json, target_row
-from zsyz.store.scoring import earlier, load, rank_json
-from zsyz.store.units import UNIT_CLASSES
 
 KPI_KEYS = ("signed", "started", "producing", "funds")
 
