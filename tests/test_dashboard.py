@@ -268,3 +268,9 @@ def test_last_year_months_end_where_this_years_do():
     assert _year_before(date(2023, 2, 28)) == date(2022, 2, 28)
     assert _year_before(date(2021, 2, 28)) == date(2020, 2, 29)  # the month's end
     assert _year_before(date(2022, 5, 17)) == date(2021, 5, 17)
+
+
+def test_missing_folder_is_one_line_not_a_traceback(zp, cli, tmp_path):
+    result = cli("report", "--month", "2020-05", "--html", tmp_path / "无此目录" / "看板.html")
+    assert result.code == 1 and "不存在" in result.err and "Traceback" not in result.err
+    assert not list(tmp_path.glob("**/*.html"))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
+
+from zsyz.io.files import atomic_write_bytes
 
 HERE = Path(__file__).resolve().parent
 ECHARTS = HERE.parent / "vendor" / "echarts" / "echarts.common.min.js"
@@ -50,23 +50,8 @@ def render(data: dict[str, Any]) -> str:
 
 
 def write_page(path: Path, data: dict[str, Any]) -> None:
-    """Write the page atomically (temporary file in the same folder, then rename)."""
-    text = render(data)
-    fd, tmp = tempfile.mkstemp(prefix=".zsyz-", suffix=".html", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600; a page is to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    """Write the page atomically (`io/files.py`: temporary file, fsync, rename)."""
+    atomic_write_bytes(path, render(data).encode("utf-8"))
 
 
 def page_name(unit: str, used: Collection[str] = ()) -> str:
