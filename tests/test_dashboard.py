@@ -97,8 +97,8 @@ def test_funnel_counts_stages_and_median_days():
 @pytest.mark.parametrize(
     ("completion", "share", "expected"),
     [
-        ("1", "0.5", "done"),
-        ("1.2", "1", "done"),
+        ("1", "0.5", "on_track"),  # 100% weighted, but a target is not done (see below)
+        ("1.2", "1", "on_track"),
         ("0.45", "0.5", "on_track"),  # 5 points behind
         ("0.40", "0.5", "behind"),  # 10 points: yellow starts at behind_yellow
         ("0.20", "0.5", "behind"),  # 30 points: still yellow (red is "more than 30")
@@ -107,7 +107,8 @@ def test_funnel_counts_stages_and_median_days():
     ],
 )
 def test_bands_follow_the_policys_alert_thresholds(completion, share, expected):
-    assert band(ZP, D(completion), D(share)) == expected
+    assert band(ZP, D(completion), D(share), complete=False) == expected
+    assert band(ZP, D(completion), D(share), complete=True) == "done"
 
 
 def test_schedule_share_is_the_alerts_one():

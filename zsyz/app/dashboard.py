@@ -203,7 +203,7 @@ def _units(
                 "completion": r.completion if r else up.completion,
                 "lowest": up.completion,
                 "complete": up.complete,
-                "band": band(policy, r.completion if r else up.completion, share),
+                "band": band(policy, r.completion if r else up.completion, share, up.complete),
                 "rank": r.rank if r else None,
                 "previous_rank": r.previous_rank if r else None,
                 "score": r.score if r else None,

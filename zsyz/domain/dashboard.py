@@ -113,10 +113,11 @@ def schedule_share(policy: Policy, day: date) -> Decimal:
     return expected_share(day, day.year, policy.alerts.schedule, Decimal(1), False)
 
 
-def band(policy: Policy, completion: Decimal, share: Decimal) -> str:
-    """done | on_track | behind (yellow) | far_behind (red): the policy's alert bands
-    (`behind_yellow`, `behind_red` points behind 序时进度)."""
-    if completion >= 1:
+def band(policy: Policy, completion: Decimal, share: Decimal, complete: bool) -> str:
+    """done | on_track | behind (yellow) | far_behind (red): done only when every target
+    is (`complete`; a weighted completion of 100% may hide one that is not), otherwise
+    the policy's alert bands (`behind_yellow`, `behind_red` points behind 序时进度)."""
+    if complete:
         return "done"
     behind = (share - completion) * 100
     if behind < policy.alerts.behind_yellow:

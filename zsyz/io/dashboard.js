@@ -5,7 +5,7 @@
   var D = JSON.parse(document.getElementById("zsyz-data").textContent);
   var COLORS = { done: "#2e7d32", on_track: "#1565c0", behind: "#e0a100", far_behind: "#c62828" };
   var BAND_LABEL = {
-    done: "已完成",
+    done: "各项目标均已完成",
     on_track: "达到序时进度",
     behind: "落后序时 " + D.bands.yellow + "–" + D.bands.red + " 个百分点",
     far_behind: "落后序时 " + D.bands.red + " 个百分点以上"
