@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from zsyz.app.import_scope import ROLE_LABELS as ROLE_LABELS  # one vocabulary, re-exported
 from zsyz.app.import_scope import ScopeRules
 from zsyz.domain.names import norm_project_name
 from zsyz.domain.stages import LIFE_CYCLE, Stage, stage_from_dates
