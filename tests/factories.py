@@ -37,6 +37,7 @@ def add_project(
             sha256=code,
             period="test",
             report_date=created_on or date(2000, 1, 1),
+            status="undone",  # holds the history; not a unit's report (no reporting duty)
         )
         session.add(batch)
         for k, v in fields.items():

@@ -76,7 +76,7 @@ class WeeklyReport:
     kind: str  # xlsx | xls | xlsb | ods
     unit_text: str | None
     report_date: date | None
-    period: Period | None
+    period: Period | None  # the week it names (第10周), else the week of its date
     rows: list[ReportRow]
     problems: list[Problem]
     header: HeaderMatch
@@ -86,6 +86,7 @@ class WeeklyReport:
     unit_hints: tuple[str, ...] = ()
     taken: bool = False  # the rows were handed out by `take_rows` (read the file again)
     headers: dict[str, HeaderMatch] = field(default_factory=dict)  # every data sheet's
+    period_named: bool = False  # the report names its week itself (第10周)
 
     def take_rows(self) -> Iterator[ReportRow]:
         """Every row once, in order, each released as it is handed out: the plan made
@@ -193,6 +194,12 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         pre.week, pre.free_date = named.week, named.free_date
         pre.year = pre.year or named.year
     when, period = resolve_period(pre, report_date, problems)
+    period_named = (
+        report_date is None
+        and pre.week is not None
+        and period is not None
+        and period.start.isocalendar().week == pre.week
+    )
     year = when.year if when else pre.year
     rows: list[ReportRow] = []
     many = len(picked) > 1
@@ -215,6 +222,7 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         warnings=notes,
         unit_hints=hints,
         headers={p[0]: p[1] for p in picked},
+        period_named=period_named,
     )
 
 

@@ -18,7 +18,10 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from zsyz.domain.names import norm_project_name
-from zsyz.errors import BadInputError, NotFoundError, Problem
+from zsyz.domain.periods import Period
+from zsyz.domain.policy import Reporting
+from zsyz.domain.reporting import ReportFact, covered_period
+from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
 from zsyz.store.bulk import no_cyclic_gc
@@ -38,6 +41,7 @@ from zsyz.store.history import (
 )
 from zsyz.store.import_plan import LedgerState, Plan, Planner, resolve_unit
 from zsyz.store.outcome import FileOutcome, ImportRequest, file_sha256
+from zsyz.store.policies import active_policy
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -186,7 +190,8 @@ def _import(
                 "填报日期晚于今天；请核对", column="填报日期", value=report.report_date.isoformat()
             )
         )
-    period = report.period.label if report.period else None
+    covered = _covered(session, report)
+    period = covered.label if covered else None
     count = len(report.rows)
     outcome = FileOutcome(
         "",
@@ -233,6 +238,7 @@ def _import(
         unit_id=plan.unit.id if plan.unit else None,
         all_units=request.all_units,
         period=period,
+        period_named=covered == report.period and report.period_named,
         report_date=report.report_date,
         rows=count,
         warnings=outcome.warnings,
@@ -268,6 +274,18 @@ def _import(
         if k != "last_reported_on"
     ]
     return outcome
+
+
+def _covered(session: Session, report: WeeklyReport) -> Period | None:
+    """The period the report covers, by the policy's reporting calendar."""
+    if report.report_date is None:
+        return None
+    named = report.period if report.period_named else None
+    try:
+        reporting = active_policy(session)[0].reporting
+    except LedgerStateError:  # no policy loaded: the default calendar (weekly, Monday)
+        reporting = Reporting()
+    return covered_period(ReportFact("", report.report_date, named), reporting)
 
 
 def _previous(
