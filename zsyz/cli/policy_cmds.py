@@ -61,7 +61,9 @@ def show(
 def check(
     file: Annotated[Path, typer.Argument(help="政策文件（TOML）", dir_okay=False)],
 ) -> None:
-    """检查政策文件：格式、每个键的取值；有错时逐条列出键路径与原因（退出码 65）。"""
+    """检查政策文件：格式、每个键的取值；有错时逐条列出键路径与原因（退出码 65）；
+    久未更新天数短于报送周期等可疑设置给出警告。"""
+    from zsyz.domain.reporting import stale_warnings
     from zsyz.policy.load import file_source, parse_policy
 
     source = file_source(file)
@@ -71,3 +73,5 @@ def check(
         f"政策文件 {file} 有效：{p.name}（{p.year} 年），单位类别 {len(p.classes)} 个，"
         f"类别目标 {targets} 项，名册单位 {len(p.roster)} 个，奖励规则 {len(p.rewards)} 条"
     )
+    for warning in stale_warnings(p.reporting, p.alerts.stale_days):
+        say(f"警告：{warning}")

@@ -30,6 +30,7 @@ from enum import StrEnum
 
 from zsyz.domain.periods import Period, PeriodKind, period_containing
 from zsyz.domain.policy import Reporting
+from zsyz.domain.stages import Stage
 
 
 @dataclass(frozen=True)
@@ -294,3 +295,20 @@ def due_rule(reporting: Reporting) -> str:
     if reporting.holidays:
         rule += "；截止日逢节假日顺延至下一个工作日"
     return rule
+
+
+def cycle_days(reporting: Reporting) -> int:
+    """The longest stretch between two on-time reports' periods: a week or a long month."""
+    return 31 if reporting.cadence == "monthly" else 7
+
+
+def stale_warnings(reporting: Reporting, stale_days: Mapping[Stage, int]) -> list[str]:
+    """`policy check`: stale limits shorter than the reporting cycle mark punctual units."""
+    cycle = cycle_days(reporting)
+    what = "月报" if reporting.cadence == "monthly" else "周报"
+    return [
+        f"[alerts] stale_days 中{stage.label}（{stage.value}）为 {days} 天，短于报送周期"
+        f"（{what}，{cycle} 天）：按时报送的单位也会被判为项目久未更新；建议不少于 {cycle} 天"
+        for stage, days in stale_days.items()
+        if days < cycle
+    ]
