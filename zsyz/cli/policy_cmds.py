@@ -61,8 +61,9 @@ def show(
 def check(
     file: Annotated[Path, typer.Argument(help="政策文件（TOML）", dir_okay=False)],
 ) -> None:
-    """检查政策文件：格式、每个键的取值；有错时逐条列出键路径与原因（退出码 65）；
-    久未更新天数短于报送周期等可疑设置给出警告。"""
+    """检查政策文件：格式、每个键的取值；有错时逐条列出键路径与原因（退出码 65）。
+
+    可疑的设置（如久未更新天数短于报送周期）给出警告。"""
     from zsyz.domain.reporting import stale_warnings
     from zsyz.policy.load import file_source, parse_policy
 
@@ -75,3 +76,18 @@ def check(
     )
     for warning in stale_warnings(p.reporting, p.alerts.stale_days):
         say(f"警告：{warning}")
+
+
+@app.command("holidays")
+def holidays(
+    year: Annotated[
+        list[int], typer.Option("--year", help="年份，可写多次，如 --year 2025 --year 2026")
+    ],
+    output: OutputOption = None,
+) -> None:
+    """节假日：按国务院放假安排生成政策文件的 [calendar] 一节（需 zsyz[holidays]）。
+
+    列出节假日与调休上班日；报送截止日逢节假日顺延至下一个工作日。"""
+    from zsyz.io.holidays import calendar_toml
+
+    write_text(calendar_toml(year), output)
