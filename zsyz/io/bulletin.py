@@ -87,7 +87,7 @@ def ranking_rows(
             "unit": r.unit.name,
             "score": r.score,
             "completion": r.completion,
-            "previous": r.previous_rank,
+            "previous": NO_RANK if r.previous_rank is None else r.previous_rank,
             "change": change_text(r),
             "detail": "\n".join(f"{_short(c.rule)}：{c.detail}" for c in r.components),
         }
@@ -97,9 +97,13 @@ def ranking_rows(
     return cols, out
 
 
+NO_RANK = "—"  # no previous rank: the period before the ledger's first report, or unranked
+
+
 def change_text(r: RankRow) -> str:
+    """Movement since the previous period; an arrow only where both ranks exist."""
     if r.previous_rank is None:
-        return "新进"
+        return NO_RANK
     moved = r.previous_rank - r.rank
     return "持平" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
 
