@@ -123,7 +123,8 @@ def test_status_counts_missed_and_late_reports_this_year():
         ReportFact("u", date(2022, 2, 14)),  # W06, on its due day
         ReportFact("other", date(2022, 2, 7)),
     ]
-    st = status("u", reports, WEEKLY, date(2022, 2, 7), since=date(2022, 1, 3))
+    # duty starts with the first report: W52 of 2021, due 3 January, is nobody's to miss
+    st = status("u", reports, WEEKLY, date(2022, 2, 7), since=date(2022, 1, 4))
     assert st.period.label == "2022-W05" and not st.reported
     assert st.missed_this_year == 3  # W02, W04 (late), W05
     assert not st.previous_missed  # W04 came in, late
@@ -242,7 +243,7 @@ def test_planned_start(planned, stage, level):
 def test_missed_report_yellow_then_red_and_count():
     reports = [ReportFact("t001", date(2022, 6, 20))]
     found = run(
-        as_of=date(2022, 6, 27), reports=reports, since=date(2022, 6, 13), rule=Rule.MISSED_REPORT
+        as_of=date(2022, 6, 27), reports=reports, since=date(2022, 6, 14), rule=Rule.MISSED_REPORT
     )
     by_unit = {a.unit_names[0]: a for a in found}
     assert set(by_unit) == {"石佛寺镇", "晁陂镇", "张县长"}
@@ -251,7 +252,7 @@ def test_missed_report_yellow_then_red_and_count():
     assert "2022年第25周" in by_unit["晁陂镇"].message
     reports.append(ReportFact("t001", date(2022, 6, 27)))
     found = run(
-        as_of=date(2022, 6, 27), reports=reports, since=date(2022, 6, 13), rule=Rule.MISSED_REPORT
+        as_of=date(2022, 6, 27), reports=reports, since=date(2022, 6, 14), rule=Rule.MISSED_REPORT
     )
     assert "石佛寺镇" not in {a.unit_names[0] for a in found}
     # no report in the ledger yet: the rule has nothing to measure against

@@ -62,7 +62,9 @@ class ScoringFacts:
     reports: Sequence[ReportFact] | None = ()
     seen: Mapping[str, Sequence[date]] | None = field(default_factory=dict)  # project → days
     since: date | None = None  # the ledger's first report: reporting duty starts then
-    as_of: date | None = None  # the day the ledger is read as of (None: no later report)
+    # the day the ranking is made: reports filed by then count (None: every report), and
+    # figures are read as of the period's due day when that is earlier
+    as_of: date | None = None
     # each unit's earliest report per reporting period (built once; every period ranked
     # reads them)
     _first: dict[Reporting, dict[str, dict[Period, date]]] = field(
@@ -170,7 +172,8 @@ class Scorer:
         self.sf = sf
         self.period = period
         self.year = period.end.year
-        self.day = closing_day(period, sf.as_of)
+        due = figures_due(period, policy.reporting)
+        self.day = closing_day(period, due if sf.as_of is None else min(sf.as_of, due))
         self.projects = {p.code: p for p in sf.facts.projects}
 
     # ---- reporting calendar (domain/reporting.py) -------------------------------------
@@ -410,26 +413,19 @@ def rank(
 ) -> list[RankRow]:
     """Ranked rows for the period, within each group, with the previous period's rank
     (from `previous`: the ledger as it stood when that period's reports were due, when
-    it differs). Reports are read as of each period's due day (`reporting.figures_due`).
-    The previous rank is None for a period that ended before the ledger's first report."""
-    now = _ranked(policy, read_as_of(policy, sf, period), period)
+    it differs). Figures are measured as of each period's due day
+    (`reporting.figures_due`); missed and late reports as of `sf.as_of`, as the alerts
+    of that day see them. The previous rank is None for a period due before the
+    ledger's first report."""
+    now = _ranked(policy, sf, period)
     before_period = period.previous()
-    if sf.since is not None and before_period.end < sf.since:
+    if sf.since is not None and figures_due(before_period, policy.reporting) < sf.since:
         before: dict[tuple[str, str], int] = {}
     else:
-        then = read_as_of(policy, previous or sf, before_period)
-        earlier = _ranked(policy, then, before_period)
+        earlier = _ranked(policy, previous or sf, before_period)
         before = {(r.unit.code, r.group): r.rank for r in earlier}
     out = [replace(r, previous_rank=before.get((r.unit.code, r.group))) for r in now]
     return [r for r in out if group is None or r.group == group]
-
-
-def read_as_of(policy: Policy, sf: ScoringFacts, period: Period) -> ScoringFacts:
-    """`sf` reading only the reports filed by the period's due day (or by `sf.as_of`)."""
-    due = figures_due(period, policy.reporting)
-    if sf.as_of is not None and sf.as_of <= due:
-        return sf
-    return replace(sf, as_of=due, _first={})
 
 
 def tie_rule(policy: Policy) -> str:

@@ -18,7 +18,7 @@ decides these things (README 「报送日历」).
 - A period's state as of a day: on time (a covering report dated by its due day), late
   (dated after it, by that day), missed (none by that day, the due day reached), or
   pending (not due yet). Duty starts with the ledger's first report (`since`): periods
-  ended before it are nobody's to miss.
+  due before it are nobody's to miss.
 """
 
 from __future__ import annotations
@@ -181,10 +181,11 @@ def state(
     return ReportState.MISSED if due <= as_of else ReportState.PENDING
 
 
-def owed(period: Period, since: date | None) -> bool:
-    """Whether a period is anyone's to report: it ends on or after the ledger's first
-    report (a ledger set up in March has no January reports to miss)."""
-    return since is not None and period.end >= since
+def owed(period: Period, since: date | None, reporting: Reporting) -> bool:
+    """Whether a period is anyone's to report: its due day is on or after the ledger's
+    first report (a ledger set up in March has no January reports to miss; its first
+    report, filed on a due day, fills the period due that day)."""
+    return since is not None and due_date(period, reporting) >= since
 
 
 def slot_states(
@@ -198,7 +199,7 @@ def slot_states(
     return [
         (s, state(first, s, reporting, as_of))
         for s in slots_in(period, reporting)
-        if owed(s, since)
+        if owed(s, since, reporting)
     ]
 
 
@@ -230,8 +231,11 @@ def statuses(
 ) -> dict[str, ReportStatus]:
     """`status` of many units at once: the periods and their due days are worked out once."""
     current = due_period(as_of, reporting)
-    start = max(since, date(as_of.year, 1, 1))
-    owed_periods = list(periods_between(start, current, reporting))
+    owed_periods = [
+        p
+        for p in periods_between(date(as_of.year, 1, 1), current, reporting)
+        if owed(p, since, reporting)
+    ]
     prev = current.previous()
     first = earliest(reports, reporting, as_of)
     out = {}
@@ -245,7 +249,7 @@ def statuses(
             current,
             state(f, current, reporting, as_of) is not ReportState.MISSED,
             missed,
-            owed(prev, since) and state(f, prev, reporting, as_of) is ReportState.MISSED,
+            owed(prev, since, reporting) and state(f, prev, reporting, as_of) is ReportState.MISSED,
         )
     return out
 
@@ -269,7 +273,9 @@ def outstanding(
     """Codes of the units (code, class) still owing a report of `period` that is not due
     yet (due today or later): whose figures a ranking or bulletin run now would lack."""
     open_ = [
-        s for s in slots_in(period, reporting) if due_date(s, reporting) >= today and owed(s, since)
+        s
+        for s in slots_in(period, reporting)
+        if due_date(s, reporting) >= today and owed(s, since, reporting)
     ]
     none: Mapping[Period, date] = {}
     return [

@@ -70,6 +70,7 @@ def load(
     days: frozenset[date] | None = None,
     *,
     ranks: bool = True,
+    today: date | None = None,
 ) -> Loaded:
     """The facts scoring reads, the projects as they stood on `until` (`asof.projects_on`);
     with `days` (see `domain.progress.funds_days`) only the amount observations those
@@ -89,10 +90,11 @@ def load(
         days=days if amounts else frozenset(),
     )
     reads = ranks and reads_reports(policy)
-    reports = report_facts(session, until, policy.reporting) if reads else None
+    reported = today or until  # reports filed by the day the ranking is made count
+    reports = report_facts(session, reported, policy.reporting) if reads else None
     seen = seen_days(session) if ranks and reads_seen(policy) else None
-    since = first_report_on(session, until)
-    return Loaded(policy, ScoringFacts(facts, reports, seen, since, until), now)
+    since = first_report_on(session, reported)
+    return Loaded(policy, ScoringFacts(facts, reports, seen, since, reported), now)
 
 
 def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
@@ -110,7 +112,7 @@ def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
         explicit=f.explicit,
         days=f.days,
     )
-    return replace(loaded.facts, facts=facts, as_of=day, _first={})
+    return replace(loaded.facts, facts=facts)
 
 
 def _period_facts(
@@ -126,7 +128,8 @@ def _period_facts(
     until, then_day = reading_day(period, rep, today), reading_day(before, rep, today)
     day, then_close = closing_day(period, until), closing_day(before, then_day)
     days = funds_days(period.end.year, day) | funds_days(before.end.year, then_close)
-    loaded = load(session, [period.end.year, before.end.year], until, None if every_day else days)
+    years = [period.end.year, before.end.year]
+    loaded = load(session, years, until, None if every_day else days, today=today)
     _refuse_incomplete(session, loaded, period, today)
     return loaded, earlier(session, loaded, then_day), until
 
