@@ -121,7 +121,8 @@ def write_bulletin(path: Path, data: Any, region: str) -> None:
     """The whole monthly bulletin (`data` is a `store.scoring.BulletinData`)."""
     policy, period = data.policy, data.period
     wb = new_workbook()
-    head = f"{region}招商引资工作通报（{period.label_zh}，截至 {period.end.isoformat()}）"
+    read_on = data.read_on.isoformat()
+    head = f"{region}招商引资工作通报（{period.label_zh}，报表截至 {read_on}）"
     _summary(wb, head, data)
     labels = policy.ranking.groups if policy.ranking else {}
     cols, rows = ranking_rows(data.rows, labels)
@@ -131,7 +132,7 @@ def write_bulletin(path: Path, data: Any, region: str) -> None:
         table_sheet(
             wb,
             name,
-            f"{name}清单（截至 {period.end.isoformat()}，共 {len(projects)} 个）",
+            f"{name}清单（报表截至 {read_on}，共 {len(projects)} 个）",
             PROJECT_COLS,
             [_project(i, p) for i, p in enumerate(projects, start=1)],
         )
@@ -142,7 +143,7 @@ def write_bulletin(path: Path, data: Any, region: str) -> None:
     table_sheet(
         wb,
         "预警",
-        f"截至 {period.end.isoformat()} 的预警（共 {len(alerts)} 条，同 zsyz alerts --as-of）",
+        f"截至 {read_on} 的预警（共 {len(alerts)} 条，同 zsyz alerts --as-of {read_on}）",
         ALERT_COLS,
         alerts,
     )

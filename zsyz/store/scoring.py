@@ -271,6 +271,7 @@ class BulletinData:
     figures: list[Figure]
     lists: dict[str, list[ProjectRow]]
     alerts: list[dict[str, Any]]
+    read_on: date  # the day the ledger is read as of: when the period's reports are due
 
 
 def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> BulletinData:
@@ -295,4 +296,4 @@ def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> 
     from zsyz.store.alerts import alert_list, alert_row
 
     found = [alert_row(a) for a in alert_list(ledger, until)]
-    return BulletinData(policy, period, rows, figures, lists, found)
+    return BulletinData(policy, period, rows, figures, lists, found, until)
