@@ -51,9 +51,9 @@ def add(
     """登记一次活动（同一单位、日期、类型、内容只记一次）。"""
     from datetime import date
 
+    from zsyz.app.activities import KIND_LABELS, add_activity
     from zsyz.cli.alerts_cmds import parse_day
     from zsyz.cli.render import say
-    from zsyz.store.activities import KIND_LABELS, add_activity
 
     day = parse_day(on, "--date")
     assert isinstance(day, date)
@@ -73,9 +73,9 @@ def import_file(
     已登记过的活动不重复登记。"""
     from datetime import date
 
+    from zsyz.app.activities import import_activities
     from zsyz.cli.render import say
     from zsyz.io.activities import read_activities
-    from zsyz.store.activities import import_activities
 
     target = ledger(ctx, db)
     rows, problems = read_activities(file, date.today())
@@ -97,10 +97,10 @@ def list_activities(
     db: DbOption = None,
 ) -> None:
     """列出登记的活动。"""
+    from zsyz.app.activities import activity_rows
     from zsyz.cli.render import emit
     from zsyz.domain.periods import parse_period
     from zsyz.errors import UsageError
-    from zsyz.store.activities import activity_rows
 
     start = end = None
     if period:
@@ -120,8 +120,8 @@ def remove(
     db: DbOption = None,
 ) -> None:
     """删除一条登记错了的活动。"""
+    from zsyz.app.activities import remove_activity
     from zsyz.cli.render import say
-    from zsyz.store.activities import remove_activity
 
     gone = remove_activity(ledger(ctx, db), activity_id)
     say(f"已删除活动 #{gone['id']}：{gone['unit']} {gone['date'].isoformat()} {gone['kind_label']}")

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from zsyz.domain.policy import Filters, Policy, Reporting
+from zsyz.domain.policy import Filters, Policy
 from zsyz.errors import LedgerStateError
 from zsyz.policy.load import PolicySource, parse_policy
 from zsyz.store.engine import Ledger
@@ -91,12 +91,3 @@ def active_policy(session: Session) -> tuple[Policy, int]:
             "台账中没有政策；新建台账时用 zsyz init --preset 名称（或 --policy 文件）载入"
         )
     return parse_policy(row.text, f"台账中的政策 {row.name}"), row.year
-
-
-def reporting_of(ledger: Ledger) -> Reporting:
-    """The active policy's reporting calendar (the default one when none is loaded)."""
-    with ledger.read() as session:
-        row = active_policy_row(session)
-        if row is None:
-            return Reporting()
-        return parse_policy(row.text, f"台账中的政策 {row.name}").reporting

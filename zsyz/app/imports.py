@@ -17,6 +17,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from zsyz.app.bulk import no_cyclic_gc
+from zsyz.app.import_plan import LedgerState, Plan, Planner, resolve_unit
+from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256
 from zsyz.domain.names import norm_project_name
 from zsyz.domain.periods import Period
 from zsyz.domain.policy import Reporting
@@ -24,7 +27,6 @@ from zsyz.domain.reporting import ReportFact, covered_period
 from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
-from zsyz.store.bulk import no_cyclic_gc
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
 from zsyz.store.history import (
@@ -39,8 +41,6 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
-from zsyz.store.import_plan import LedgerState, Plan, Planner, resolve_unit
-from zsyz.store.outcome import FileOutcome, ImportRequest, file_sha256
 from zsyz.store.policies import active_policy
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
