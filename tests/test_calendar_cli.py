@@ -258,3 +258,27 @@ def test_policy_holidays_without_the_package_says_what_to_do(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 2 and "zsyz[holidays]" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_monthly_report_naming_its_month(db, cli, xlsx):
+    """磐安 (due the 5th of the next month): a report titled 2024年3月 and dated 8 April is
+    March's, late; the same sheet without the month is April's."""
+    assert cli("init", "--preset", "panan-2022").code == 0
+    add_batch(db, "新渥街道", "x", date(2024, 3, 1))  # the ledger's first report (February's)
+    body = [["项目名称", "项目阶段", "总投资（万元）"], ["中药饮片厂", "洽谈", 8000]]
+    named = [
+        ["安文街道2024年3月招商项目月报"],
+        ["填报单位：安文街道", None, "填报日期：2024年4月8日"],
+    ]
+    made = cli("import", str(xlsx([*named, *body])), "--format", "json")
+    assert made.code == 0, made.err
+    assert made.json()[0]["period"] == "2024-03"
+    plain = [["填报单位：安文街道", None, "填报日期：2024年4月9日"]]
+    again = cli("import", str(xlsx([*plain, *body])), "--format", "json")
+    assert again.code == 0, again.err
+    assert again.json()[0]["period"] == "2024-04"
+    rows = cli("rank", "--quarter", "2024-Q1", "--format", "json").json()
+    assert any(r["unit"] == "安文街道" for r in rows)
+    message = alerted(cli, date(2024, 4, 5))["安文街道"]
+    assert message.startswith("2024年3月月报应于4月5日前报送，至今未报")
+    assert "安文街道" not in alerted(cli, date(2024, 4, 8))  # in, late

@@ -21,9 +21,9 @@ from zsyz.app.bulk import no_cyclic_gc
 from zsyz.app.import_plan import LedgerState, Plan, Planner, resolve_unit
 from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256
 from zsyz.domain.names import norm_project_name
-from zsyz.domain.periods import Period
+from zsyz.domain.periods import Period, PeriodKind
 from zsyz.domain.policy import Reporting
-from zsyz.domain.reporting import ReportFact, covered_period
+from zsyz.domain.reporting import ReportFact, covered_period, period_kind
 from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
@@ -238,7 +238,7 @@ def _import(
         unit_id=plan.unit.id if plan.unit else None,
         all_units=request.all_units,
         period=period,
-        period_named=covered == report.period and report.period_named,
+        period_named=_named(report, covered),
         report_date=report.report_date,
         rows=count,
         warnings=outcome.warnings,
@@ -280,12 +280,23 @@ def _covered(session: Session, report: WeeklyReport) -> Period | None:
     """The period the report covers, by the policy's reporting calendar."""
     if report.report_date is None:
         return None
-    named = report.period if report.period_named else None
     try:
         reporting = active_policy(session)[0].reporting
     except LedgerStateError:  # no policy loaded: the default calendar (weekly, Monday)
         reporting = Reporting()
+    if period_kind(reporting) is PeriodKind.MONTH:
+        named = report.named_month
+    else:
+        named = report.period if report.period_named else None
     return covered_period(ReportFact("", report.report_date, named), reporting)
+
+
+def _named(report: WeeklyReport, covered: Period | None) -> bool:
+    """Whether the report named the period it covers itself (第10周, 2022年3月)."""
+    named = report.named_month if covered and covered.kind is PeriodKind.MONTH else None
+    if named is None and report.period_named:
+        named = report.period
+    return covered is not None and covered == named
 
 
 def _previous(
