@@ -239,28 +239,33 @@ class ProjectRow:
 
 def project_rows(ledger: Ledger) -> list[ProjectRow]:
     with ledger.read() as session:
-        names = {u.id: u.name for u in session.exec(select(Unit)).all()}
-        roles: dict[tuple[int, str], list[str]] = {}
-        for r in session.exec(select(ProjectRole).order_by(col(ProjectRole.id))).all():
-            roles.setdefault((r.project_id, r.role), []).append(names.get(r.unit_id, ""))
-        return [
-            ProjectRow(
-                code=p.code,
-                name=p.name,
-                investor=p.investor,
-                category=p.category,
-                total_investment=p.total_investment,
-                fai=p.fai,
-                funds_in_place=p.funds_in_place,
-                sourcing="、".join(roles.get((p.id or 0, "sourcing"), [])),
-                landing="、".join(roles.get((p.id or 0, "landing"), [])),
-                signed_on=p.signed_on,
-                started_on=p.started_on,
-                progress=p.progress,
-                problems=p.problems,
-            )
-            for p in session.exec(select(Project).order_by(col(Project.code))).all()
-        ]
+        return project_rows_in(session)
+
+
+def project_rows_in(session: Session) -> list[ProjectRow]:
+    """Every project as the bulletin lists it, read in the caller's transaction."""
+    names = {u.id: u.name for u in session.exec(select(Unit)).all()}
+    roles: dict[tuple[int, str], list[str]] = {}
+    for r in session.exec(select(ProjectRole).order_by(col(ProjectRole.id))).all():
+        roles.setdefault((r.project_id, r.role), []).append(names.get(r.unit_id, ""))
+    return [
+        ProjectRow(
+            code=p.code,
+            name=p.name,
+            investor=p.investor,
+            category=p.category,
+            total_investment=p.total_investment,
+            fai=p.fai,
+            funds_in_place=p.funds_in_place,
+            sourcing="、".join(roles.get((p.id or 0, "sourcing"), [])),
+            landing="、".join(roles.get((p.id or 0, "landing"), [])),
+            signed_on=p.signed_on,
+            started_on=p.started_on,
+            progress=p.progress,
+            problems=p.problems,
+        )
+        for p in session.exec(select(Project).order_by(col(Project.code))).all()
+    ]
 
 
 @dataclass(frozen=True)
@@ -275,10 +280,15 @@ class BulletinData:
 
 
 def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> BulletinData:
-    """Everything the monthly bulletin shows, read in one transaction as of the day the
-    period's reports are due (what the ranking reads, and the alerts of that day)."""
+    """Everything the monthly bulletin shows, read in one transaction (one snapshot: an
+    import committed meanwhile is in none of it or all of it) as of the day the period's
+    reports are due (what the ranking reads, and the alerts of that day)."""
+    from zsyz.app.alerts import alert_row, alerts_in
+
     with ledger.read() as session:
         loaded, then, until = _period_facts(session, period, today or date.today(), every_day=True)
+        project_list = project_rows_in(session)
+        found = [alert_row(a) for a in alerts_in(session, until)]
     policy, sf = loaded.policy, loaded.facts
     rows = rank(policy, sf, period, previous=then)
     day = closing_day(period, until)
@@ -288,12 +298,9 @@ def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> 
         if up.unit.unit_class == "county"
     ]
     figures = summary(sf.facts, county, period, day)
-    by_code = {p.code: p for p in project_rows(ledger)}
+    by_code = {p.code: p for p in project_list}
     lists = {
         name: [by_code[c] for c in codes if c in by_code]
         for name, codes in listed(sf.facts, period, day).items()
     }
-    from zsyz.app.alerts import alert_list, alert_row
-
-    found = [alert_row(a) for a in alert_list(ledger, until)]
     return BulletinData(policy, period, rows, figures, lists, found, until)
