@@ -10,7 +10,14 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from zsyz.domain.bulletin import Figure, listed, summary
+from zsyz.domain.bulletin import (
+    Figure,
+    Headline,
+    headlines,
+    listed,
+    same_period_last_year,
+    summary,
+)
 from zsyz.domain.facts import ProjectFact
 from zsyz.domain.periods import Period
 from zsyz.domain.policy import Policy
@@ -276,6 +283,7 @@ class BulletinData:
     figures: list[Figure]
     lists: dict[str, list[ProjectRow]]
     alerts: list[dict[str, Any]]
+    headlines: list[Headline]  # the 通报's opening figures (year to date, 同比, 序时进度)
     read_on: date  # the day the ledger is read as of: when the period's reports are due
 
 
@@ -298,9 +306,12 @@ def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> 
         if up.unit.unit_class == "county"
     ]
     figures = summary(sf.facts, county, period, day)
+    # 同比: the same span last year, from the ledger (no targets: only its figures count)
+    last_year = summary(sf.facts, [], same_period_last_year(period))
+    heads = headlines(figures, last_year, period.end, policy.alerts.schedule)
     by_code = {p.code: p for p in project_list}
     lists = {
         name: [by_code[c] for c in codes if c in by_code]
         for name, codes in listed(sf.facts, period, day).items()
     }
-    return BulletinData(policy, period, rows, figures, lists, found, until)
+    return BulletinData(policy, period, rows, figures, lists, found, heads, until)
