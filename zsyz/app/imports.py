@@ -26,7 +26,7 @@ from zsyz.domain.policy import Reporting
 from zsyz.domain.reporting import ReportFact, covered_period, period_kind
 from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
-from zsyz.io.workbook import refuse_oversized
+from zsyz.io.workbook import os_reason, refuse_oversized
 from zsyz.memo import remembered
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
@@ -77,7 +77,7 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
     except BadInputError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
     except OSError as exc:
-        return FileOutcome(name, "rejected", errors=[Problem(f"无法读取文件：{exc.strerror}")])
+        return FileOutcome(name, "rejected", errors=[Problem(f"无法读取文件：{os_reason(exc)}")])
     if not request.dry_run:
         same = find_unchanged(ledger, digest)
         if same is not None:

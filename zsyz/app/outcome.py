@@ -70,12 +70,15 @@ def unchanged_file(db: str | None, path: Path) -> FileOutcome | None:
     """The "unchanged" outcome of a file a live batch already holds (same sha256), answered
     from a SQLite ledger with the standard library alone; None when it is not, or when
     that cannot be told cheaply (PostgreSQL, unreadable file): then the import decides."""
+    import stat
+
     from zsyz.io.guards import MAX_FILE_BYTES
     from zsyz.store.fastpath import unchanged_batch
 
     try:  # past the size cap a file is never hashed: the import refuses it unread
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
+        st = path.stat()
+        if st.st_size > MAX_FILE_BYTES or not stat.S_ISREG(st.st_mode):
+            return None  # a pipe would block the hash; the import refuses it
         found = unchanged_batch(db, file_sha256(path))
     except OSError:
         return None

@@ -8,7 +8,9 @@ compression ratio read from the central directory, which costs no inflation.
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +48,10 @@ class Sheet:
 def refuse_oversized(path: Path, size: int | None = None) -> None:
     """The size cap, checked before anything reads the file (hashing an 8 GB sparse file
     would take minutes)."""
-    size = path.stat().st_size if size is None else size
+    if size is None:
+        st = path.stat()
+        refuse_not_regular(path, st.st_mode)
+        size = st.st_size
     if size > MAX_FILE_BYTES:
         raise BadInputError(
             f"{path.name} 有 {size // (1024 * 1024)} MB，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 上限；"
@@ -54,16 +59,45 @@ def refuse_oversized(path: Path, size: int | None = None) -> None:
         )
 
 
+def refuse_not_regular(path: Path, mode: int) -> None:
+    """A folder, pipe or device is refused by its stat: reading a pipe would block."""
+    if stat.S_ISDIR(mode):
+        raise BadInputError(f"{path} 是文件夹，不是表格文件；请指定其中的表格文件")
+    if not stat.S_ISREG(mode):
+        raise BadInputError(f"{path} 不是普通文件（管道或设备）；{SAVE_AS}")
+
+
+def os_reason(exc: OSError) -> str:
+    """The operator's words for why a file could not be read."""
+    reasons = {
+        errno.ENOENT: "文件不存在",
+        errno.EACCES: "没有读取权限",
+        errno.EPERM: "没有读取权限",
+        errno.ELOOP: "符号链接循环",
+        errno.EISDIR: "是文件夹",
+        errno.ENAMETOOLONG: "文件名过长",
+        errno.ENOTDIR: "路径中有一段不是文件夹",
+        errno.EIO: "磁盘读取错误",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
 def sniff(path: Path) -> str:
     """Return 'xlsx', 'xlsb', 'ods' or 'xls' from the file's bytes; refuse anything else."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
-        raise BadInputError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        raise BadInputError(f"无法读取文件 {path}：{os_reason(exc)}") from exc
+    refuse_not_regular(path, st.st_mode)
+    size = st.st_size
     if size == 0:
         raise BadInputError(f"{path.name} 是空文件；{SAVE_AS}")
     refuse_oversized(path, size)
-    with open(path, "rb") as fh:
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise BadInputError(f"无法读取文件 {path}：{os_reason(exc)}") from exc
+    with fh:
         head = fh.read(8)
         if head.startswith(OLE2_MAGIC):
             fh.seek(0)

@@ -363,10 +363,32 @@ def open_ledger(db: str | None, *, must_exist: bool = True, check_schema: bool =
     path = sqlite_path(url)
     if must_exist and path is not None and not path.exists():
         raise LedgerStateError(f"台账 {path} 不存在；请先运行 zsyz init 新建，或用 --db 指定台账")
+    if path is not None:
+        _refuse_odd_file(path, must_exist=must_exist)
     ledger = Ledger(url, make_engine(url))
     if check_schema:
         try:
             ledger.require_current()
         except OperationalError as exc:
-            raise LedgerStateError(f"无法打开台账 {ledger.where}：{exc.orig}") from exc
+            why = (str(exc.orig).strip().splitlines() or ["?"])[0]
+            raise LedgerStateError(f"无法打开台账 {ledger.where}：{why}") from exc
     return ledger
+
+
+def _refuse_odd_file(path: Path, *, must_exist: bool) -> None:
+    """A folder, pipe or device named as the ledger, or an empty file, is refused by its
+    stat alone (SQLite would block on a pipe, or turn an empty file into a database)."""
+    import stat
+
+    try:
+        st = path.stat()
+    except OSError:
+        return  # absent (init creates it) or unreadable: SQLite reports it
+    if stat.S_ISDIR(st.st_mode):
+        raise LedgerStateError(f"{path} 是文件夹，不是台账文件；请用 --db 指定台账文件")
+    if not stat.S_ISREG(st.st_mode):
+        raise LedgerStateError(f"{path} 不是普通文件（管道或设备），不是 zsyz 台账；请核对 --db")
+    if must_exist and st.st_size == 0:
+        raise LedgerStateError(
+            f"{path} 是空文件，不是 zsyz 台账，未作任何改动；请用 zsyz init 新建台账"
+        )
