@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,92 @@ def test_odd_ledger_paths_refused_one_line(kind, cli, tmp_path: Path) -> None:
     if kind == "empty":
         assert place.stat().st_size == 0  # never turned into a database
         assert not Path(f"{place}-wal").exists()
+
+
+# --- text floods: the cell and inflated-size caps are set so that what passes them fits
+# in 300 MB (a text cell costs ~140 B across calamine and Python; its text is held twice)
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+    '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+    '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.worksheet+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+    'org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>",
+    "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+    'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target='
+    '"worksheets/sheet1.xml"/></Relationships>',
+}
+
+
+def inline_flood(path: Path, rows: int, cols: int, text: Callable[[int], str]) -> Path:
+    """An .xlsx of `rows` × `cols` inline-string cells, each text distinct."""
+    letters = [chr(ord("A") + c) for c in range(cols)]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in _XLSX_PARTS.items():
+            z.writestr(name, body)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            )
+            fh.write(b"<sheetData>")
+            n = 0
+            for r in range(1, rows + 1):
+                cells = []
+                for col in letters:
+                    n += 1
+                    cells.append(f'<c r="{col}{r}" t="inlineStr"><is><t>{text(n)}</t></is></c>')
+                fh.write(f'<row r="{r}">{"".join(cells)}</row>'.encode())
+            fh.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_a_rectangle_past_one_million_cells_is_refused(tmp_path: Path) -> None:
+    from zsyz.errors import BadInputError
+    from zsyz.io.workbook import read_workbook
+
+    path = inline_flood(tmp_path / "稀疏.xlsx", 1, 26, str)
+    sparse = tmp_path / "远行.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(sparse, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.endswith("sheet1.xml"):
+                data = data.replace(
+                    b"</sheetData>", b'<row r="40000"><c r="Z40000"><v>1</v></c></row></sheetData>'
+                )
+            z.writestr(info.filename, data)
+    with pytest.raises(BadInputError, match="1,000,000"):
+        read_workbook(sparse)  # 40,000 rows × 26 columns = 1.04 M cells
+
+
+def test_more_than_96_mb_of_sheet_text_is_refused_unread(tmp_path: Path) -> None:
+    from zsyz.errors import BadInputError
+    from zsyz.io.workbook import read_workbook
+
+    long_text = "".join(f"{i:x}" for i in range(60))  # compresses ~100×, under the ratio cap
+    path = inline_flood(tmp_path / "长文字.xlsx", 27_000, 26, lambda n: f"{n:x}{long_text}")
+    with pytest.raises(BadInputError, match="解压后超过 96 MB"):
+        read_workbook(path)
+
+
+@pytest.mark.slow
+def test_a_million_text_cells_stay_within_300_mb(ledger_db, tmp_path: Path) -> None:
+    """Just under the cell cap, every cell a distinct string: the roster reader (the
+    hungriest) refuses it for its header, in a child process, within the bound."""
+    from tests.test_hostile_inputs import run_measured
+
+    path = inline_flood(tmp_path / "内联文字.xlsx", 38_000, 26, lambda n: f"{n * 2654435761:x}")
+    started = time.monotonic()
+    code, err, peak_mb = run_measured(["units", "import", str(path)], ledger_db, tmp_path)
+    assert code == 65 and "缺少必需的列" in err, err
+    assert peak_mb < 300, f"peak {peak_mb:.0f} MB"
+    assert time.monotonic() - started < 30

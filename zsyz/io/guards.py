@@ -21,7 +21,7 @@ from pathlib import Path
 from zsyz.errors import BadInputError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # checked before a file is hashed or opened
-MAX_CELLS = 4_000_000  # rows × columns of one sheet's rectangle (~130 MB in calamine)
+MAX_CELLS = 1_000_000  # rows × columns of one sheet: ~140 B a text cell in calamine + Python
 MAX_ZIP_ENTRIES = 20_000  # a workbook has tens of parts; 400k entries cost 400 MB to list
 MAX_SHARED_STRINGS = 2_000_000
 SPLIT = "请删除多余的行列（或拆分为几个文件）后另存再导入"

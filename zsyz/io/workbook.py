@@ -29,7 +29,7 @@ from zsyz.io.guards import (
 
 SAVE_AS = "请用 Excel/WPS 另存为 .xlsx 后重新导入"
 
-MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 96 * 1024 * 1024  # text read in is held twice (calamine, Python)
 MAX_RATIO = 200  # uncompressed/compressed per zip entry; real sheets stay well below
 MAX_ROWS = 200_000
 MAX_COLS = 200
