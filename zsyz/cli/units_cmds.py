@@ -69,10 +69,10 @@ def import_roster(
 ) -> None:
     """从名册表格导入单位（已有单位只补充别名）。"""
     from zsyz.io.rosters import read_roster
-    from zsyz.store.units import NewUnit, import_roster
+    from zsyz.store.units import NewUnit, import_roster, roster_groups
 
     target = ledger(ctx, db)
-    rows = read_roster(file)
+    rows = read_roster(file, roster_groups(target))
     added, present = import_roster(
         target, [NewUnit(r.name, r.unit_class, r.group, r.parent, r.aliases, r.code) for r in rows]
     )

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from zsyz.domain.facts import ProjectFact, ReportFact, UnitFact
+from zsyz.domain.groups import group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period, PeriodKind, period_containing
 from zsyz.domain.policy import (
@@ -327,12 +328,6 @@ def _tier_points(c: ScoreComponent, amount: Decimal | None) -> Decimal:
     strict = c.filters.strict
     hit = [t for t in c.tiers if (amount > t.min_amount if strict else amount >= t.min_amount)]
     return max((t.points for t in hit), default=Decimal(0))
-
-
-def group_of(unit: UnitFact) -> str:
-    if unit.group:
-        return unit.group
-    return "dept" if unit.unit_class.startswith("dept") else unit.unit_class
 
 
 def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
