@@ -376,7 +376,7 @@ def _contestants(
     extra = [
         UnitProgress(u, ())
         for u in sorted(facts.units, key=lambda u: u.code)
-        if u.active and u.code not in have and group_of(u) in ranking.groups
+        if u.active_on(period.end) and u.code not in have and group_of(u) in ranking.groups
     ]
     return [*rows, *extra]
 

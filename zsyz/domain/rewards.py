@@ -341,7 +341,7 @@ def rewards(policy: Policy, sf: ScoringFacts, year: int, as_of: date) -> Rewards
     calc = Calculator(policy, sf, year, as_of)
     order = {cid: i for i, cid in enumerate(policy.classes)}
     units = sorted(
-        (u for u in sf.facts.units if u.active),
+        (u for u in sf.facts.units if u.active_on(as_of)),
         key=lambda u: (order.get(u.unit_class, 99), group_of(u), u.code),
     )
     lines = [

@@ -80,7 +80,9 @@ def report_facts(session: Session, day: date) -> list[ReportFact]:
     batches = conn.execute(
         sa_select(
             table.c.id, table.c.unit_id, table.c.all_units, table.c.period, table.c.report_date
-        ).where(table.c.status.in_(LIVE_BATCH), table.c.report_date <= day)
+        ).where(
+            table.c.status.in_(LIVE_BATCH), table.c.report_date <= day, table.c.kind == "import"
+        )
     )
     out: list[ReportFact] = []
     summary: list[tuple[int, str, date]] = []
@@ -107,7 +109,9 @@ def first_report_on(session: Session, day: date) -> date | None:
     """The date of the ledger's first live report on or before `day`."""
     return session.exec(
         select(func.min(col(ImportBatch.report_date))).where(
-            col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day
+            col(ImportBatch.status).in_(LIVE_BATCH),
+            col(ImportBatch.report_date) <= day,
+            col(ImportBatch.kind) == "import",
         )
     ).one()
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import col
 
 from zsyz.domain.stages import Stage
-from zsyz.errors import NotFoundError
+from zsyz.errors import LedgerStateError, NotFoundError
 from zsyz.store.engine import Ledger
 from zsyz.store.history import PROJECT, ROLES, UPDATES, expand, undo
 from zsyz.store.import_plan import resolve_unit
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
+KIND_LABELS = {"import": "导入", "manual": "手工更正"}
 STATUS_LABELS = {"imported": "有效", "superseded": "已被更正", "undone": "已撤销"}
 
 
@@ -34,6 +36,10 @@ def _batch_dict(batch: ImportBatch, units: dict[int, str]) -> dict[str, Any]:
         "warnings": list(batch.warnings or []),
         "superseded_by": batch.superseded_by_id,
         "sha256": batch.sha256,
+        "kind": batch.kind,
+        "kind_label": KIND_LABELS.get(batch.kind, batch.kind),
+        "reason": batch.reason,
+        "operator": batch.operator,
     }
 
 
@@ -91,6 +97,10 @@ def template_projects(ledger: Ledger, unit_name: str) -> tuple[str, list[dict[st
     with ledger.read() as session:
         index = UnitIndex.load(session)
         unit = resolve_unit(index, unit_name)
+        if unit.retired_on is not None and unit.retired_on <= date.today():
+            raise LedgerStateError(
+                f"单位 {unit.name} 已于 {unit.retired_on.isoformat()} 撤并，不再生成周报模板"
+            )
         names = {u.code: u.name for u in index.by_code.values()}
         codes = {u.id: u.code for u in index.by_code.values()}
         roles: dict[int, dict[str, list[str]]] = {}

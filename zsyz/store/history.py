@@ -256,6 +256,14 @@ def undo(session: Session, batch_id: int, *, cascade: bool) -> list[int]:
     if batch.status != "imported":
         raise LedgerStateError(f"导入批次 {batch_id} 的状态是「{batch.status}」，无需撤销")
     later = dependents(session, batch)
+    if batch.kind == "manual":
+        from zsyz.store.manual import later_dependents
+
+        extra = later_dependents(session, batch_id) - {b.id for b in later}
+        later = sorted(
+            [*later, *(session.get(ImportBatch, i) for i in extra)],  # type: ignore[list-item]
+            key=lambda b: -(b.id or 0),
+        )
     if later and not cascade:
         ids = "、".join(f"#{b.id}（{b.file_name}）" for b in later)
         raise LedgerStateError(
@@ -266,6 +274,10 @@ def undo(session: Session, batch_id: int, *, cascade: bool) -> list[int]:
         if dep.status == "imported":
             undone += undo(session, dep.id or 0, cascade=True)
     revert_batch(session, batch)
+    if batch.kind == "manual":
+        from zsyz.store.manual import revert_changes
+
+        revert_changes(session, batch_id)
     batch.status = "undone"
     session.add(batch)
     session.flush()

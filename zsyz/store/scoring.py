@@ -44,7 +44,11 @@ def report_facts(session: Session) -> list[ReportFact]:
     out = []
     for unit_id, period, reported in conn.execute(
         sa_select(batches.c.unit_id, batches.c.period, batches.c.report_date)
-        .where(batches.c.unit_id.is_not(None), batches.c.status != "undone")
+        .where(
+            batches.c.unit_id.is_not(None),
+            batches.c.status != "undone",
+            batches.c.kind == "import",
+        )
         .order_by(batches.c.id)
     ).all():
         start = starts.get(period, _UNPARSED)

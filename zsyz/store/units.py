@@ -333,6 +333,7 @@ def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[dict[str, o
                     "parent": parent.name if parent else None,
                     "aliases": aliases.get(u.id or 0, []),
                     "active": u.active,
+                    "retired_on": u.retired_on,
                 }
             )
         return out
@@ -353,6 +354,7 @@ def unit_facts(session: Session) -> list[UnitFact]:
             parent=by_id[u.parent_id].code if u.parent_id in by_id else None,
             active=u.active,
             aliases=tuple(aliases.get(u.id or 0, ())),
+            retired_on=u.retired_on,
         )
         for u in units
     ]
