@@ -138,3 +138,12 @@ def show(
         facts.append({"key": "准入核查", "value": verdict + (f"：{detail}" if detail else "")})
     print_table(facts, [("key", "项目"), ("value", "内容")], title=f"项目 {data['code']}")
     print_table(data["history"], HISTORY, title="变更历史", empty="（没有变更记录）")
+
+
+def _register_corrections() -> None:
+    from zsyz.cli import project_fix_cmds
+
+    project_fix_cmds.register(app)
+
+
+_register_corrections()

@@ -56,6 +56,7 @@ TEXT_FIELDS = frozenset(
         "code",
         "name",
         "investor",
+        "credit_code",
         "investor_origin",
         "investor_type",
         "category",

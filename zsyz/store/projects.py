@@ -27,6 +27,7 @@ FIELD_LABELS: dict[str, str] = {
     "code": "项目编号",
     "name": "项目名称",
     "investor": "投资方",
+    "credit_code": "统一社会信用代码",
     "investor_origin": "投资方来源地",
     "investor_type": "投资方类型",
     "category": "产业类别",

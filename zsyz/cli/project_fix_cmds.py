@@ -1,0 +1,106 @@
+"""zsyz projects edit|terminate|dupes|merge: corrections by hand and double counting."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zsyz.cli.common import DbOption, ledger
+from zsyz.cli.render import say
+
+
+def edit(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="项目编号")],
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="改为该阶段：洽谈、签约、开工……（或 signed 等）")
+    ] = None,
+    on: Annotated[str | None, typer.Option("--on", help="达到 --stage 所给阶段的日期")] = None,
+    signed_on: Annotated[str | None, typer.Option("--signed-on", help="签约日期")] = None,
+    started_on: Annotated[str | None, typer.Option("--started-on", help="开工日期")] = None,
+    compiled_on: Annotated[
+        str | None, typer.Option("--compiled-on", help="项目编制日期（001 编制奖励依据）")
+    ] = None,
+    fai: Annotated[str | None, typer.Option("--fai", help="固定资产投资（万元，或 1.2亿）")] = None,
+    credit_code: Annotated[
+        str | None, typer.Option("--credit-code", help="投资方统一社会信用代码（18 位）")
+    ] = None,
+    sourcing: Annotated[
+        list[str] | None, typer.Option("--sourcing", help="招引单位（替换原有），可重复")
+    ] = None,
+    landing: Annotated[
+        list[str] | None, typer.Option("--landing", help="落地单位（替换原有），可重复")
+    ] = None,
+    effective: Annotated[
+        str | None,
+        typer.Option("--effective", help="更正自哪天起生效（默认今天；此前各期按原值计算）"),
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="更正原因（记入批次）")] = None,
+    db: DbOption = None,
+) -> None:
+    """手工更正项目的阶段、日期、固投、信用代码或招引/落地单位；可用 imports undo 撤销。"""
+    from datetime import date
+
+    from zsyz.cli.import_cmds import parse_date_option as d
+    from zsyz.errors import UsageError
+    from zsyz.io.values import ValueProblem, parse_amount
+    from zsyz.store.project_edits import ProjectEdit, edit_project
+    from zsyz.store.projects import FIELD_LABELS
+
+    try:
+        amount = parse_amount(fai) if fai else None
+    except ValueProblem as exc:
+        raise UsageError(f"--fai：{exc}") from exc
+    change = ProjectEdit(
+        stage=stage,
+        stage_on=d(on),
+        signed_on=d(signed_on),
+        started_on=d(started_on),
+        compiled_on=d(compiled_on),
+        fai=amount,
+        credit_code=credit_code,
+        sourcing=_names(sourcing),
+        landing=_names(landing),
+        reason=reason,
+    )
+    found, changes, batch = edit_project(
+        ledger(ctx, db), code, change, d(effective) or date.today()
+    )
+    fields = "、".join(FIELD_LABELS.get(f, f) for f, _, _ in changes)
+    say(f"已更正项目 {found}：{fields}（批次 #{batch}，可用 zsyz imports undo {batch} 撤销）")
+
+
+def _names(values: list[str] | None) -> tuple[str, ...] | None:
+    import re
+
+    if values is None:
+        return None
+    return tuple(n.strip() for v in values for n in re.split(r"[,，、;；]+", v) if n.strip())
+
+
+def terminate(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="项目编号")],
+    on: Annotated[str, typer.Option("--on", help="终止日期，如 2022-06-30")],
+    reason: Annotated[str, typer.Option("--reason", help="终止原因（必填，记入批次）")],
+    db: DbOption = None,
+) -> None:
+    """终止项目（阶段改为终止，记终止日期）；可用 imports undo 撤销。"""
+    from zsyz.cli.import_cmds import parse_date_option
+    from zsyz.errors import UsageError
+    from zsyz.store.project_edits import terminate_project
+
+    day = parse_date_option(on)
+    if day is None:
+        raise UsageError("--on：请写终止日期，如 2022-06-30")
+    found, name, batch = terminate_project(ledger(ctx, db), code, day, reason)
+    say(
+        f"项目 {found}（{name}）自 {day.isoformat()} 终止（批次 #{batch}，"
+        f"可用 zsyz imports undo {batch} 撤销）"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("edit")(edit)
+    app.command("terminate")(terminate)

@@ -1,0 +1,183 @@
+"""Use cases correcting projects by hand: edit fields, terminate. Each is a manual batch
+whose changes are project_update rows (field by field, effective on the given day), so
+`projects show` lists them and `imports undo` reverts them like an import's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from zsyz.domain.credit_code import credit_code_problem, normalize_credit_code
+from zsyz.domain.stages import LIFE_CYCLE, Stage, stage_from_text
+from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, UsageError
+from zsyz.store import manual
+from zsyz.store.engine import Ledger
+from zsyz.store.history import PROJECT, ROLES, same, set_roles
+from zsyz.store.tables import ImportBatch, Unit
+from zsyz.store.units import UnitIndex
+
+
+@dataclass(frozen=True)
+class ProjectEdit:
+    stage: str | None = None
+    stage_on: date | None = None  # the day the new stage was reached
+    signed_on: date | None = None
+    started_on: date | None = None
+    compiled_on: date | None = None
+    fai: Decimal | None = None
+    credit_code: str | None = None
+    sourcing: Sequence[str] | None = None  # unit names; () clears
+    landing: Sequence[str] | None = None
+    reason: str | None = None
+
+
+def parse_stage(text: str) -> Stage:
+    stage = stage_from_text(text)
+    if stage is None:
+        try:
+            return Stage(text.strip())
+        except ValueError:
+            pass
+        words = "、".join(s.label for s in Stage)
+        raise UsageError(f"无法识别的项目阶段「{text}」；可用：{words}")
+    return stage
+
+
+def checked_credit_code(text: str) -> str | None:
+    if not text.strip():
+        return None
+    code = normalize_credit_code(text)
+    problem = credit_code_problem(code)
+    if problem:
+        raise UsageError(f"「{text}」：{problem}")
+    return code
+
+
+def _project(session: Session, code: str) -> dict[str, Any]:
+    row = session.execute(select(PROJECT).where(PROJECT.c.code == code.strip())).first()
+    if row is None:
+        raise NotFoundError(f"没有编号为「{code}」的项目；请用 zsyz projects list 查看")
+    return dict(row._mapping)
+
+
+def _roles(session: Session, project_id: int) -> dict[str, frozenset[str]]:
+    codes: dict[int, str] = dict(session.execute(select(Unit.id, Unit.code)).all())  # type: ignore[call-overload]
+    out: dict[str, set[str]] = {}
+    for uid, role in session.execute(
+        select(ROLES.c.unit_id, ROLES.c.role).where(ROLES.c.project_id == project_id)
+    ):
+        out.setdefault(role, set()).add(codes[uid])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _wanted(p: dict[str, Any], edit: ProjectEdit) -> dict[str, Any]:
+    """The project's fields after the edit (only those the edit touches)."""
+    new: dict[str, Any] = {}
+    for field in ("signed_on", "started_on", "compiled_on", "fai"):
+        value = getattr(edit, field)
+        if value is not None:
+            new[field] = value
+    if edit.credit_code is not None:
+        new["credit_code"] = checked_credit_code(edit.credit_code)
+    if edit.stage is not None:
+        stage = parse_stage(edit.stage)
+        if stage is Stage.DROPPED:
+            raise UsageError("终止项目请用 zsyz projects terminate 编号 --on 日期 --reason 原因")
+        new["stage"] = stage.value
+        if edit.stage_on is not None:
+            new[stage.date_field] = edit.stage_on
+        for later in LIFE_CYCLE[stage.order + 1 :]:  # not reached after all: no date
+            new[later.date_field] = None
+        new["dropped_on"] = None
+        reached = new.get(stage.date_field, p[stage.date_field])
+        if reached is None and stage.order >= Stage.SIGNED.order:
+            raise UsageError(
+                f"改为「{stage.label}」需要写明{stage.label}日期：加 --on 日期"
+                f"（或 --{stage.value}-on）"
+            )
+    return new
+
+
+def edit_project(
+    ledger: Ledger, code: str, edit: ProjectEdit, effective: date
+) -> tuple[str, list[tuple[str, Any, Any]], int]:
+    """Apply an edit as one manual batch effective on `effective`.
+    Returns (project code, [(field, old, new)], batch id)."""
+
+    def work(session: Session) -> tuple[str, list[tuple[str, Any, Any]], int]:
+        p = _project(session, code)
+        new = _wanted(p, edit)
+        changes = [(k, p[k], v) for k, v in new.items() if not same(p[k], v)]
+        roles = _roles(session, p["id"])
+        index = UnitIndex.load(session) if edit.sourcing is not None or edit.landing else None
+        role_changes = []
+        for role, names in (("sourcing", edit.sourcing), ("landing", edit.landing)):
+            if names is None or index is None:
+                continue
+            codes = frozenset(index.resolve(n).code for n in names if n.strip())
+            if codes != roles.get(role, frozenset()):
+                role_changes.append((role, roles.get(role, frozenset()), codes))
+        after = {**roles, **{r: n for r, _, n in role_changes}}
+        if role_changes and not (after.get("sourcing") or after.get("landing")):
+            raise BadInputError("项目至少要有一个招引单位或落地单位（考核计分依据）")
+        if not changes and not role_changes:
+            raise UsageError(f"没有要修改的内容：项目 {p['code']} 已是所给的值")
+        batch = manual.start(session, f"修改项目 {p['code']}", edit.reason, effective)
+        _apply(session, batch, p, changes, role_changes, index)
+        shown = [*changes, *((f"roles:{r}", o, n) for r, o, n in role_changes)]
+        manual.finish(session, batch, len(shown))
+        return p["code"], shown, batch.id or 0
+
+    return ledger.run_write(work)
+
+
+def _apply(
+    session: Session,
+    batch: ImportBatch,
+    p: dict[str, Any],
+    changes: list[tuple[str, Any, Any]],
+    role_changes: list[tuple[str, frozenset[str], frozenset[str]]],
+    index: UnitIndex | None,
+) -> None:
+    pid = p["id"]
+    for field, old, value in changes:
+        manual.project_change(session, batch, pid, field, old, value)
+    if changes:
+        values = {k: v for k, _, v in changes}
+        session.execute(update(PROJECT).where(PROJECT.c.id == pid).values(**values))
+    if role_changes and index is not None:
+        ids = {c: u.id for c, u in index.by_code.items()}
+        for role, old, codes in role_changes:
+            manual.project_change(session, batch, pid, f"roles:{role}", old, codes)
+            set_roles(session, pid, role, codes, ids)
+    session.flush()
+
+
+def terminate_project(ledger: Ledger, code: str, on: date, reason: str) -> tuple[str, str, int]:
+    """Drop a project on `on` (终止): stage and date recorded, effective that day."""
+    if not reason.strip():
+        raise UsageError("终止项目需要写明原因：--reason 原因")
+
+    def work(session: Session) -> tuple[str, str, int]:
+        p = _project(session, code)
+        if p["stage"] == Stage.DROPPED.value:
+            day = p["dropped_on"].isoformat() if p["dropped_on"] else "此前"
+            raise LedgerStateError(f"项目 {p['code']} 已于 {day} 终止")
+        reached = [d for d in (p[s.date_field] for s in LIFE_CYCLE) if d is not None]
+        if reached and max(reached) > on:
+            raise BadInputError(
+                f"终止日期 {on.isoformat()} 早于项目已记录的阶段日期 {max(reached).isoformat()}"
+            )
+        batch = manual.start(session, f"终止项目 {p['code']}", reason, on)
+        changes = [("stage", p["stage"], Stage.DROPPED.value), ("dropped_on", None, on)]
+        _apply(session, batch, p, changes, [], None)
+        manual.finish(session, batch, len(changes))
+        return p["code"], p["name"], batch.id or 0
+
+    return ledger.run_write(work)
