@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from zsyz.cli.common import DbOption, ledger
+from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger
 from zsyz.cli.render import say
 
 
@@ -101,6 +101,69 @@ def terminate(
     )
 
 
+DUPE_COLUMNS = [
+    ("grade_label", "等级"),
+    ("a_code", "项目A"),
+    ("a_name", "项目A名称"),
+    ("a_units", "项目A单位"),
+    ("b_code", "项目B"),
+    ("b_name", "项目B名称"),
+    ("b_units", "项目B单位"),
+    ("evidence", "依据"),
+]
+
+
+def dupes(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None, typer.Option("--year", help="只列出至少一方在该年度有进展的疑似重复")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="只列出至少一方与该单位有关的疑似重复")
+    ] = None,
+    dismiss: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--dismiss", help="记录两个项目已核实不是同一项目：--dismiss 编号A 编号B"),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """查找疑似重复计算（一炮数响）的项目：同一信用代码、同一投资方且名称相近、同一落地单位且名称相近。"""
+    from zsyz.cli.render import emit
+
+    led = ledger(ctx, db)
+    if dismiss:
+        from zsyz.store.dupes import dismiss_pair
+
+        a, b = dismiss_pair(led, *dismiss)
+        say(f"已记录：{a} 与 {b} 不是同一项目，不再列为疑似重复")
+        return
+    from zsyz.store.dupes import suspected_duplicates
+
+    pairs = suspected_duplicates(led, year, unit)
+    flat = [
+        {
+            "grade_label": p["grade_label"],
+            **{f"{s}_code": p[s]["code"] for s in ("a", "b")},
+            **{f"{s}_name": p[s]["name"] for s in ("a", "b")},
+            **{f"{s}_units": "、".join(p[s]["units"]) for s in ("a", "b")},
+            "evidence": "；".join(p["evidence"]),
+        }
+        for p in pairs
+    ]
+    emit(
+        flat,
+        DUPE_COLUMNS,
+        fmt.value,
+        title="疑似重复计算的项目（核实后：projects merge 保留 另一个，或 projects dupes --dismiss A B）",
+        output=output,
+        json_data=pairs,
+        empty="（没有发现疑似重复的项目）",
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("edit")(edit)
     app.command("terminate")(terminate)
+    app.command("dupes")(dupes)
