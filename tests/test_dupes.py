@@ -348,3 +348,58 @@ def test_city_ledger_seeded_duplicates_found_no_false_pair_under_2s(db, cli):
     cross = [p for p in pairs if p["grade"] == 1]
     assert all(any("分属不同县区" in e for e in p["evidence"]) for p in cross)
     assert elapsed < 2.0, f"{elapsed:.2f} s"
+
+
+TABLES = ("project", "project_update", "unit", "unit_alias", "target")
+
+
+def state(db):
+    """The ledger exactly, but project_role by meaning: undo re-creates role rows (as an
+    import's undo does), so their surrogate ids are new."""
+    from tests.ledger_state import dump, logical_dump
+
+    return dump(db, TABLES), logical_dump(db, ("project_role",))
+
+
+def test_merge_joins_records_credit_follows_roles_and_undo_restores(zp, cli, monkeypatch):
+    from tests.ledger_state import projects
+
+    monkeypatch.setenv("USER", "wanghui")
+    before = state(zp)
+    refused = cli("projects", "merge", "P1", "P1", "--reason", "x")
+    assert refused.code == 2
+    result = cli("projects", "merge", "P1", "P2", "--reason", "同一项目两镇重复上报")
+    assert result.code == 0, result.err
+    assert "P2 并入 P1" in result.err
+    rows = projects(zp)
+    keep, other = rows["玉雕产业园项目"], rows["镇平玉雕产业园"]
+    assert other["stage"] == "dropped" and other["merged_into_id"] == keep["id"]
+    assert "已并入项目 P1" in other["remarks"]
+    show = cli("projects", "show", "P1", "-f", "json").json()
+    assert sorted(show["roles"]["sourcing"]) == ["晁陂镇", "石佛寺镇"]
+    assert show["merged"] == ["P2"]
+    assert {h["record"] for h in show["history"]} == {"P1", "P2"}
+    assert cli("projects", "show", "P2", "-f", "json").json()["merged_into"] == "P1"
+    assert "记录" in cli("projects", "show", "P1").out
+    left = cli("projects", "dupes", "-f", "json").json()
+    assert [(p["a"]["code"], p["b"]["code"]) for p in left] == [("P3", "P4")]
+    again = cli("projects", "merge", "P1", "P2", "--reason", "x")
+    assert again.code == 1 and "已并入" in again.err
+    batch = cli("imports", "list", "-f", "json").json()[-1]
+    assert batch["kind_label"] == "手工更正" and batch["operator"] == "wanghui"
+    check = cli("db", "check")
+    assert check.code == 0, check.out + check.err
+    assert cli("imports", "undo", str(batch["id"])).code == 0
+    assert state(zp) == before
+    assert cli("db", "check").code == 0
+
+
+def test_merge_in_a_real_subprocess(zp):
+    run = subprocess.run(
+        [sys.executable, "-m", "zsyz", "projects", "merge", "P3", "P4", "--reason", "重复"],
+        capture_output=True,
+        text=True,
+        env={"ZSYZ_DB": zp, "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert "P4 并入 P3" in run.stderr

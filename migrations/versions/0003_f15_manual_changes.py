@@ -1,5 +1,5 @@
 """manual changes: batch kind/reason/operator, ledger_change, unit.retired_on,
-project.credit_code, dupe_dismissal
+project.credit_code and merged_into_id, dupe_dismissal
 
 Revision ID: 0003_f15_manual_changes
 Revises: 0002
@@ -33,6 +33,14 @@ def upgrade() -> None:
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.add_column(sa.Column("credit_code", text(length=18), nullable=True))
         batch_op.create_index(batch_op.f("ix_project_credit_code"), ["credit_code"], unique=False)
+        batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_project_merged_into_id_project",
+            "project",
+            ["merged_into_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
     op.create_table(
         "ledger_change",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -71,6 +79,8 @@ def downgrade() -> None:
     op.drop_table("dupe_dismissal")
     op.drop_table("ledger_change")
     with op.batch_alter_table("project", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_project_merged_into_id_project", type_="foreignkey")
+        batch_op.drop_column("merged_into_id")
         batch_op.drop_index(batch_op.f("ix_project_credit_code"))
         batch_op.drop_column("credit_code")
     with op.batch_alter_table("unit", schema=None) as batch_op:

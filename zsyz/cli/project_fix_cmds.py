@@ -163,7 +163,35 @@ def dupes(
     )
 
 
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="保留的项目编号")],
+    other: Annotated[str, typer.Argument(help="并入的重复项目编号")],
+    reason: Annotated[str, typer.Option("--reason", help="合并原因（必填，记入批次）")],
+    effective: Annotated[
+        str | None,
+        typer.Option("--effective", help="合并自哪天起生效（默认今天；此前各期按原样计算）"),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """合并同一项目的两条记录：保留者接收另一条的单位与缺少的信息，另一条终止并保留历史；可撤销。"""
+    from datetime import date
+
+    from zsyz.cli.import_cmds import parse_date_option
+    from zsyz.store.project_edits import merge_projects
+    from zsyz.store.projects import FIELD_LABELS
+
+    day = parse_date_option(effective) or date.today()
+    k, o, changed, batch = merge_projects(ledger(ctx, db), keep, other, reason, day)
+    got = "、".join(FIELD_LABELS.get(f, f) for f in changed) or "无"
+    say(
+        f"已将项目 {o} 并入 {k}（{k} 补充：{got}；计分按政策的计分规则）"
+        f"（批次 #{batch}，可用 zsyz imports undo {batch} 撤销）"
+    )
+
+
 def register(app: typer.Typer) -> None:
+    app.command("merge")(merge)
     app.command("edit")(edit)
     app.command("terminate")(terminate)
     app.command("dupes")(dupes)

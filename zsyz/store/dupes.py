@@ -62,7 +62,7 @@ def suspected_duplicates(
             if role == "landing":
                 landing.setdefault(pid, []).append(uid)
         cols = [PROJECT.c[k] for k in ("id", "code", "name", "investor", "credit_code", *DATES)]
-        rows = session.execute(select(*cols)).all()
+        rows = session.execute(select(*cols).where(PROJECT.c.merged_into_id.is_(None))).all()
         dismissed = _dismissed(session)
     years = {r[0]: {d.year for d in r[5:] if isinstance(d, date)} for r in rows}
     items = [

@@ -181,3 +181,63 @@ def terminate_project(ledger: Ledger, code: str, on: date, reason: str) -> tuple
         return p["code"], p["name"], batch.id or 0
 
     return ledger.run_write(work)
+
+
+# Filled on the kept record from the other one only where the kept record has nothing:
+# amounts are never added (that would count the project twice again).
+_NOT_FILLED = {"code", "name", "stage", "last_reported_on", "progress", "problems", "remarks"}
+
+
+def merge_projects(
+    ledger: Ledger, keep: str, other: str, reason: str, effective: date
+) -> tuple[str, str, list[str], int]:
+    """Make OTHER a record of KEEP (一炮数响): KEEP takes OTHER's units (credit then
+    follows the policy's credit rules) and the facts it lacks; OTHER is dropped, holds
+    no unit and points at KEEP, its history kept. One manual batch, undoable.
+    Returns (keep code, other code, fields changed on KEEP, batch id)."""
+    from zsyz.store.history import ROLE_NAMES, TRACKED
+
+    if not reason.strip():
+        raise UsageError("合并项目需要写明原因：--reason 原因")
+
+    def work(session: Session) -> tuple[str, str, list[str], int]:
+        k, o = _project(session, keep), _project(session, other)
+        if k["id"] == o["id"]:
+            raise UsageError("projects merge 需要两个不同的项目编号")
+        for p in (k, o):
+            if p["merged_into_id"] is not None:
+                raise LedgerStateError(f"项目 {p['code']} 已并入其他项目；请先撤销那次合并")
+        batch = manual.start(session, f"合并项目 {o['code']} 到 {k['code']}", reason, effective)
+        fills = [
+            (f, None, o[f])
+            for f in TRACKED
+            if f not in _NOT_FILLED and k[f] is None and o[f] is not None
+        ]
+        ks, os_ = Stage(k["stage"]), Stage(o["stage"])
+        if ks is not Stage.DROPPED and os_ is not Stage.DROPPED and os_.order > ks.order:
+            fills.append(("stage", k["stage"], o["stage"]))
+        kr, orr = _roles(session, k["id"]), _roles(session, o["id"])
+        union = [
+            (r, kr.get(r, frozenset()), kr.get(r, frozenset()) | orr.get(r, frozenset()))
+            for r in ROLE_NAMES
+        ]
+        index = UnitIndex.load(session)
+        _apply(session, batch, k, fills, [u for u in union if u[1] != u[2]], index)
+        note = f"已并入项目 {k['code']}：{reason.strip()}"
+        gone: list[tuple[str, Any, Any]] = [
+            ("stage", o["stage"], Stage.DROPPED.value),
+            ("remarks", o["remarks"], note),
+        ]
+        if o["dropped_on"] is None:
+            gone.append(("dropped_on", None, effective))
+        cleared = [(r, orr[r], frozenset[str]()) for r in ROLE_NAMES if orr.get(r)]
+        _apply(session, batch, o, gone, cleared, index)
+        manual.entity_change(session, batch, "project", o["id"], "merged_into_id", None, k["id"])
+        session.execute(
+            update(PROJECT).where(PROJECT.c.id == o["id"]).values(merged_into_id=k["id"])
+        )
+        changed = [f for f, _, _ in fills] + [f"roles:{r}" for r, a, b in union if a != b]
+        manual.finish(session, batch, len(fills) + len(gone) + len(cleared) + 1)
+        return k["code"], o["code"], changed, batch.id or 0
+
+    return ledger.run_write(work)

@@ -140,16 +140,25 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
         policy = _policy(session)
         units = {u.code: u for u in unit_facts(session)}
         fact = next(p for p in project_facts(session) if p.code == row.code)
+        # a merged record's history is this project's too (projects merge)
+        records = {row.id: row.code} | {
+            p.id: p.code
+            for p in session.exec(select(Project).where(col(Project.merged_into_id) == row.id))
+        }
+        into = session.get(Project, row.merged_into_id) if row.merged_into_id else None
+        into_code = into.code if into else None
+        merged = sorted(c for i, c in records.items() if i != row.id)
         history = session.exec(
             select(ProjectUpdate, ImportBatch)
             .join(ImportBatch, col(ImportBatch.id) == col(ProjectUpdate.batch_id))
-            .where(col(ProjectUpdate.project_id) == row.id)
+            .where(col(ProjectUpdate.project_id).in_(list(records)))
             .order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
         ).all()
         by_code = {u.code: u.name for u in units.values()}
         changes = [
             {
                 "date": u.effective_on,
+                "record": records[u.project_id],
                 "batch": b.id,
                 "file": b.file_name,
                 "period": b.period,
@@ -183,6 +192,8 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
             "missing": list(check.missing),
         },
         "history": changes,
+        "merged_into": into_code,
+        "merged": merged,
     }
 
 

@@ -118,6 +118,8 @@ class Project(SQLModel, table=True):
     remarks: str | None = None  # 备注
     last_reported_on: date | None = Field(default=None, index=True)
     created_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    # `projects merge`: this record was another record of that project (一炮数响)
+    merged_into_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 
