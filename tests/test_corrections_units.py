@@ -203,3 +203,16 @@ def test_a_retired_unit_leaves_alerts_after_the_day(db, cli, tmp_path):
     rules = {(a["unit"], a["rule"]) for a in april}
     assert ("甲镇", "missed_report") in rules and ("乙镇", "missed_report") not in rules
     assert ("乙镇", "monthly_activity") in rules  # March ended before the day: still owed
+
+
+def test_imports_show_lists_unit_and_target_changes(zp, cli):
+    assert cli("units", "edit", "晁陂镇", "--group", "部门", "--alias", "晁陂乡").code == 0
+    shown = cli("imports", "show", str(last_batch(cli)["id"]), "-f", "json").json()
+    fields = {(c["field"], c["old"], c["new"]) for c in shown["changes"]}
+    assert ("分组", "乡镇（街道）", "县直部门") in fields and (
+        "新增单位别名",
+        None,
+        "晁陂乡",
+    ) in fields
+    table = cli("imports", "show", str(last_batch(cli)["id"]))
+    assert "手工更正" in table.err + table.out

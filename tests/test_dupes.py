@@ -403,3 +403,17 @@ def test_merge_in_a_real_subprocess(zp):
     )
     assert run.returncode == 0, run.stderr
     assert "P4 并入 P3" in run.stderr
+
+
+def test_a_report_naming_a_merged_record_is_refused(zp, cli, tmp_path):
+    from tests.conftest import write_xlsx
+
+    assert cli("projects", "merge", "P1", "P2", "--reason", "重复").code == 0
+    rows = [
+        ["项目周报"],
+        ["填报单位：晁陂镇", None, None, "填报日期：2021-03-12"],
+        ["项目编号", "项目名称", "项目阶段"],
+        ["P2", "镇平玉雕产业园", "签约"],
+    ]
+    result = cli("import", str(write_xlsx(tmp_path / "w.xlsx", rows)))
+    assert result.code == 65 and "已并入 P1" in result.err and "P1" in result.err

@@ -121,6 +121,7 @@ def rank(
 ) -> None:
     """排名：按政策计分，在组内排名（乡镇与乡镇比、部门与部门比），并与上期比较。"""
     from zsyz.cli.render import emit, print_table
+    from zsyz.domain.groups import group_labels
     from zsyz.domain.ranking import tie_rule
     from zsyz.errors import UsageError
     from zsyz.store.scoring import rank_json, ranking, resolve_unit
@@ -129,7 +130,7 @@ def rank(
         period = pick_period(month=month, quarter=quarter, half=half, year=year)
         led = ledger(ctx, db)
         policy, rows = ranking(led, period)
-        labels = policy.ranking.groups if policy.ranking else {}
+        labels = group_labels(policy)
         if group:
             from zsyz.store.units import group_vocabulary, parse_group
 

@@ -19,6 +19,7 @@ COLUMNS = [
     ("group", "分组"),
     ("parent", "上级单位"),
     ("aliases", "别名"),
+    ("retired_on", "撤并日期"),
 ]
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from zsyz.domain.facts import UnitFact
+from zsyz.domain.policy import Policy
 
 # The groups every ledger knows, with the labels reports use; a policy's [ranking] groups
 # add to them and relabel them.
@@ -46,6 +47,11 @@ def default_group(unit_class: str) -> str:
 def group_of(unit: UnitFact) -> str:
     """The group a unit is ranked in: its own, else its class's default."""
     return unit.group or default_group(unit.unit_class)
+
+
+def group_labels(policy: Policy) -> dict[str, str]:
+    """Group id → the label operators read: the policy's, else the default one."""
+    return {**DEFAULT_GROUPS, **(policy.ranking.groups if policy.ranking else {})}
 
 
 def spellings(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from zsyz.domain.groups import group_labels
 from zsyz.domain.ranking import RankRow, tie_rule
 from zsyz.io.sheets import (
     AMOUNT_FORMAT,
@@ -107,7 +108,7 @@ def change_text(r: RankRow) -> str:
 def write_ranking(path: Path, title: str, rows: list[RankRow], policy: Any) -> None:
     """`zsyz rank --format xlsx`: the ranking sheet alone."""
     wb = new_workbook()
-    labels = policy.ranking.groups if policy.ranking else {}
+    labels = group_labels(policy)
     cols, data = ranking_rows(rows, labels)
     table_sheet(wb, "排名", title, cols, data, note=tie_rule(policy))
     save(wb, path)
@@ -119,7 +120,7 @@ def write_bulletin(path: Path, data: Any, region: str) -> None:
     wb = new_workbook()
     head = f"{region}招商引资工作通报（{period.label_zh}，截至 {period.end.isoformat()}）"
     _summary(wb, head, data)
-    labels = policy.ranking.groups if policy.ranking else {}
+    labels = group_labels(policy)
     cols, rows = ranking_rows(data.rows, labels)
     table_sheet(wb, "排名", f"{period.label_zh}排名", cols, rows, note=tie_rule(policy))
     _completion(wb, period, data.rows, labels)

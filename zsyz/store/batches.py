@@ -85,6 +85,10 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
             for r, c, n, stored, old, new in rows
             for f, o, v in expand(stored, old, new)
         ]
+        if batch.kind == "manual":
+            from zsyz.store.manual import change_rows
+
+            out["changes"] += change_rows(session, batch_id)
         return out
 
 

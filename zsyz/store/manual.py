@@ -194,3 +194,65 @@ def finish(session: Session, batch: ImportBatch, rows: int) -> ImportBatch:
     session.add(batch)
     session.flush()
     return batch
+
+
+ENTITY_LABELS = {"unit": "单位", "unit_alias": "单位别名", "target": "目标", "project": "项目"}
+FIELD_LABELS = {
+    "name": "单位名称",
+    "unit_class": "类别",
+    "group_name": "分组",
+    "parent_id": "上级单位",
+    "retired_on": "撤并日期",
+    "merged_into_id": "并入项目",
+}
+
+
+def change_rows(session: Session, batch_id: int) -> list[dict[str, Any]]:
+    """The unit/alias/target changes of a manual batch, as `imports show` lists them."""
+    from zsyz.domain.groups import DEFAULT_GROUPS
+    from zsyz.store.units import UNIT_CLASSES
+
+    names = dict(session.execute(select(table_of("unit").c.id, table_of("unit").c.name)).all())
+    words: dict[str, Any] = {"group_name": DEFAULT_GROUPS, "unit_class": UNIT_CLASSES}
+    words["parent_id"] = names
+    out = []
+    for entity, eid, field, old, new in session.execute(
+        select(
+            CHANGES.c.entity,
+            CHANGES.c.entity_id,
+            CHANGES.c.field,
+            CHANGES.c.old_value,
+            CHANGES.c.new_value,
+        )
+        .where(CHANGES.c.batch_id == batch_id)
+        .order_by(CHANGES.c.id)
+    ):
+        what = ENTITY_LABELS.get(entity, entity)
+        pair: tuple[str | None, str | None]
+        if field == ROW:
+            values = _loaded(old if new is None else new) or {}
+            label = f"{'删除' if new is None else '新增'}{what}"
+            shown = values.get("alias") or values.get("metric") or ""
+            pair = (shown, None) if new is None else (None, shown)
+        else:
+            label = FIELD_LABELS.get(field, field)
+            shown = words.get(field, {})
+            pair = tuple(  # type: ignore[assignment]
+                _text(shown.get(v, v)) if v is not None else None
+                for v in (_loaded(old), _loaded(new))
+            )
+        out.append(
+            {
+                "row": None,
+                "code": f"{what}#{eid}",
+                "project": None,
+                "field": label,
+                "old": pair[0],
+                "new": pair[1],
+            }
+        )
+    return out
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else to_text(value)
