@@ -334,7 +334,7 @@ def city_ledger(db: str, seed: int = 7) -> set[tuple[str, str]]:
 def test_city_ledger_seeded_duplicates_found_no_false_pair_under_2s(db, cli):
     assert cli("init").code == 0
     seeded = city_ledger(db)
-    from zsyz.store.dupes import suspected_duplicates
+    from zsyz.app.dupes import suspected_duplicates
     from zsyz.store.engine import open_ledger
 
     ledger = open_ledger(db)

@@ -42,11 +42,11 @@ def edit(
     """手工更正项目的阶段、日期、固投、信用代码或招引/落地单位；可用 imports undo 撤销。"""
     from datetime import date
 
+    from zsyz.app.project_edits import ProjectEdit, edit_project
+    from zsyz.app.projects import FIELD_LABELS
     from zsyz.cli.import_cmds import parse_date_option as d
     from zsyz.errors import UsageError
     from zsyz.io.values import ValueProblem, parse_amount
-    from zsyz.store.project_edits import ProjectEdit, edit_project
-    from zsyz.store.projects import FIELD_LABELS
 
     try:
         amount = parse_amount(fai) if fai else None
@@ -87,9 +87,9 @@ def terminate(
     db: DbOption = None,
 ) -> None:
     """终止项目（阶段改为终止，记终止日期）；可用 imports undo 撤销。"""
+    from zsyz.app.project_edits import terminate_project
     from zsyz.cli.import_cmds import parse_date_option
     from zsyz.errors import UsageError
-    from zsyz.store.project_edits import terminate_project
 
     day = parse_date_option(on)
     if day is None:
@@ -134,12 +134,12 @@ def dupes(
 
     led = ledger(ctx, db)
     if dismiss:
-        from zsyz.store.dupes import dismiss_pair
+        from zsyz.app.dupes import dismiss_pair
 
         a, b = dismiss_pair(led, *dismiss)
         say(f"已记录：{a} 与 {b} 不是同一项目，不再列为疑似重复")
         return
-    from zsyz.store.dupes import suspected_duplicates
+    from zsyz.app.dupes import suspected_duplicates
 
     pairs = suspected_duplicates(led, year, unit)
     flat = [
@@ -177,9 +177,9 @@ def merge(
     """合并同一项目的两条记录：保留者接收另一条的单位与缺少的信息，另一条终止并保留历史；可撤销。"""
     from datetime import date
 
+    from zsyz.app.project_edits import merge_projects
+    from zsyz.app.projects import FIELD_LABELS
     from zsyz.cli.import_cmds import parse_date_option
-    from zsyz.store.project_edits import merge_projects
-    from zsyz.store.projects import FIELD_LABELS
 
     day = parse_date_option(effective) or date.today()
     k, o, changed, batch = merge_projects(ledger(ctx, db), keep, other, reason, day)

@@ -150,9 +150,9 @@ def remove_target(
     """删除显式目标（按编号，或按单位、年度与指标）；可用 imports undo 撤销。"""
     from datetime import date
 
+    from zsyz.app.unit_edits import remove_targets
     from zsyz.domain.metrics import parse_metric
     from zsyz.errors import UsageError
-    from zsyz.store.unit_edits import remove_targets
 
     try:
         m = parse_metric(metric) if metric else None

@@ -123,7 +123,7 @@ def edit(
     """更正单位的名称、类别、分组、上级或别名（手工更正批次，可用 imports undo 撤销）。"""
     from datetime import date
 
-    from zsyz.store.unit_edits import UnitEdit, edit_unit
+    from zsyz.app.unit_edits import UnitEdit, edit_unit
 
     change = UnitEdit(
         new_name, unit_class, group, parent, tuple(alias or ()), tuple(remove_alias or ()), reason
@@ -145,8 +145,8 @@ def retire(
     """撤并单位：保留其历史和此前各期的数据，自该日起不再参加排名、提醒与周报模板。"""
     from datetime import date
 
+    from zsyz.app.unit_edits import retire_unit
     from zsyz.cli.import_cmds import parse_date_option
-    from zsyz.store.unit_edits import retire_unit
 
     today = date.today()
     day = parse_date_option(on) or today

@@ -210,7 +210,7 @@ FIELD_LABELS = {
 def change_rows(session: Session, batch_id: int) -> list[dict[str, Any]]:
     """The unit/alias/target changes of a manual batch, as `imports show` lists them."""
     from zsyz.domain.groups import DEFAULT_GROUPS
-    from zsyz.store.units import UNIT_CLASSES
+    from zsyz.domain.units import UNIT_CLASSES
 
     names = dict(session.execute(select(table_of("unit").c.id, table_of("unit").c.name)).all())
     words: dict[str, Any] = {"group_name": DEFAULT_GROUPS, "unit_class": UNIT_CLASSES}
