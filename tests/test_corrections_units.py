@@ -71,7 +71,7 @@ def test_units_edit_is_a_manual_batch_and_undo_restores_exactly(zp, cli, monkeyp
     batch = last_batch(cli)
     assert batch["kind_label"] == "手工更正" and batch["period"] == "手工更正"
     assert batch["reason"] == "名册写错" and batch["operator"] == "xiaowang"
-    table = cli("imports", "list")
+    table = cli("imports", "list", "-f", "csv")
     assert "手工更正" in table.out and "xiaowang" in table.out and "manual" not in table.out
     check_clean(cli)
     assert cli("imports", "undo", str(batch["id"])).code == 0
@@ -139,7 +139,7 @@ def test_targets_list_ids_and_remove_by_metric_or_id(zp, cli):
     before = dump(zp, TABLES)
     rows = cli("targets", "list", "--year", "2020", "-f", "json").json()
     assert all(isinstance(r["id"], int) for r in rows)
-    assert "编号" in cli("targets", "list").out
+    assert "编号" in cli("targets", "list", "-f", "csv").out
     by_metric = cli("targets", "remove", "商务局", "--year", "2020", "--metric", "signed")
     assert by_metric.code == 0, by_metric.err
     assert "签约" in by_metric.err and "signed" not in by_metric.err

@@ -81,3 +81,42 @@ def test_unknown_group_is_refused_listing_known_ones(db, cli):
     assert cli("units", "add", "新镇", "--class", "township", "--group", "乡镇").code == 0
     units = {u["name"]: u for u in cli("units", "list", "-f", "json").json()}
     assert units["新镇"]["group"] == "township"
+
+
+POLICY = """
+[policy]
+name = "分组测试"
+title = "分组测试政策"
+year = 2022
+
+[classes.township]
+label = "乡镇"
+
+[ranking]
+periods = ["quarter"]
+groups = { township = "乡（镇）" }
+
+[[ranking.components]]
+kind = "completion"
+label = "目标完成"
+points = 100
+
+[roster]
+units = [
+  { name = "甲镇", class = "township", group = "乡镇" },
+  { name = "乙镇", class = "township", group = "乡（镇）" },
+]
+"""
+
+
+def test_policy_roster_groups_resolve_through_the_vocabulary(db, cli, tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text(POLICY, encoding="utf-8")
+    result = cli("init", "--policy", str(path))
+    assert result.code == 0, result.err
+    units = {u["name"]: u["group"] for u in cli("units", "list", "-f", "json").json()}
+    assert units == {"甲镇": "township", "乙镇": "township"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text(POLICY.replace('group = "乡镇"', 'group = "第一组"'), encoding="utf-8")
+    refused = cli("init", "--policy", str(bad), "--db", str(tmp_path / "other.db"))
+    assert refused.code == 2 and "未知分组「第一组」" in refused.err

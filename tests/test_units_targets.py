@@ -27,6 +27,7 @@ def test_units_add_list_json(ledger_db, cli):
         "parent",
         "aliases",
         "active",
+        "retired_on",
     }
     only = cli("units", "list", "--class", "township", "--format", "json").json()
     assert {u["name"] for u in only} == {"石佛寺镇", "石佛寺村"}

@@ -36,7 +36,6 @@ BATCH_COLUMNS = [
     ("created", "新增"),
     ("updated", "更新"),
     ("imported_at", "导入时间"),
-    ("kind_label", "来源"),
     ("operator", "操作人"),
     ("reason", "原因"),
 ]
