@@ -1,4 +1,4 @@
-"""zsyz activities add|import|list: project leads and outbound trips (000 三、3.)."""
+"""zsyz activities add|import|list|remove: project leads and outbound trips (000 三、3.)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 
 COLUMNS = [
+    ("id", "编号"),
     ("date", "日期"),
     ("unit", "单位"),
     ("kind_label", "类型"),
@@ -99,3 +100,21 @@ def list_activities(
         ledger(ctx, db), unit, ActivityKind(kind.value) if kind else None, start, end
     )
     emit(rows, COLUMNS, fmt.value, title="招商活动", output=output)
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    ids: Annotated[list[int], typer.Option("--id", help="活动编号（见 activities list），可重复")],
+    reason: Annotated[str | None, typer.Option("--reason", help="删除原因（记入批次）")] = None,
+    db: DbOption = None,
+) -> None:
+    """删除登记错的活动（手工更正批次，可用 imports undo 撤销）。"""
+    from datetime import date
+
+    from zsyz.app.unit_edits import remove_activities
+    from zsyz.cli.render import say
+
+    removed, batch = remove_activities(ledger(ctx, db), ids, reason, date.today())
+    shown = "、".join(f"#{r['id']} {r['unit']} {r['date'].isoformat()}" for r in removed)
+    say(f"已删除活动：{shown}（批次 #{batch}，可用 zsyz imports undo {batch} 撤销）")

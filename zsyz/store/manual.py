@@ -25,7 +25,6 @@ from zsyz.store.tables import ImportBatch, LedgerChange, ProjectUpdate, table_of
 MANUAL = "manual"
 MANUAL_PERIOD = "手工更正"  # what `imports list` shows in the period column
 ROW = "*row*"  # a row added or removed whole
-ENTITIES = ("unit", "unit_alias", "target")
 CHANGES = table_of("ledger_change")
 UPDATES = table_of("project_update")
 BATCHES = table_of("import_batch")
@@ -196,7 +195,13 @@ def finish(session: Session, batch: ImportBatch, rows: int) -> ImportBatch:
     return batch
 
 
-ENTITY_LABELS = {"unit": "单位", "unit_alias": "单位别名", "target": "目标", "project": "项目"}
+ENTITY_LABELS = {
+    "unit": "单位",
+    "unit_alias": "单位别名",
+    "target": "目标",
+    "project": "项目",
+    "activity": "招商活动",
+}
 FIELD_LABELS = {
     "name": "单位名称",
     "unit_class": "类别",
@@ -232,7 +237,7 @@ def change_rows(session: Session, batch_id: int) -> list[dict[str, Any]]:
         if field == ROW:
             values = _loaded(old if new is None else new) or {}
             label = f"{'删除' if new is None else '新增'}{what}"
-            shown = values.get("alias") or values.get("metric") or ""
+            shown = values.get("alias") or values.get("metric") or values.get("note") or ""
             pair = (shown, None) if new is None else (None, shown)
         else:
             label = FIELD_LABELS.get(field, field)
