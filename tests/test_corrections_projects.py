@@ -116,6 +116,9 @@ def test_projects_edit_refusals(led, cli):
     assert same.code == 2 and "没有要修改" in same.err
     no_day = cli("projects", "edit", "P1", "--stage", "投产")
     assert no_day.code == 2 and "投产日期" in no_day.err
+    assert "producing" not in no_day.err
+    lone_on = cli("projects", "edit", "P1", "--on", "2020-05-01")
+    assert lone_on.code == 2 and "--stage" in lone_on.err
     bad = cli("projects", "edit", "P1", "--credit-code", "91110108551385082R")
     assert bad.code == 2 and "校验位" in bad.err
     drop = cli("projects", "edit", "P1", "--stage", "终止")

@@ -386,6 +386,8 @@ def test_merge_joins_records_credit_follows_roles_and_undo_restores(zp, cli, mon
     assert [(p["a"]["code"], p["b"]["code"]) for p in left] == [("P3", "P4")]
     again = cli("projects", "merge", "P1", "P2", "--reason", "x")
     assert again.code == 1 and "已并入" in again.err
+    edit = cli("projects", "edit", "P2", "--landing", "贾宋镇")
+    assert edit.code == 1 and "已并入" in edit.err
     batch = cli("imports", "list", "-f", "json").json()[-1]
     assert batch["kind_label"] == "手工更正" and batch["operator"] == "wanghui"
     check = cli("db", "check")

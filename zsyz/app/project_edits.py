@@ -85,6 +85,8 @@ def _wanted(p: dict[str, Any], edit: ProjectEdit) -> dict[str, Any]:
             new[field] = value
     if edit.credit_code is not None:
         new["credit_code"] = checked_credit_code(edit.credit_code)
+    if edit.stage_on is not None and edit.stage is None:
+        raise UsageError("--on 是达到新阶段的日期，须与 --stage 一起使用")
     if edit.stage is not None:
         stage = parse_stage(edit.stage)
         if stage is Stage.DROPPED:
@@ -97,10 +99,7 @@ def _wanted(p: dict[str, Any], edit: ProjectEdit) -> dict[str, Any]:
         new["dropped_on"] = None
         reached = new.get(stage.date_field, p[stage.date_field])
         if reached is None and stage.order >= Stage.SIGNED.order:
-            raise UsageError(
-                f"改为「{stage.label}」需要写明{stage.label}日期：加 --on 日期"
-                f"（或 --{stage.value}-on）"
-            )
+            raise UsageError(f"改为「{stage.label}」需要写明{stage.label}日期：加 --on 日期")
     return new
 
 
@@ -112,10 +111,13 @@ def edit_project(
 
     def work(session: Session) -> tuple[str, list[tuple[str, Any, Any]], int]:
         p = _project(session, code)
+        if p["merged_into_id"] is not None:
+            raise LedgerStateError(f"项目 {p['code']} 已并入其他项目；请更正保留的那个项目")
         new = _wanted(p, edit)
         changes = [(k, p[k], v) for k, v in new.items() if not same(p[k], v)]
         roles = _roles(session, p["id"])
-        index = UnitIndex.load(session) if edit.sourcing is not None or edit.landing else None
+        touched = edit.sourcing is not None or edit.landing is not None
+        index = UnitIndex.load(session) if touched else None
         role_changes = []
         for role, names in (("sourcing", edit.sourcing), ("landing", edit.landing)):
             if names is None or index is None:
