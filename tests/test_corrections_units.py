@@ -216,20 +216,3 @@ def test_imports_show_lists_unit_and_target_changes(zp, cli):
     ) in fields
     table = cli("imports", "show", str(last_batch(cli)["id"]))
     assert "手工更正" in table.err + table.out
-
-
-def test_activities_remove_by_id_and_undo(zp, cli):
-    assert cli("activities", "add", "石佛寺镇", "--date", "2020-03-05", "--kind", "lead").code == 0
-    assert cli("activities", "add", "晁陂镇", "--date", "2020-03-06", "--kind", "trip").code == 0
-    rows = cli("activities", "list", "-f", "json").json()
-    assert "编号" in cli("activities", "list", "-f", "csv").out
-    mine = next(r for r in rows if r["unit"] == "石佛寺镇")
-    before = dump(zp, (*TABLES, "activity"))
-    result = cli("activities", "remove", "--id", str(mine["id"]), "--reason", "登记错")
-    assert result.code == 0, result.err
-    assert [r["unit"] for r in cli("activities", "list", "-f", "json").json()] == ["晁陂镇"]
-    missing = cli("activities", "remove", "--id", "999")
-    assert missing.code == 1 and "#999" in missing.err
-    check_clean(cli)
-    assert cli("imports", "undo", str(last_batch(cli)["id"])).code == 0
-    assert dump(zp, (*TABLES, "activity")) == before

@@ -2,7 +2,7 @@
 project.credit_code and merged_into_id, dupe_dismissal
 
 Revision ID: 0003_f15_manual_changes
-Revises: 0002
+Revises: 0003_c12_period_named
 Create Date: 2026-12-01 01:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0003_f15_manual_changes"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003_c12_period_named"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,7 @@ from zsyz.domain.names import normalize
 from zsyz.errors import BadInputError, NotFoundError, UsageError
 from zsyz.store import manual
 from zsyz.store.engine import Ledger
-from zsyz.store.tables import Activity, Target, Unit, UnitAlias, table_of
+from zsyz.store.tables import Target, Unit, UnitAlias, table_of
 from zsyz.store.units import (
     UnitIndex,
     ledger_groups,
@@ -223,32 +223,3 @@ def _targets(
             "请改政策）；请用 zsyz targets list 查看"
         )
     return list(rows)
-
-
-def remove_activities(
-    ledger: Ledger, ids: Sequence[int], reason: str | None, today: date
-) -> tuple[list[dict[str, Any]], int]:
-    """Remove registered activities by id (见 activities list); one manual batch."""
-    if not ids:
-        raise UsageError("请用 --id 给出要删除的活动编号（见 zsyz activities list）")
-
-    def work(session: Session) -> tuple[list[dict[str, Any]], int]:
-        rows = session.exec(select(Activity).where(col(Activity.id).in_(list(ids)))).all()
-        missing = sorted(set(ids) - {a.id for a in rows})
-        if missing:
-            shown = "、".join(f"#{i}" for i in missing)
-            raise NotFoundError(f"没有编号为 {shown} 的活动；请用 zsyz activities list 查看编号")
-        names = {u.id: u.name for u in session.exec(select(Unit)).all()}
-        batch = manual.start(
-            session, f"删除活动 {'、'.join(f'#{a.id}' for a in rows)}", reason, today
-        )
-        out = []
-        for a in rows:
-            values = manual.row_values(table_of("activity"), a)
-            manual.entity_change(session, batch, "activity", a.id or 0, manual.ROW, values, None)
-            out.append({"id": a.id, "unit": names.get(a.unit_id), "date": a.happened_on})
-            session.delete(a)
-        manual.finish(session, batch, len(rows))
-        return out, batch.id or 0
-
-    return ledger.run_write(work)
