@@ -182,3 +182,15 @@ def test_a_million_text_cells_stay_within_300_mb(ledger_db, tmp_path: Path) -> N
     assert code == 65 and "缺少必需的列" in err, err
     assert peak_mb < 300, f"peak {peak_mb:.0f} MB"
     assert time.monotonic() - started < 30
+
+
+def test_a_newline_in_a_file_name_never_splits_a_message(cli, ledger_db, tmp_path: Path) -> None:
+    path = tmp_path / "周报\n第二行😀.xlsx"
+    path.write_text("a,b\n1,2\n")  # a CSV named .xlsx: refused
+    result = cli("units", "import", path)
+    assert result.code == 65
+    _one_chinese_line(result.err)
+    assert "周报\\n第二行😀.xlsx" in result.err
+    result = cli("import", "--unit", "石佛寺镇", path)
+    assert result.code == 65
+    assert all("第二行" not in line or "周报\\n" in line for line in result.err.splitlines())

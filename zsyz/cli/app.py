@@ -75,10 +75,13 @@ app.add_typer(projects_cmds.app, name="projects")
 import_cmds.register(app)
 
 
-def _fail(message: str, code: int) -> int:
+def _fail(message: str | list[str], code: int) -> int:
+    """Print the message on stderr: one line, or the lines given (a newline inside a
+    file name or cell is escaped, never a second line)."""
     from zsyz.cli.render import visible
 
-    print(f"zsyz: {visible(message, keep_newlines=True)}", file=sys.stderr)
+    lines = [message] if isinstance(message, str) else message
+    print("zsyz: " + "\n".join(visible(line) for line in lines), file=sys.stderr)
     return code
 
 
@@ -100,7 +103,7 @@ def run(argv: list[str] | None = None) -> int:
         lines = [exc.message, *(f"  {p}" for p in exc.problems[:50])]
         if len(exc.problems) > 50:
             lines.append(f"  …… 另有 {len(exc.problems) - 50} 处问题")
-        return _fail("\n".join(lines), exc.exit_code)
+        return _fail(lines, exc.exit_code)
     except ZsyzError as exc:
         return _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zsyz.cli.render import emit, say
+from zsyz.cli.render import emit, say, visible
 
 if TYPE_CHECKING:
     from zsyz.app.outcome import FileOutcome
@@ -55,8 +55,8 @@ def report_outcomes(outcomes: list[FileOutcome], fmt: str, dry_run: bool) -> Non
         if dry_run and o.changes:
             emit(o.changes, CHANGE_COLUMNS, "table", title=f"{Path(o.file).name} 将要发生的变化")
         for w in o.warnings:
-            say(f"提示 {Path(o.file).name}：{w}")
+            say(visible(f"提示 {Path(o.file).name}：{w}"))
         if o.errors:
-            say(f"拒收 {o.file}（台账未改动）：")
+            say(visible(f"拒收 {o.file}（台账未改动）："))
             for p in o.errors:
-                say(f"  {p}")
+                say(visible(f"  {p}"))
