@@ -194,3 +194,16 @@ def test_a_newline_in_a_file_name_never_splits_a_message(cli, ledger_db, tmp_pat
     result = cli("import", "--unit", "石佛寺镇", path)
     assert result.code == 65
     assert all("第二行" not in line or "周报\\n" in line for line in result.err.splitlines())
+
+
+def test_undoing_an_undone_batch_names_its_state_in_chinese(cli, ledger_db) -> None:
+    from tests.conftest import SAMPLES
+
+    assert cli("units", "import", SAMPLES / "单位名册.xlsx").code == 0
+    weekly = SAMPLES / "weekly" / "2022-W10-商务局.xlsx"
+    assert cli("import", "--unit", "商务局", weekly).code == 0, "import"
+    assert cli("imports", "undo", "1").code == 0
+    again = cli("imports", "undo", "1")
+    assert again.code == 1
+    _one_chinese_line(again.err)
+    assert "已撤销" in again.err and "undone" not in again.err

@@ -14,13 +14,12 @@ from zsyz.domain.stages import Stage
 from zsyz.errors import LedgerStateError, NotFoundError
 from zsyz.policy.load import parse_policy
 from zsyz.store.engine import Ledger
-from zsyz.store.history import PROJECT, ROLES, field_changes, undo
+from zsyz.store.history import PROJECT, ROLES, STATUS_LABELS, field_changes, undo
 from zsyz.store.policies import active_policy_row
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
 KIND_LABELS = {"import": "导入", "manual": "手工更正"}
-STATUS_LABELS = {"imported": "有效", "superseded": "已被更正", "undone": "已撤销"}
 
 
 def _batch_dict(batch: ImportBatch, units: dict[int, str]) -> dict[str, Any]:

@@ -272,13 +272,17 @@ def set_roles(
         session.execute(insert(ROLES), rows)
 
 
+STATUS_LABELS = {"imported": "有效", "superseded": "已被更正", "undone": "已撤销"}
+
+
 def undo(session: Session, batch_id: int, *, cascade: bool) -> list[int]:
     """Undo a batch (and, with cascade, the later batches that depend on it)."""
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise LedgerStateError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
     if batch.status != "imported":
-        raise LedgerStateError(f"导入批次 {batch_id} 的状态是「{batch.status}」，无需撤销")
+        shown = STATUS_LABELS.get(batch.status, batch.status)
+        raise LedgerStateError(f"导入批次 {batch_id} {shown}，无需撤销")
     later = dependents(session, batch)
     if batch.kind == "manual":
         from zsyz.store.manual import later_dependents
