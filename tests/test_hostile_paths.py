@@ -207,3 +207,19 @@ def test_undoing_an_undone_batch_names_its_state_in_chinese(cli, ledger_db) -> N
     assert again.code == 1
     _one_chinese_line(again.err)
     assert "已撤销" in again.err and "undone" not in again.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["progress", "--year", "-1"],
+        ["progress", "--as-of", "0001-01-01"],
+        ["alerts", "--as-of", "0001-01-01"],
+        ["targets", "import", "--year", "99999999999", "分解表.xlsx"],
+        ["projects", "list", "--year", "1"],
+    ],
+)
+def test_years_out_of_range_are_usage_errors(args, cli, ledger_db) -> None:
+    result = cli(*args)
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err and "内部错误" not in result.err

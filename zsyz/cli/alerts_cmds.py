@@ -37,9 +37,12 @@ def parse_day(text: str | None, option: str = "--as-of") -> object:
     if text is None:
         return date.today()
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{option} 应为日期 YYYY-MM-DD，收到「{text}」") from None
+    if not 1990 <= day.year <= 2100:  # the years a policy may name
+        raise UsageError(f"{option} 的年份应在 1990–2100 之间，收到「{text}」")
+    return day
 
 
 def alerts(

@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
 
 def progress(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="年度，默认今年")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="年度，默认今年", min=1990, max=2100)] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天（或所选年度末）")
     ] = None,
@@ -69,6 +69,8 @@ def progress(
         day = date.fromisoformat(as_of)
     else:
         raise UsageError(f"--as-of 应为日期 YYYY-MM-DD，收到「{as_of}」")
+    if not 1990 <= day.year <= 2100:
+        raise UsageError(f"--as-of 的年份应在 1990–2100 之间，收到「{as_of}」")
     cls = parse_unit_class(unit_class) if unit_class else None
     with no_cyclic_gc():
         _show(unit_progress(ledger(ctx, db), y, day, unit, cls), fmt, y, day, output)
