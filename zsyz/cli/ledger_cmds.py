@@ -28,7 +28,8 @@ def init(
         Path | None, typer.Option("--policy", help="政策文件（TOML）", dir_okay=False)
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="政策适用年度，默认取政策中的年度", min=1990, max=2100)
+        int | None,
+        typer.Option("--year", help="政策适用年度，默认取政策中的年度", min=1990, max=2100),
     ] = None,
     db: DbOption = None,
 ) -> None:

@@ -81,7 +81,10 @@ def check(
 @app.command("holidays")
 def holidays(
     year: Annotated[
-        list[int], typer.Option("--year", help="年份，可写多次，如 --year 2025 --year 2026", min=1990, max=2100)
+        list[int],
+        typer.Option(
+            "--year", help="年份，可写多次，如 --year 2025 --year 2026", min=1990, max=2100
+        ),
     ],
     output: OutputOption = None,
 ) -> None:

@@ -41,7 +41,9 @@ def register(app: typer.Typer) -> None:
 
 def progress(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="年度，默认今年", min=1990, max=2100)] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="年度，默认今年", min=1990, max=2100)
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD，默认今天（或所选年度末）")
     ] = None,

@@ -116,7 +116,8 @@ DUPE_COLUMNS = [
 def dupes(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", help="只列出至少一方在该年度有进展的疑似重复", min=1990, max=2100)
+        int | None,
+        typer.Option("--year", help="只列出至少一方在该年度有进展的疑似重复", min=1990, max=2100),
     ] = None,
     unit: Annotated[
         str | None, typer.Option("--unit", help="只列出至少一方与该单位有关的疑似重复")

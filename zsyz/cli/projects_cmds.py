@@ -63,7 +63,10 @@ def list_projects(
         str | None, typer.Option("--stage", help="只看该阶段：signed、started 或 签约、开工……")
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="只看该年度有进展（任一阶段日期或报送）的项目", min=1990, max=2100)
+        int | None,
+        typer.Option(
+            "--year", help="只看该年度有进展（任一阶段日期或报送）的项目", min=1990, max=2100
+        ),
     ] = None,
     approval: Annotated[
         ApprovalChoice | None,

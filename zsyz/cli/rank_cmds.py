@@ -200,7 +200,9 @@ def rank(
 
 def rewards(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="年度，默认今年", min=1990, max=2100)] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="年度，默认今年", min=1990, max=2100)
+    ] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     db: DbOption = None,

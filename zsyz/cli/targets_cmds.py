@@ -29,7 +29,9 @@ COLUMNS = [
 @app.command("list")
 def list_targets(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="年度（默认全部）", min=1990, max=2100)] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="年度（默认全部）", min=1990, max=2100)
+    ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="只列出该单位")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
@@ -57,7 +59,9 @@ def set_target(
         str, typer.Option("--metric", help="指标：signed、started、producing、funds……")
     ],
     value: Annotated[str, typer.Option("--value", help="目标值：项目个数，或金额（万元）")],
-    year: Annotated[int | None, typer.Option("--year", help="年度，默认今年", min=1990, max=2100)] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="年度，默认今年", min=1990, max=2100)
+    ] = None,
     min_fai: Annotated[
         str | None, typer.Option("--min-fai", help="固定资产投资下限（万元）")
     ] = None,
@@ -106,7 +110,8 @@ def import_targets(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="目标任务分解表（每行一个单位，每列一项指标）")],
     year: Annotated[
-        int | None, typer.Option("--year", help="年度；默认取表题中的年份，再默认今年", min=1990, max=2100)
+        int | None,
+        typer.Option("--year", help="年度；默认取表题中的年份，再默认今年", min=1990, max=2100),
     ] = None,
     db: DbOption = None,
 ) -> None:
