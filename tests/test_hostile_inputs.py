@@ -172,19 +172,29 @@ def ledger(ledger_db, cli, tmp_path):
     return ledger_db
 
 
+# A child's ru_maxrss starts at its parent's RSS (Linux keeps the high-water mark of the
+# forked image across exec), so a pytest worker grown to 360 MB would be charged to every
+# child it starts. A small Python starts the command and reports its child's own peak.
+_MEASURE = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[1], "wb"))
+_pid, status, usage = os.wait4(proc.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def run_measured(args: list[str], db: str, folder: Path) -> tuple[int, str, float]:
     """Run `zsyz ARGS` in a child process: (exit code, stderr, the child's peak RSS in MB)."""
     err_path = folder / "stderr.txt"
-    with open(err_path, "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "zsyz", *args],
-            env={**os.environ, "ZSYZ_DB": db},
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-        _pid, status, usage = os.wait4(proc.pid, 0)  # reaps it: rusage of this child alone
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, err_path.read_text(encoding="utf-8"), usage.ru_maxrss / 1024
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(err_path), sys.executable, "-m", "zsyz", *args],
+        env={**os.environ, "ZSYZ_DB": db},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    code, peak_kb = (int(x) for x in done.stdout.split())
+    return code, err_path.read_text(encoding="utf-8"), peak_kb / 1024
 
 
 @pytest.mark.slow

@@ -364,7 +364,7 @@ def open_ledger(db: str | None, *, must_exist: bool = True, check_schema: bool =
     if must_exist and path is not None and not path.exists():
         raise LedgerStateError(f"台账 {path} 不存在；请先运行 zsyz init 新建，或用 --db 指定台账")
     if path is not None:
-        _refuse_odd_file(path, must_exist=must_exist)
+        _refuse_odd_file(path, empty_ok=not (must_exist and check_schema))
     ledger = Ledger(url, make_engine(url))
     if check_schema:
         try:
@@ -375,9 +375,10 @@ def open_ledger(db: str | None, *, must_exist: bool = True, check_schema: bool =
     return ledger
 
 
-def _refuse_odd_file(path: Path, *, must_exist: bool) -> None:
-    """A folder, pipe or device named as the ledger, or an empty file, is refused by its
-    stat alone (SQLite would block on a pipe, or turn an empty file into a database)."""
+def _refuse_odd_file(path: Path, *, empty_ok: bool) -> None:
+    """A folder, pipe or device named as the ledger is refused by its stat alone (SQLite
+    would block on a pipe); so is an empty file, except where a schema is to be built or
+    inspected (`db upgrade` from nothing): elsewhere SQLite would turn it into a database."""
     import stat
 
     try:
@@ -388,7 +389,7 @@ def _refuse_odd_file(path: Path, *, must_exist: bool) -> None:
         raise LedgerStateError(f"{path} 是文件夹，不是台账文件；请用 --db 指定台账文件")
     if not stat.S_ISREG(st.st_mode):
         raise LedgerStateError(f"{path} 不是普通文件（管道或设备），不是 zsyz 台账；请核对 --db")
-    if must_exist and st.st_size == 0:
+    if not empty_ok and st.st_size == 0:
         raise LedgerStateError(
             f"{path} 是空文件，不是 zsyz 台账，未作任何改动；请用 zsyz init 新建台账"
         )
