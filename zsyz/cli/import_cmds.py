@@ -18,7 +18,9 @@ from zsyz.cli.render import emit, say
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from decimal import Decimal
 
+    from zsyz.domain.stages import Stage
     from zsyz.store.engine import Ledger
     from zsyz.store.outcome import FileOutcome, ImportRequest
 
@@ -45,27 +47,51 @@ def natural_key(path: Path) -> list[tuple[int, int | str]]:
     return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", str(path))]
 
 
-def expand(patterns: list[str]) -> list[Path]:
+def skipped_reason(path: Path) -> str | None:
+    """Why a file in a drop folder is not a report: an Office/WPS lock file (~$…), a
+    hidden file (.…) or a copy zsyz annotated (….错误标注.xlsx)."""
+    if path.name.startswith("~$") or path.name.startswith(".~"):
+        return "Excel/WPS 打开文件时生成的临时文件"
+    if path.name.startswith("."):
+        return "隐藏文件"
+    if ".错误标注." in path.name:
+        return "zsyz 生成的错误标注文件"
+    return None
+
+
+def expand(patterns: list[str]) -> tuple[list[Path], list[str]]:
     """Files named, globbed (quoted globs from cron) or the spreadsheets of a folder,
-    folders and globs in natural order."""
+    folders and globs in natural order; and a note for each file skipped."""
     from zsyz.errors import UsageError
 
     files: list[Path] = []
+    notes: list[str] = []
+
+    def keep(found: list[Path]) -> None:
+        for p in found:
+            reason = skipped_reason(p)
+            if reason is None:
+                files.append(p)
+            elif ".错误标注." not in p.name:
+                notes.append(f"跳过 {p.name}：{reason}")
+
     for pattern in patterns:
         path = Path(pattern)
         if path.is_dir():
-            files += sorted(
-                (p for p in path.iterdir() if p.suffix.lower() in SPREADSHEETS and p.is_file()),
-                key=natural_key,
+            keep(
+                sorted(
+                    (p for p in path.iterdir() if p.suffix.lower() in SPREADSHEETS and p.is_file()),
+                    key=natural_key,
+                )
             )
         elif any(ch in pattern for ch in "*?[") and not path.exists():
             found = sorted((Path(p) for p in glob.glob(pattern)), key=natural_key)
-            files += [p for p in found if p.is_file() and ".错误标注." not in p.name]
+            keep([p for p in found if p.is_file()])
         elif path.is_file():
-            files.append(path)
+            keep([path])
         else:
             raise UsageError(f"找不到文件 {pattern}")
-    return files
+    return files, notes
 
 
 def parse_date_option(text: str | None) -> date | None:
@@ -106,6 +132,35 @@ def _links(links: list[str], new: list[str], many: bool) -> tuple[dict[str, str]
     if many and any(k.isdigit() for k in [*out, *fresh]):
         raise UsageError("--link/--new 用行号时一次只能导入一个文件；多个文件请用项目名称")
     return out, fresh
+
+
+def _rate(text: str | None) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation
+
+    from zsyz.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        rate = Decimal(text.strip())
+    except InvalidOperation:
+        rate = Decimal(0)
+    if not rate.is_finite() or rate <= 0 or rate > 1000:
+        raise UsageError(f"--usd-rate 应为 1 美元折合的人民币元数，如 7.1，而不是「{text}」")
+    return rate
+
+
+def _stage(text: str | None) -> Stage | None:
+    from zsyz.domain.stages import Stage, stage_from_text
+    from zsyz.errors import UsageError
+
+    if text is None:
+        return None
+    found = stage_from_text(text)
+    if found is None:
+        names = "、".join(s.label for s in Stage)
+        raise UsageError(f"--stage 无法识别「{text}」；可写：{names}")
+    return found
 
 
 def _archive(path: Path, folder: Path) -> Path:
@@ -236,6 +291,22 @@ def import_command(
         Path | None,
         typer.Option("--move-to", help="导入后把文件移入此目录，拒收的移入其下 rejected/"),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="表中有台账不导入的列（序号除外）时整份拒收，供定时任务使用"),
+    ] = False,
+    usd_rate: Annotated[
+        str | None,
+        typer.Option(
+            "--usd-rate", help="美元汇率（1 美元折合人民币元数，如 7.1）；默认取政策 [currency] usd"
+        ),
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage", help="表中没写阶段的项目按此阶段导入（如签约项目清单写 签约，在谈表写 洽谈）"
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -243,20 +314,26 @@ def import_command(
     from zsyz.errors import UsageError
     from zsyz.store.outcome import ImportRequest
 
-    paths = expand(files)
-    if not paths:
-        raise UsageError("没有找到要导入的文件")
+    paths, skipped = expand(files)
+    for note in skipped:
+        say(note)
     if unit and all_units:
         raise UsageError("--unit 与 --all-units 只能选一个")
-    links, fresh = _links(link or [], new or [], len(paths) > 1)
     request = ImportRequest(
         unit=unit,
         all_units=all_units,
         report_date=parse_date_option(when),
         dry_run=dry_run,
-        links=links,
-        new=fresh,
+        strict=strict,
+        usd_rate=_rate(usd_rate),
+        stage=_stage(stage),
     )
+    if not paths:  # an empty drop folder: nothing to do (cron runs every ten minutes)
+        if fmt is Format.json:
+            emit([], [], "json", json_data=[])
+        say("没有新文件")
+        return
+    request.links, request.new = _links(link or [], new or [], len(paths) > 1)
     outcomes = _run_files(
         paths, request, rejected_to, move_to, db_of(ctx, db), lambda: ledger(ctx, db)
     )

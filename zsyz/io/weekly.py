@@ -15,21 +15,29 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from zsyz.domain.periods import Period
+from zsyz.domain.stages import PlannedStage, Stage
 from zsyz.errors import BadInputError, Problem
-from zsyz.io.columns import HeaderMatch, find_header
+from zsyz.io.columns import HeaderMatch, find_header, heading_key
 from zsyz.io.values import ValueProblem, parse_date
 from zsyz.io.weekly_cells import Parser, column_parsers, quoted_text
+from zsyz.io.weekly_columns import ColumnPlan, plan_columns
 from zsyz.io.weekly_fields import HEADINGS, WEEKLY_COLUMNS
 from zsyz.io.weekly_head import (
+    Preamble,
+    form_name,
+    form_stage,
+    name_date,
     read_preamble,
     resolve_period,
     section_heading,
     section_stage,
     text_of,
+    title_month,
 )
 from zsyz.io.workbook import Book
 
@@ -86,6 +94,12 @@ class WeeklyReport:
     unit_hints: tuple[str, ...] = ()
     taken: bool = False  # the rows were handed out by `take_rows` (read the file again)
     headers: dict[str, HeaderMatch] = field(default_factory=dict)  # every data sheet's
+    # Every heading accounted for: [{"heading", "field"}] mapped, headings ignored, and
+    # the ignored ones holding facts (not 序号), which `--strict` refuses.
+    columns: list[dict[str, str]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    ignored_facts: list[str] = field(default_factory=list)
+    form: str = ""  # title or sheet: which form this is (签约项目清单, 在谈项目 …)
 
     def take_rows(self) -> Iterator[ReportRow]:
         """Every row once, in order, each released as it is handed out: the plan made
@@ -171,11 +185,41 @@ def _sheet_day(picked: Picked) -> date | None:
     return None
 
 
+def _fallback_date(pre: Preamble, path: Path) -> str | None:
+    """No 填报日期 or 第N周 on the sheet: a date from the title (a range's last day, a
+    month's last day), else the file's name, else its modification time; says which."""
+    if pre.date_raw not in (None, "") or pre.week is not None:
+        return None
+    if pre.free_date is not None:
+        return "标题中的日期"
+    if (month := title_month(pre.texts)) is not None:
+        pre.free_date = min(month, date.today())
+        return "标题中的月份（该月最后一天）"
+    named = read_preamble([[path.stem]])  # "石佛寺镇2022年第10周.xlsx", "2022-W10"
+    if named.week is not None:
+        pre.week, pre.year = named.week, pre.year or named.year
+        return f"文件名「{path.name}」中的周次"
+    pre.free_date = named.free_date or name_date(path.stem)
+    if pre.free_date is not None:
+        return f"文件名「{path.name}」中的日期"
+    try:
+        pre.free_date = date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+    return "文件修改时间"
+
+
 _EXAMPLE_SHEET = re.compile(r"说明|示例|样例|范例|样表|模板|填表要求|填报要求|参考")
 _SHEET_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[.月-]\s*(\d{1,2})\s*日?$")
 
 
-def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport:
+def parse_weekly(
+    path: Path,
+    *,
+    report_date: date | None = None,
+    usd_rate: Decimal | None = None,
+    stage: Stage | None = None,
+) -> WeeklyReport:
     """Read one weekly report whole; every problem is collected, nothing is raised for rows."""
     book = Book(Path(path))
     picked, notes = pick_sheets(book)
@@ -188,18 +232,40 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         if pre.date_raw in (None, "") and pre.week is None:
             pre.date_raw, pre.week, pre.year = more.date_raw, more.week, pre.year or more.year
         pre.free_date = pre.free_date or more.free_date
-    if pre.date_raw in (None, "") and pre.week is None and pre.free_date is None:
-        named = read_preamble([[Path(path).stem]])  # "石佛寺镇2022年第10周.xlsx"
-        pre.week, pre.free_date = named.week, named.free_date
-        pre.year = pre.year or named.year
+    dated_by = _fallback_date(pre, Path(path)) if report_date is None else None
     when, period = resolve_period(pre, report_date, problems)
+    if dated_by and when is not None:
+        notes.append(
+            f"表中没有填报日期，按{dated_by}取 {when.isoformat()}；如不对请在表头写明填报日期"
+        )
     year = when.year if when else pre.year
     rows: list[ReportRow] = []
     many = len(picked) > 1
+    warnings = list(notes)
+    implied = stage or form_stage(pre.texts)
+    columns: list[dict[str, str]] = []
+    ignored: list[str] = []
+    facts: list[str] = []
     for sheet in picked:
         money = read_preamble(sheet[2][: sheet[1].first_row]).money_unit if many else None
+        where = sheet[0] if many else None
+        plan = plan_columns(sheet[1], money or pre.money_unit, usd_rate, where)
+        problems += plan.problems
+        warnings += plan.warnings
+        columns += [c for c in plan.mapped(sheet[1]) if c not in columns]
+        ignored += [h for h in plan.ignored.values() if h not in ignored]
+        facts += [h for h in plan.facts_ignored() if h not in facts]
         rows += _sheet_rows(
-            book, sheet, money or pre.money_unit, year, problems, sheet[0] if many else None
+            book,
+            sheet,
+            plan,
+            money or pre.money_unit,
+            year,
+            problems,
+            warnings,
+            where,
+            usd_rate,
+            implied,
         )
     hints = (*pre.texts, *(p[0] for p in picked), Path(path).stem)
     return WeeklyReport(
@@ -212,28 +278,38 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         rows,
         problems,
         header,
-        warnings=notes,
+        warnings=warnings,
         unit_hints=hints,
         headers={p[0]: p[1] for p in picked},
+        columns=columns,
+        ignored=ignored,
+        ignored_facts=facts,
+        form=form_name(pre.texts, name),
     )
 
 
 def _sheet_rows(
     book: Book,
     picked: Picked,
+    plan: ColumnPlan,
     money_unit: str | None,
     year: int | None,
     problems: list[Problem],
+    warnings: list[str],
     sheet: str | None,
+    usd_rate: Decimal | None,
+    implied: Stage | PlannedStage | None = None,
 ) -> list[ReportRow]:
     name, header, head, rest = picked
     gaps = book.formula_gaps(name)
-    parsers = column_parsers(header, money_unit, year)
+    parsers = column_parsers(header, plan, money_unit, year, usd_rate)
+    extras = [(label, col) for col, label in sorted(plan.extras.items())]
+    soft = _Soft(header.headings.get("is_new", ""), warnings)
     name_col = header.columns["name"]
     rows: list[ReportRow] = []
     # A stage named by the sheet ("开工项目") or by a section line ("二、已签约项目（3个）")
     # holds for the rows under it that give no stage of their own.
-    section = section_stage(name)
+    section = section_stage(name) or implied
     for index, cells in enumerate(itertools.chain(head, rest)):
         if index <= header.row:
             continue
@@ -241,7 +317,7 @@ def _sheet_rows(
         if heading is not None:
             section = heading
             continue
-        parsed = _parse_row(index, cells, parsers, name_col, gaps, problems, sheet)
+        parsed = _parse_row(index, cells, parsers, name_col, gaps, problems, sheet, extras, soft)
         if parsed is _STOP:
             break
         if isinstance(parsed, ReportRow):
@@ -254,6 +330,23 @@ def _sheet_rows(
 _STOP = object()
 
 
+@dataclass
+class _Soft:
+    """建设性质 (the new-or-continuing column) changes no number: a value outside 新建/续建
+    (开业, 扩建) is kept as an extra attribute under its heading, with a warning."""
+
+    heading: str
+    warnings: list[str]
+
+    def keep(self, values: dict[str, Any], text: str, row_no: int, sheet: str | None) -> None:
+        label = heading_key(self.heading) or "建设性质"
+        values.setdefault("extra", {})[label] = text
+        self.warnings.append(
+            f"{row_place(sheet, row_no)}「{self.heading}」写的是「{text}」，不是新建或续建："
+            "未计为新建/续建，原文保存在项目附加信息中"
+        )
+
+
 def _parse_row(
     index: int,
     cells: list[Any],
@@ -262,6 +355,8 @@ def _parse_row(
     gaps: set[tuple[int, int]],
     problems: list[Problem],
     sheet: str | None = None,
+    extras: list[tuple[str, int]] | None = None,
+    soft: _Soft | None = None,
 ) -> ReportRow | object | None:
     width = len(cells)
     first = ""
@@ -298,6 +393,9 @@ def _parse_row(
         try:
             parsed = parse(value)
         except ValueProblem as exc:
+            if key == "is_new" and soft is not None:
+                soft.keep(values, text_of(value), row_no, sheet)
+                continue
             problems.append(
                 Problem(str(exc), row=row_no, column=heading, value=text_of(value), sheet=sheet)
             )
@@ -306,6 +404,9 @@ def _parse_row(
             values[key] = parsed
             if quoted and (text := quoted_text(value, parsed)) is not None:
                 raw[key] = text
+    for label, col in extras or ():
+        if col < width and (text := text_of(cells[col])):
+            values.setdefault("extra", {})[label] = text
     if not values:
         return None
     if "name" not in values:

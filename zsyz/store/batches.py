@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
+from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
 from zsyz.store.engine import Ledger
@@ -74,10 +75,20 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
             .where(UPDATES.c.batch_id == batch_id)
             .order_by(UPDATES.c.id)
         ).all()
+        names = dict(session.execute(select(Unit.code, Unit.name)).all())  # type: ignore[call-overload]
         out["changes"] = [
-            {"row": r, "code": c, "project": n, "field": f, "old": o, "new": v}
+            {
+                "row": r,
+                "code": c,
+                "project": n,
+                "field": f,
+                "field_label": field_label(f),
+                "old": shown(f, o, names),
+                "new": shown(f, v, names),
+            }
             for r, c, n, stored, old, new in rows
             for f, o, v in expand(stored, old, new)
+            if f != "last_reported_on"
         ]
         return out
 

@@ -69,11 +69,14 @@ TEXT_FIELDS = frozenset(
         "remarks",
     }
 )
+# Extra attributes (研判结果, 填报人 …): one JSON object {label: text}, written to history
+# as its canonical JSON text.
+EXTRA = "extra"
 # The project columns a report may set, in the order history is written.
 TRACKED: tuple[str, ...] = tuple(
     c.name
     for c in PROJECT.columns
-    if c.name in AMOUNT_FIELDS | FLAG_FIELDS | DATE_FIELDS | TEXT_FIELDS
+    if c.name in AMOUNT_FIELDS | FLAG_FIELDS | DATE_FIELDS | TEXT_FIELDS | {EXTRA}
 )
 ROLE_NAMES = ("sourcing", "landing", "leader", "compiling")
 CREATED = "*created*"  # one row per created project: the initial snapshot as JSON
@@ -148,6 +151,8 @@ def to_text(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, tuple | list | set | frozenset):
         return ",".join(sorted(value)) or None
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return str(value)
 
 
@@ -157,6 +162,9 @@ def from_text(field: str, text: str | None) -> Any:
         return None
     if field.startswith("roles:"):
         return frozenset(text.split(","))
+    if field == EXTRA:
+        loaded = json.loads(text)
+        return loaded if isinstance(loaded, dict) else None
     if field in AMOUNT_FIELDS:
         return Decimal(text)
     if field in DATE_FIELDS:

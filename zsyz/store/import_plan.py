@@ -19,16 +19,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from zsyz.domain.names import norm_project_name
-from zsyz.domain.stages import LIFE_CYCLE, Stage, stage_from_dates
 from zsyz.errors import NotFoundError, Problem
 from zsyz.io.weekly import ReportRow, WeeklyReport, row_place
 from zsyz.io.weekly_fields import HEADINGS
 from zsyz.store.history import PROJECT, ROLES, TRACKED, same
+from zsyz.store.plan_stages import stage_rules
 from zsyz.store.tables import Unit
 from zsyz.store.units import UnitIndex
 
-_DATED = (*LIFE_CYCLE, Stage.DROPPED)
-STAGE_DATES = frozenset(s.date_field for s in _DATED)
 _SUFFIXES = re.compile(r"(人民政府|政府|办事处|[（(]盖章[)）]|盖章)$")
 ROLE_KEYS = {role: f"roles:{role}" for role in ("sourcing", "landing", "leader", "compiling")}
 ROLE_LABELS = {
@@ -127,6 +125,9 @@ class Planner:
     reuse_codes: dict[str, str] = field(default_factory=dict)
     _seen: dict[int, tuple[str | None, int]] = field(default_factory=dict)  # id → first row
     _seen_new: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # by name
+    _codes: dict[str, tuple[str, str | None, int]] = field(default_factory=dict)  # code → norm, row
+    _auto: set[int] = field(default_factory=set)  # ids of new RowPlans whose code was generated
+    _dated: list[str] = field(default_factory=list)  # rows whose stage date is the report date
     _next_seq: dict[str, int] = field(default_factory=dict)
     # Names as written → unit code (or the problem), resolved once per distinct name.
     _units: dict[str, str | NotFoundError] = field(default_factory=dict)
@@ -191,6 +192,37 @@ class Planner:
     def run(self) -> None:
         for row in self.report.take_rows():
             self.plan_row(row)
+        self._settle_codes()
+        if self._dated and self.plan.report_date is not None:
+            shown = "、".join(self._dated[:10]) + ("等" if len(self._dated) > 10 else "")
+            self.plan.warnings.append(
+                f"{len(self._dated)} 行写了阶段但没有写该阶段的日期（{shown}），"
+                f"按填报日期 {self.plan.report_date.isoformat()} 记为该阶段日期；如有实际日期请补填"
+            )
+
+    def _settle_codes(self) -> None:
+        """A generated code that a later row wrote for another project is generated anew."""
+        written = {r.code for r in self.plan.rows if r.new is not None and id(r) not in self._auto}
+        for r in self.plan.rows:
+            if id(r) in self._auto and r.code in written and r.new is not None:
+                r.code = self.new_code(avoid=written)
+                r.new["code"] = r.code
+
+    def same_code(self, row: ReportRow, norm: str) -> bool:
+        """One 项目编号 on two rows naming different projects is refused (True)."""
+        code = row.values.get("code")
+        if not code:
+            return False
+        first = self._codes.setdefault(code, (norm, row.sheet, row.row))
+        if first[0] != norm:
+            self.problem(
+                row,
+                "code",
+                f"项目编号与{row_place(first[1], first[2])}相同，但项目名称不同；"
+                "一个编号只能对应一个项目，请核对编号",
+            )
+            return True
+        return False
 
     def plan_row(self, row: ReportRow) -> None:
         v = row.values
@@ -205,6 +237,8 @@ class Planner:
             leader = self.leader_of(v["leader_name"])
             if leader is not None:
                 roles["leader"] = self.shared(frozenset({leader}))
+        if self.same_code(row, norm):
+            return
         pid, linked = self.identify(row, norm)
         if pid is False:
             return
@@ -252,9 +286,14 @@ class Planner:
             for role, codes in sorted(roles.items()):
                 if codes:
                     new[ROLE_KEYS[role]] = codes
-            self.plan.rows.append(RowPlan(row.row, name, None, code, {}, True, new=new, norm=norm))
+            planned = RowPlan(row.row, name, None, code, {}, True, new=new, norm=norm)
+            if not v.get("code") and norm not in self.reuse_codes:
+                self._auto.add(id(planned))
+            self.plan.rows.append(planned)
             return
         code = current["code"]
+        if "extra" in values:  # a blank cell changes nothing: merge into what is kept
+            values["extra"] = {**(current["extra"] or {}), **values["extra"]}
         for k, x in values.items():
             if not same(current[k], x):
                 changes[k] = (current[k], x)
@@ -370,42 +409,9 @@ class Planner:
             )
 
     def stage_rules(self, row: ReportRow, pid: int | None, values: dict[str, Any]) -> None:
-        when = self.plan.report_date
-        limit = min(when, self.today) if when else self.today
-        for key in sorted(STAGE_DATES & values.keys()):
-            if values[key] > limit:
-                what = "今天" if limit == self.today else "填报日期"
-                self.problem(row, key, f"日期晚于{what}（{limit.isoformat()}），不能是将来的日期")
-        stage: Stage | None = values.get("stage")
-        current = self.state.projects.get(pid) if pid is not None else None
-        old = Stage(current["stage"]) if current else None
-        if stage is None:
-            # No stage written: the dates tell how far it got, if further than known.
-            dated = stage_from_dates(s for s in _DATED if s.date_field in values)
-            if dated is None or (
-                old is not None and (old is Stage.DROPPED or dated.order <= old.order)
-            ):
-                return
-            stage = dated
-        values["stage"] = stage.value
-        if (
-            old is not None
-            and stage is not old
-            and Stage.DROPPED not in (stage, old)
-            and stage.order < old.order
-        ):
-            self.plan.warnings.append(
-                f"{row.where}「{row.values['name']}」阶段由{old.label}退回{stage.label}"
-            )
-        if (
-            (old is None or stage is not old)
-            and when is not None
-            and stage.date_field not in values
-            and (current is None or current[stage.date_field] is None)
-        ):
-            values[stage.date_field] = when  # reached this stage by the report date
+        stage_rules(self, row, pid, values)
 
-    def new_code(self) -> str:
+    def new_code(self, avoid: set[str] | frozenset[str] = frozenset()) -> str:
         """ZS<year><4 digits>: stable once given, printed on the next template."""
         year = (self.plan.report_date or self.today).year
         prefix = f"ZS{year}"
@@ -416,7 +422,7 @@ class Planner:
             self._next_seq[prefix] = max(used, default=0)
         self._next_seq[prefix] += 1
         code = f"{prefix}{self._next_seq[prefix]:04d}"
-        while code in self.state.by_code:
+        while code in self.state.by_code or code in avoid or code in self._codes:
             self._next_seq[prefix] += 1
             code = f"{prefix}{self._next_seq[prefix]:04d}"
         return code

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.names import norm_project_name
 from zsyz.errors import BadInputError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
@@ -92,8 +94,19 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
         if same is not None:
             same.file = name
             return same
+    if request.usd_rate is None:
+        request.usd_rate = policy_usd_rate(ledger)
+
+    def parse() -> WeeklyReport:
+        return parse_weekly(
+            path,
+            report_date=request.report_date,
+            usd_rate=request.usd_rate,
+            stage=request.stage,
+        )
+
     try:
-        report = parse_weekly(path, report_date=request.report_date)
+        report = parse()
     except BadInputError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
 
@@ -102,7 +115,7 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
     def work(session: Session) -> FileOutcome:
         if parsed[0].taken:  # run again: the first run released the rows as it planned them
             try:
-                parsed[0] = parse_weekly(path, report_date=request.report_date)
+                parsed[0] = parse()
             except BadInputError as exc:
                 raise Rejected(
                     FileOutcome(name, "rejected", errors=[Problem(exc.message)]), annotate=False
@@ -122,6 +135,24 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
         if rejected.annotate:
             rejected.outcome.report = parsed[0]
         return rejected.outcome
+
+
+def policy_usd_rate(ledger: Ledger) -> Decimal | None:
+    """元 per 美元 from the active policy's `[currency] usd`, if it sets one."""
+    import tomllib
+
+    from zsyz.store.policies import active_policy_row
+
+    with ledger.read() as session:
+        row = active_policy_row(session)
+        text = row.text if row is not None else ""
+    if "currency" not in text:
+        return None
+    try:
+        rate = tomllib.loads(text).get("currency", {}).get("usd")
+    except tomllib.TOMLDecodeError:
+        return None
+    return Decimal(str(rate)) if isinstance(rate, int | float | str) and rate else None
 
 
 def _reporting_unit(
@@ -194,9 +225,10 @@ def _import(
         unit=plan.unit.name if plan.unit else None,
         period=period,
         rows=count,
+        dry_run=request.dry_run,
     )
     reuse: dict[str, str] = {}
-    old = _previous(session, plan, request, period) if period else None
+    old = _previous(session, plan, request, period, report.form) if period else None
     if old is not None:
         later = dependents(session, old)
         if later:
@@ -222,7 +254,16 @@ def _import(
         reuse_codes=reuse,
     )
     planner.run()
-    outcome.warnings = list(report.warnings) + plan.warnings
+    outcome.columns, outcome.ignored_columns = report.columns, report.ignored
+    ignored = _ignored_note(report)
+    if request.strict and report.ignored_facts:
+        plan.problems.append(
+            Problem(
+                f"有未导入的列：{'、'.join(report.ignored_facts)}；台账没有对应字段，"
+                "请删去这些列或改用台账的表头后重报（严格模式不接受未导入的列）"
+            )
+        )
+    outcome.warnings = list(report.warnings) + ([ignored] if ignored else []) + plan.warnings
     if plan.problems:
         outcome.errors = plan.problems
         raise Rejected(outcome)
@@ -232,6 +273,7 @@ def _import(
         sha256=digest,
         unit_id=plan.unit.id if plan.unit else None,
         all_units=request.all_units,
+        form=report.form if request.all_units else None,
         period=period,
         report_date=report.report_date,
         rows=count,
@@ -254,14 +296,16 @@ def _import(
     outcome.created, outcome.updated = batch.created, batch.updated
     if not request.dry_run:
         return outcome
+    names = {code: u.name for code, u in index.by_code.items()}
     outcome.changes = [
         {
             "row": r.row,
             "code": r.code,
             "project": r.name,
             "field": k,
-            "old": to_text(o),
-            "new": to_text(n),
+            "field_label": field_label(k),
+            "old": shown(k, to_text(o), names),
+            "new": shown(k, to_text(n), names),
         }
         for r in plan.rows
         for k, (o, n) in r.diff().items()
@@ -270,15 +314,25 @@ def _import(
     return outcome
 
 
+def _ignored_note(report: WeeklyReport) -> str | None:
+    if not report.ignored:
+        return None
+    return f"以下列台账没有对应字段，未导入：{'、'.join(report.ignored)}"
+
+
 def _previous(
-    session: Session, plan: Plan, request: ImportRequest, period: str
+    session: Session, plan: Plan, request: ImportRequest, period: str, form: str
 ) -> ImportBatch | None:
+    """The batch a file resends: the same unit and period, or for a county summary the
+    same period and form (a 签约 export and a 在谈 export of one day are two reports)."""
     query = select(ImportBatch).where(
         col(ImportBatch.period) == period,
         col(ImportBatch.status) == "imported",
         col(ImportBatch.all_units) == request.all_units,
     )
-    if not request.all_units:
+    if request.all_units:
+        query = query.where(col(ImportBatch.form) == form)
+    else:
         if plan.unit is None:
             return None
         query = query.where(col(ImportBatch.unit_id) == plan.unit.id)

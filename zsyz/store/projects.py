@@ -12,6 +12,7 @@ from zsyz.domain import admission as adm
 from zsyz.domain.approval import ApprovalDecision, decide
 from zsyz.domain.credit import credited_units
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
+from zsyz.domain.field_labels import FIELD_LABELS, shown
 from zsyz.domain.policy import Policy
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
@@ -23,42 +24,6 @@ from zsyz.store.policies import active_policy_row
 from zsyz.store.tables import ImportBatch, Project, ProjectUpdate
 from zsyz.store.units import UnitIndex, unit_facts
 
-FIELD_LABELS: dict[str, str] = {
-    "code": "项目编号",
-    "name": "项目名称",
-    "investor": "投资方",
-    "investor_origin": "投资方来源地",
-    "investor_type": "投资方类型",
-    "category": "产业类别",
-    "chain": "产业链",
-    "level": "项目级别",
-    "is_new": "新建项目",
-    "fiscal_support": "一事一议财政扶持",
-    "total_investment": "总投资（万元）",
-    "fai": "固定资产投资（万元）",
-    "planned_investment_year": "年度计划投资（万元）",
-    "completed_investment_year": "本年完成投资（万元）",
-    "funds_in_place": "到位资金（万元）",
-    "foreign_funds": "利用外资（万元）",
-    "out_of_province_funds": "省外资金（万元）",
-    "land_area": "用地（亩）",
-    "needs_land": "需要供地",
-    "expected_tax": "预计年税收（万元）",
-    "stage": "项目阶段",
-    **{s.date_field: f"{s.label}日期" for s in Stage},
-    "compiled_on": "编制日期",
-    "planned_start_on": "计划开工日期",
-    "leader_name": "责任领导",
-    "contact": "联系人",
-    "progress": "本周进展",
-    "problems": "存在问题",
-    "remarks": "备注",
-    "last_reported_on": "最近报送日期",
-    "roles:sourcing": "招引单位",
-    "roles:landing": "落地单位",
-    "roles:leader": "包保领导",
-    "roles:compiling": "编制单位",
-}
 ROLE_KEYS = {Role.SOURCING: "sourcing", Role.LANDING: "landing", Role.LEADER: "leader"}
 ROLE_KEYS[Role.COMPILING] = "compiling"
 SHOWN = [k for k in FIELD_LABELS if not k.startswith("roles:")]
@@ -154,8 +119,8 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
                 "period": b.period,
                 "field": fld,
                 "field_label": FIELD_LABELS.get(fld, fld),
-                "old": _shown(fld, old, by_code),
-                "new": _shown(fld, new, by_code),
+                "old": shown(fld, old, by_code),
+                "new": shown(fld, new, by_code),
             }
             for u, b in history
             for fld, old, new in expand(u.field, u.old_value, u.new_value)
@@ -183,17 +148,3 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
         },
         "history": changes,
     }
-
-
-def _shown(field: str, text: str | None, names: dict[str, str]) -> str | None:
-    """Role changes read as unit names; stage values as their Chinese label."""
-    if text is None:
-        return None
-    if field.startswith("roles:"):
-        return "、".join(names.get(c, c) for c in text.split(",") if c)
-    if field == "stage":
-        try:
-            return Stage(text).label
-        except ValueError:
-            return text
-    return text
