@@ -114,14 +114,14 @@ def import_targets(
     db: DbOption = None,
 ) -> None:
     """导入目标任务分解表（表头逐列识别；识别不了的表头列出并整表拒收）。"""
-    from zsyz.cli.import_cmds import _rate
+    from zsyz.cli.import_args import usd_rate_option
     from zsyz.io.target_table import read_target_table
-    from zsyz.store.imports import policy_usd_rate
+    from zsyz.store.import_unit import policy_usd_rate
     from zsyz.store.policies import policy_target_labels
     from zsyz.store.targets import TargetInput, set_targets
 
     target = ledger(ctx, db)
-    rate = _rate(usd_rate) or policy_usd_rate(target)
+    rate = usd_rate_option(usd_rate) or policy_usd_rate(target)
     table = read_target_table(file, policy_target_labels(target), rate)
     cells, title_year = table.cells, table.year
     if table.ignored:

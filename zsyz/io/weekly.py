@@ -26,18 +26,16 @@ from zsyz.io.columns import HeaderMatch, find_header, heading_key
 from zsyz.io.values import ValueProblem, parse_date
 from zsyz.io.weekly_cells import Parser, column_parsers, quoted_text
 from zsyz.io.weekly_columns import ColumnPlan, plan_columns
+from zsyz.io.weekly_dates import fallback_date
 from zsyz.io.weekly_fields import HEADINGS, WEEKLY_COLUMNS
 from zsyz.io.weekly_head import (
-    Preamble,
     form_name,
     form_stage,
-    name_date,
     read_preamble,
     resolve_period,
     section_heading,
     section_stage,
     text_of,
-    title_month,
 )
 from zsyz.io.workbook import Book
 
@@ -185,30 +183,6 @@ def _sheet_day(picked: Picked) -> date | None:
     return None
 
 
-def _fallback_date(pre: Preamble, path: Path) -> str | None:
-    """No 填报日期 or 第N周 on the sheet: a date from the title (a range's last day, a
-    month's last day), else the file's name, else its modification time; says which."""
-    if pre.date_raw not in (None, "") or pre.week is not None:
-        return None
-    if pre.free_date is not None:
-        return "标题中的日期"
-    if (month := title_month(pre.texts)) is not None:
-        pre.free_date = min(month, date.today())
-        return "标题中的月份（该月最后一天）"
-    named = read_preamble([[path.stem]])  # "石佛寺镇2022年第10周.xlsx", "2022-W10"
-    if named.week is not None:
-        pre.week, pre.year = named.week, pre.year or named.year
-        return f"文件名「{path.name}」中的周次"
-    pre.free_date = named.free_date or name_date(path.stem)
-    if pre.free_date is not None:
-        return f"文件名「{path.name}」中的日期"
-    try:
-        pre.free_date = date.fromtimestamp(path.stat().st_mtime)
-    except OSError:
-        return None
-    return "文件修改时间"
-
-
 _EXAMPLE_SHEET = re.compile(r"说明|示例|样例|范例|样表|模板|填表要求|填报要求|参考")
 _SHEET_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[.月-]\s*(\d{1,2})\s*日?$")
 
@@ -232,7 +206,7 @@ def parse_weekly(
         if pre.date_raw in (None, "") and pre.week is None:
             pre.date_raw, pre.week, pre.year = more.date_raw, more.week, pre.year or more.year
         pre.free_date = pre.free_date or more.free_date
-    dated_by = _fallback_date(pre, Path(path)) if report_date is None else None
+    dated_by = fallback_date(pre, Path(path)) if report_date is None else None
     when, period = resolve_period(pre, report_date, problems)
     if dated_by and when is not None:
         notes.append(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from sqlmodel import Session, col
 
 from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.names import norm_project_name
-from zsyz.errors import BadInputError, NotFoundError, Problem
+from zsyz.errors import BadInputError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
 from zsyz.store.bulk import no_cyclic_gc
@@ -38,8 +37,10 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
-from zsyz.store.import_plan import LedgerState, Plan, Planner, resolve_unit
+from zsyz.store.import_plan import Plan, Planner
+from zsyz.store.import_unit import policy_usd_rate, reporting_unit
 from zsyz.store.outcome import FileOutcome, ImportRequest, file_sha256
+from zsyz.store.plan_state import LedgerState
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -137,73 +138,12 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
         return rejected.outcome
 
 
-def policy_usd_rate(ledger: Ledger) -> Decimal | None:
-    """元 per 美元 from the active policy's `[currency] usd`, if it sets one."""
-    import tomllib
-
-    from zsyz.store.policies import active_policy_row
-
-    with ledger.read() as session:
-        row = active_policy_row(session)
-        text = row.text if row is not None else ""
-    if "currency" not in text:
-        return None
-    try:
-        rate = tomllib.loads(text).get("currency", {}).get("usd")
-    except tomllib.TOMLDecodeError:
-        return None
-    return Decimal(str(rate)) if isinstance(rate, int | float | str) and rate else None
-
-
-def _reporting_unit(
-    index: UnitIndex, report: WeeklyReport, request: ImportRequest, plan: Plan
-) -> None:
-    if request.all_units:
-        return
-    written = request.unit or report.unit_text
-    if not written:
-        for hint in report.unit_hints:  # no 填报单位 line: a title or file name may say
-            if (named := index.named_in(hint)) is not None:
-                plan.unit = named
-                plan.warnings.append(f"表中未写填报单位，按「{hint}」认定为{named.name}")
-                return
-        plan.problems.append(
-            Problem(
-                "缺少填报单位：请在表头写「填报单位：单位名称」，或用 --unit 指定",
-                column="填报单位",
-            )
-        )
-        return
-    try:
-        plan.unit = resolve_unit(index, written)
-    except NotFoundError as exc:
-        plan.problems.append(Problem(exc.message, column="填报单位", value=written))
-        return
-    if request.unit and report.unit_text:
-        sheet = index.find(report.unit_text) or _try(index, report.unit_text)
-        if sheet is not None and sheet.code != plan.unit.code:
-            plan.problems.append(
-                Problem(
-                    f"表中填报单位是{sheet.name}，与 --unit {plan.unit.name} 不一致；请核对",
-                    column="填报单位",
-                    value=report.unit_text,
-                )
-            )
-
-
-def _try(index: UnitIndex, name: str) -> Unit | None:
-    try:
-        return resolve_unit(index, name)
-    except NotFoundError:
-        return None
-
-
 def _import(
     session: Session, report: WeeklyReport, digest: str, request: ImportRequest
 ) -> FileOutcome:
     index = UnitIndex.load(session)
     plan = Plan(unit=None, report_date=report.report_date, problems=list(report.problems))
-    _reporting_unit(index, report, request, plan)
+    reporting_unit(index, report, request, plan)
     if report.report_date is None:
         plan.problems.append(
             Problem(
