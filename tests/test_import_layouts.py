@@ -398,3 +398,25 @@ def test_a_wide_platform_export(ledger, cli, tmp_path):
     assert len(out["columns"]) == 6
     p = show(cli, "玉雕产业园")
     assert amount(p["total_investment"]) == 20000 and p["category"] == "制造业"
+
+
+def test_annotated_copy_tells_the_clerk_what_to_fix_not_zsyz_options(ledger, cli, tmp_path):
+    head = [["项目编号", "项目名称", "项目阶段", "洽谈日期"]]
+    assert imported(cli, book(tmp_path, head, [[None, "电商基地", "洽谈", "2022-03-01"]]))[0] == 0
+    code = show(cli, "电商基地")["code"]
+    above = [["填报单位：晁陂镇", None, "填报日期：2022-03-11"]]
+    path = book(tmp_path, head, [[code, "电商基地", "洽谈", None]], name="晁陂.xlsx", above=above)
+    result = cli("import", str(path))
+    assert result.code == 65 and "--all-units" in result.err  # the operator is told how
+    from openpyxl import load_workbook
+
+    copy = load_workbook(tmp_path / "晁陂.错误标注.xlsx")
+    texts = [
+        str(c.value) + (c.comment.text if c.comment else "")
+        for ws in copy.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None or c.comment
+    ]
+    assert any("不含晁陂镇" in t for t in texts)
+    assert not any("--" in t or "zsyz" in t for t in texts)

@@ -96,7 +96,9 @@ class Planner:
     _leaders: dict[str, str | None] = field(default_factory=dict)
     _sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
 
-    def problem(self, row: ReportRow | None, key: str | None, message: str) -> None:
+    def problem(
+        self, row: ReportRow | None, key: str | None, message: str, clerk: str | None = None
+    ) -> None:
         column = self.report.header.headings.get(key, HEADINGS.get(key or "")) if key else None
         value = row.text(key) if row is not None and key else None
         self.plan.problems.append(
@@ -106,6 +108,7 @@ class Planner:
                 column=column,
                 value=value,
                 sheet=row.sheet if row else None,
+                clerk=clerk,
             )
         )
 
@@ -303,6 +306,8 @@ class Planner:
                     "name",
                     f"疑似与已有项目重复：{shown}。是同一项目请加 --link {key}={code0}，"
                     f"确是新项目请加 --new {key}",
+                    clerk=f"疑似与已有项目重复：{shown}。是同一项目请在「项目编号」栏填写 {code0}；"
+                    "确是另一个新项目请在项目名称中写明区别，并告知县招商中心",
                 )
                 return False, False
         return None, False
