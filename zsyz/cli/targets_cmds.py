@@ -114,10 +114,9 @@ def import_targets(
     db: DbOption = None,
 ) -> None:
     """导入目标任务分解表（表头逐列识别；识别不了的表头列出并整表拒收）。"""
+    from zsyz.app.import_unit import policy_target_labels, policy_usd_rate
     from zsyz.cli.import_args import usd_rate_option
     from zsyz.io.target_table import read_target_table
-    from zsyz.store.import_unit import policy_usd_rate
-    from zsyz.store.policies import policy_target_labels
     from zsyz.store.targets import TargetInput, set_targets
 
     target = ledger(ctx, db)

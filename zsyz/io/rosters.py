@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zsyz.errors import InvalidDataError, Problem, UsageError
+from zsyz.domain.units import unit_class_of, unknown_class_message
+from zsyz.errors import InvalidDataError, Problem
 from zsyz.io.columns import Column, find_header
 from zsyz.io.workbook import blank, read_workbook
 
@@ -51,8 +52,6 @@ def _text(row: list[Any], idx: int | None) -> str:
 
 
 def read_roster(path: Path) -> list[RosterRow]:
-    from zsyz.store.units import parse_unit_class
-
     sheets = read_workbook(path)
     problems: list[Problem] = []
     for sheet in sheets:
@@ -67,11 +66,15 @@ def read_roster(path: Path) -> list[RosterRow]:
             if not name or _SKIP_ROW.match(name):
                 continue
             raw_class = _text(row, cols["class"])
-            try:
-                unit_class = parse_unit_class(raw_class)
-            except UsageError as exc:
+            unit_class = unit_class_of(raw_class)
+            if unit_class is None:
                 problems.append(
-                    Problem(exc.message, row=i, column=header.headings["class"], value=raw_class)
+                    Problem(
+                        unknown_class_message(raw_class),
+                        row=i,
+                        column=header.headings["class"],
+                        value=raw_class,
+                    )
                 )
                 continue
             aliases = tuple(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zsyz.domain.metrics import Metric
+from zsyz.domain.metrics import Metric, target_key
 from zsyz.errors import InvalidDataError, Problem
 from zsyz.io.columns import Column, find_header, heading_key, unit_note
 from zsyz.io.values import SCALE_TO_WAN, USD_IN_WAN, ValueProblem, scale_of, to_decimal
@@ -195,8 +195,6 @@ def _read_sheet(
     indicators, ignored = _indicators(head_row, upper, unit_idx, known, usd_rate, problems)
     seen: dict[str, str] = {}
     for ind in indicators.values():
-        from zsyz.store.targets import target_key
-
         key = target_key(ind.metric.value, ind.filters)
         if key in seen:
             problems.append(

@@ -91,29 +91,3 @@ def active_policy(session: Session) -> tuple[Policy, int]:
             "台账中没有政策；新建台账时用 zsyz init --preset 名称（或 --policy 文件）载入"
         )
     return parse_policy(row.text, f"台账中的政策 {row.name}"), row.year
-
-
-def policy_target_labels(ledger: Ledger) -> dict[str, tuple[Any, dict[str, Any]]]:
-    """Folded target label → (metric, filters) of every simple target the active policy
-    names (alternatives and parts included), so a decomposition table headed with the
-    labels `policy show` prints imports back to the same targets."""
-    from zsyz.io.columns import heading_key
-
-    with ledger.read() as session:
-        row = active_policy_row(session)
-        text = row.text if row is not None else None
-    if text is None:
-        return {}
-    policy = parse_policy(text, "台账中的政策")
-    out: dict[str, tuple[Any, dict[str, Any]]] = {}
-    rules = [t for c in policy.classes.values() for t in c.targets]
-    while rules:
-        rule = rules.pop()
-        rules += [*rule.any_of, *rule.all_of]
-        if rule.metric is not None and rule.label:
-            out.setdefault(heading_key(rule.label), (rule.metric, filters_dict(rule.filters)))
-    for unit in policy.roster:
-        for t in unit.targets:
-            if t.label:
-                out.setdefault(heading_key(t.label), (t.metric, filters_dict(t.filters)))
-    return out

@@ -1,20 +1,21 @@
-"""Who sent a report and in what money: the reporting unit (填报单位, --unit, or a unit
-named in the title or file name) and the policy's 美元 rate (`[currency] usd`)."""
+"""Who sent a report and what the policy says about reading it: the reporting unit
+(填报单位, --unit, or a unit named in the title or file name), the policy's 美元 rate
+(`[currency] usd`) and its target labels (read back by `targets import`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from zsyz.app.import_plan import Plan, resolve_unit
 from zsyz.errors import NotFoundError, Problem
 from zsyz.store.engine import Ledger
-from zsyz.store.import_plan import Plan, resolve_unit
 from zsyz.store.tables import Unit
 from zsyz.store.units import UnitIndex
 
 if TYPE_CHECKING:
+    from zsyz.app.outcome import ImportRequest
     from zsyz.io.weekly import WeeklyReport
-    from zsyz.store.outcome import ImportRequest
 
 
 def policy_usd_rate(ledger: Ledger) -> Decimal | None:
@@ -76,3 +77,31 @@ def _try(index: UnitIndex, name: str) -> Unit | None:
         return resolve_unit(index, name)
     except NotFoundError:
         return None
+
+
+def policy_target_labels(ledger: Ledger) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Folded target label → (metric, filters) of every simple target the active policy
+    names (alternatives and parts included), so a decomposition table headed with the
+    labels `policy show` prints imports back to the same targets."""
+    from zsyz.io.columns import heading_key
+    from zsyz.policy.load import parse_policy
+    from zsyz.store.policies import active_policy_row, filters_dict
+
+    with ledger.read() as session:
+        row = active_policy_row(session)
+        text = row.text if row is not None else None
+    if text is None:
+        return {}
+    policy = parse_policy(text, "台账中的政策")
+    out: dict[str, tuple[Any, dict[str, Any]]] = {}
+    rules = [t for c in policy.classes.values() for t in c.targets]
+    while rules:
+        rule = rules.pop()
+        rules += [*rule.any_of, *rule.all_of]
+        if rule.metric is not None and rule.label:
+            out.setdefault(heading_key(rule.label), (rule.metric, filters_dict(rule.filters)))
+    for unit in policy.roster:
+        for t in unit.targets:
+            if t.label:
+                out.setdefault(heading_key(t.label), (t.metric, filters_dict(t.filters)))
+    return out

@@ -3,7 +3,7 @@
 The plan says, for each row, which project it is (by 项目编号, else by normalised name
 within the reporting unit's projects), which fields change from what to what, and
 every problem found (unknown units, another unit's project, a suspected duplicate, a
-stage date in the future). Nothing is written here; `store/imports.py` applies a plan
+stage date in the future). Nothing is written here; `app/imports.py` applies a plan
 with no problems in the same transaction that made it.
 """
 
@@ -17,13 +17,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from zsyz.app.plan_stages import stage_rules
+from zsyz.app.plan_state import LedgerState
 from zsyz.domain.names import norm_project_name
 from zsyz.errors import NotFoundError, Problem
 from zsyz.io.weekly import ReportRow, WeeklyReport, row_place
 from zsyz.io.weekly_fields import HEADINGS
 from zsyz.store.history import TRACKED, same
-from zsyz.store.plan_stages import stage_rules
-from zsyz.store.plan_state import LedgerState
 from zsyz.store.tables import Unit
 from zsyz.store.units import UnitIndex
 

@@ -7,12 +7,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
+from zsyz.app.import_plan import resolve_unit
 from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
 from zsyz.store.engine import Ledger
 from zsyz.store.history import PROJECT, ROLES, UPDATES, expand, undo
-from zsyz.store.import_plan import resolve_unit
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -88,7 +88,6 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
             }
             for r, c, n, stored, old, new in rows
             for f, o, v in expand(stored, old, new)
-            if f != "last_reported_on"
         ]
         return out
 

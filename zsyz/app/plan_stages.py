@@ -15,8 +15,8 @@ from zsyz.domain.stages import LIFE_CYCLE, PlannedStage, Stage, stage_from_dates
 from zsyz.io.values import ValueProblem, parse_date
 
 if TYPE_CHECKING:
+    from zsyz.app.import_plan import Planner
     from zsyz.io.weekly import ReportRow
-    from zsyz.store.import_plan import Planner
 
 _DATED = (*LIFE_CYCLE, Stage.DROPPED)
 STAGE_DATES = frozenset(s.date_field for s in _DATED)

@@ -17,12 +17,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from zsyz.app.bulk import no_cyclic_gc
+from zsyz.app.import_plan import Plan, Planner
+from zsyz.app.import_unit import policy_usd_rate, reporting_unit
+from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256
+from zsyz.app.plan_state import LedgerState
 from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.names import norm_project_name
 from zsyz.errors import BadInputError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
-from zsyz.store.bulk import no_cyclic_gc
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
 from zsyz.store.history import (
@@ -37,10 +41,6 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
-from zsyz.store.import_plan import Plan, Planner
-from zsyz.store.import_unit import policy_usd_rate, reporting_unit
-from zsyz.store.outcome import FileOutcome, ImportRequest, file_sha256
-from zsyz.store.plan_state import LedgerState
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -255,9 +255,9 @@ def _import(
 
 
 def _ignored_note(report: WeeklyReport) -> str | None:
-    if not report.ignored:
+    if not report.ignored_facts:  # 序号 alone is listed in ignored_columns, not warned about
         return None
-    return f"以下列台账没有对应字段，未导入：{'、'.join(report.ignored)}"
+    return f"以下列台账没有对应字段，未导入：{'、'.join(report.ignored_facts)}"
 
 
 def _previous(
