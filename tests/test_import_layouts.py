@@ -420,3 +420,15 @@ def test_annotated_copy_tells_the_clerk_what_to_fix_not_zsyz_options(ledger, cli
     ]
     assert any("不含晁陂镇" in t for t in texts)
     assert not any("--" in t or "zsyz" in t for t in texts)
+
+
+def test_a_platform_export_names_projects_by_registered_company(ledger, cli, tmp_path):
+    head = [["序号", "企业名称", "签约时间", "总投资额[亿元]", "承接区", "项目引荐单位"]]
+    rows = [[1, "南阳玉都实业有限公司", "2022-03-08", 1.5, "石佛寺镇", "商务局"]]
+    above = [["2022-03-01至2022-03-10 签约项目"], ["填报单位：招商服务中心"]]
+    code, out = imported(cli, book(tmp_path, head, rows, above=above), "--all-units")
+    assert code == 0, out
+    p = show(cli, "南阳玉都实业有限公司")
+    assert p["investor"] == "南阳玉都实业有限公司" and p["stage"] == "signed"
+    assert p["signed_on"] == "2022-03-08" and amount(p["total_investment"]) == 15000
+    assert p["roles"]["landing"] == ["石佛寺镇"] and p["roles"]["sourcing"] == ["商务局"]

@@ -31,6 +31,9 @@ class Column:
     key: str
     synonyms: tuple[str, ...]
     required: bool = False
+    # Folded headings of another column that may stand in for this one when it is absent
+    # (a platform export names a project by its registered company: 企业名称).
+    stand_in: frozenset[str] = frozenset()
 
     @property
     def heading(self) -> str:
@@ -170,6 +173,17 @@ def _others(cells: Sequence[Any], cols: dict[str, int]) -> dict[int, str]:
     }
 
 
+def _stand_ins(best: HeaderMatch, required: list[Column]) -> None:
+    for c in required:
+        if c.key in best.columns or not c.stand_in:
+            continue
+        for key, text in list(best.headings.items()):
+            if heading_key(text) in c.stand_in:
+                best.columns[c.key] = best.columns[key]
+                best.headings[c.key] = text
+                break
+
+
 def find_header(
     rows: Sequence[Sequence[Any]], spec: Sequence[Column], *, scan: int = 20, what: str = "表格"
 ) -> HeaderMatch:
@@ -206,6 +220,8 @@ def find_header(
                 {idx: group_at[idx] for idx in others if idx in group_at},
             )
     required = [c for c in spec if c.required]
+    if best is not None:
+        _stand_ins(best, required)
     if best is None or any(c.key not in best.columns for c in required):
         missing = [c.heading for c in required if best is None or c.key not in best.columns]
         if best is None:

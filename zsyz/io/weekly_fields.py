@@ -35,6 +35,8 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "合作企业",
             "投资单位",
             "外来投资方",
+            "公司名称",
+            "企业全称",
             "投资方名称",
             "投资企业名称",
             "投资主体名称",
@@ -373,7 +375,24 @@ EXTRAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("联系电话", ("联系电话", "联系方式", "手机号码", "电话")),
 )
 KINDS: dict[str, str] = {key: kind for key, kind, _ in FIELDS}
+# A platform export without a project-name column names each project by its registered
+# company: that column is read as the project's name (and its investor).
+COMPANY_NAMES = frozenset(
+    {
+        "企业名称",
+        "注册企业名称",
+        "注册公司名称",
+        "公司名称",
+        "签约企业",
+        "投资企业",
+        "落地企业名称",
+        "企业全称",
+    }
+)
 WEEKLY_COLUMNS: tuple[Column, ...] = tuple(
-    Column(key, syn, required=(key == "name")) for key, _, syn in FIELDS
+    Column(
+        key, syn, required=(key == "name"), stand_in=COMPANY_NAMES if key == "name" else frozenset()
+    )
+    for key, _, syn in FIELDS
 )
 HEADINGS: dict[str, str] = {key: syn[0] for key, _, syn in FIELDS}
