@@ -258,7 +258,7 @@ def parse_weekly(
         columns=columns,
         ignored=ignored,
         ignored_facts=facts,
-        form=form_name(pre.texts, name),
+        form=((f"{pre.unit}·" if pre.unit else "") + form_name(pre.texts, name))[:200],
     )
 
 
