@@ -12,7 +12,7 @@ from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
 from zsyz.store.engine import Ledger
-from zsyz.store.history import PROJECT, ROLES, UPDATES, expand, undo
+from zsyz.store.history import PROJECT, ROLES, field_changes, undo
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -62,32 +62,18 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
             raise NotFoundError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
         units = dict(session.execute(select(Unit.id, Unit.name)).all())  # type: ignore[call-overload]
         out = _batch_dict(batch, units)
-        rows = session.execute(
-            select(
-                UPDATES.c.row,
-                PROJECT.c.code,
-                PROJECT.c.name,
-                UPDATES.c.field,
-                UPDATES.c.old_value,
-                UPDATES.c.new_value,
-            )
-            .join(PROJECT, PROJECT.c.id == UPDATES.c.project_id)
-            .where(UPDATES.c.batch_id == batch_id)
-            .order_by(UPDATES.c.id)
-        ).all()
         names = dict(session.execute(select(Unit.code, Unit.name)).all())  # type: ignore[call-overload]
         out["changes"] = [
             {
-                "row": r,
-                "code": c,
-                "project": n,
-                "field": f,
-                "field_label": field_label(f),
-                "old": shown(f, o, names),
-                "new": shown(f, v, names),
+                "row": c.row,
+                "code": c.project_code,
+                "project": c.project_name,
+                "field": c.field,
+                "field_label": field_label(c.field),
+                "old": shown(c.field, c.old, names),
+                "new": shown(c.field, c.new, names),
             }
-            for r, c, n, stored, old, new in rows
-            for f, o, v in expand(stored, old, new)
+            for c in field_changes(session, batch_id=batch_id)
         ]
         return out
 

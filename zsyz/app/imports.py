@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.app.import_plan import Plan, Planner
 from zsyz.app.import_unit import policy_usd_rate, reporting_unit
-from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256
+from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256, unchanged_outcome
 from zsyz.app.plan_state import LedgerState
 from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.names import norm_project_name
@@ -29,6 +29,7 @@ from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
+from zsyz.store.fastpath import unchanged_in
 from zsyz.store.history import (
     PROJECT,
     ROLE_NAMES,
@@ -41,7 +42,7 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
-from zsyz.store.tables import ImportBatch, Unit
+from zsyz.store.tables import ImportBatch
 from zsyz.store.units import UnitIndex
 
 IMPORT_ATTEMPTS = 12
@@ -56,26 +57,8 @@ class Rejected(Exception):
 
 def find_unchanged(ledger: Ledger, digest: str) -> FileOutcome | None:
     with ledger.read() as session:
-        batch = (
-            session.execute(
-                select(ImportBatch).where(
-                    col(ImportBatch.sha256) == digest, col(ImportBatch.status) == "imported"
-                )
-            )
-            .scalars()
-            .first()
-        )
-        if batch is None:
-            return None
-        unit = session.get(Unit, batch.unit_id) if batch.unit_id else None
-        return FileOutcome(
-            "",
-            "unchanged",
-            batch.id,
-            unit.name if unit else None,
-            batch.period,
-            batch.rows,
-        )
+        found = unchanged_in(session, digest)
+    return unchanged_outcome("", found) if found is not None else None
 
 
 def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:

@@ -19,9 +19,9 @@ from zsyz.errors import NotFoundError
 from zsyz.policy.load import parse_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import project_facts
-from zsyz.store.history import expand
+from zsyz.store.history import field_changes
 from zsyz.store.policies import active_policy_row
-from zsyz.store.tables import ImportBatch, Project, ProjectUpdate
+from zsyz.store.tables import Project
 from zsyz.store.units import UnitIndex, unit_facts
 
 ROLE_KEYS = {Role.SOURCING: "sourcing", Role.LANDING: "landing", Role.LEADER: "leader"}
@@ -104,26 +104,19 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
         policy = _policy(session)
         units = {u.code: u for u in unit_facts(session)}
         fact = next(p for p in project_facts(session) if p.code == row.code)
-        history = session.exec(
-            select(ProjectUpdate, ImportBatch)
-            .join(ImportBatch, col(ImportBatch.id) == col(ProjectUpdate.batch_id))
-            .where(col(ProjectUpdate.project_id) == row.id)
-            .order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
-        ).all()
         by_code = {u.code: u.name for u in units.values()}
         changes = [
             {
-                "date": u.effective_on,
-                "batch": b.id,
-                "file": b.file_name,
-                "period": b.period,
-                "field": fld,
-                "field_label": FIELD_LABELS.get(fld, fld),
-                "old": shown(fld, old, by_code),
-                "new": shown(fld, new, by_code),
+                "date": c.effective_on,
+                "batch": c.batch_id,
+                "file": c.file_name,
+                "period": c.period,
+                "field": c.field,
+                "field_label": FIELD_LABELS.get(c.field, c.field),
+                "old": shown(c.field, c.old, by_code),
+                "new": shown(c.field, c.new, by_code),
             }
-            for u, b in history
-            for fld, old, new in expand(u.field, u.old_value, u.new_value)
+            for c in field_changes(session, project_id=row.id)
         ]
         facts = {k: getattr(row, k) for k in SHOWN}
     route = _approval(fact, policy, units)

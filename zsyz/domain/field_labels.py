@@ -6,45 +6,11 @@ from __future__ import annotations
 
 import json
 
+from zsyz.domain.fields import FLAG_FIELDS, PROJECT_FIELDS
 from zsyz.domain.stages import Stage
 
-FIELD_LABELS: dict[str, str] = {
-    "code": "项目编号",
-    "name": "项目名称",
-    "investor": "投资方",
-    "investor_origin": "投资方来源地",
-    "investor_type": "投资方类型",
-    "category": "产业类别",
-    "chain": "产业链",
-    "level": "项目级别",
-    "is_new": "新建项目",
-    "fiscal_support": "一事一议财政扶持",
-    "total_investment": "总投资（万元）",
-    "fai": "固定资产投资（万元）",
-    "planned_investment_year": "年度计划投资（万元）",
-    "completed_investment_year": "本年完成投资（万元）",
-    "funds_in_place": "到位资金（万元）",
-    "foreign_funds": "利用外资（万元）",
-    "out_of_province_funds": "省外资金（万元）",
-    "land_area": "用地（亩）",
-    "needs_land": "需要供地",
-    "expected_tax": "预计年税收（万元）",
-    "stage": "项目阶段",
-    **{s.date_field: f"{s.label}日期" for s in Stage},
-    "compiled_on": "编制日期",
-    "planned_start_on": "计划开工日期",
-    "leader_name": "责任领导",
-    "contact": "联系人",
-    "progress": "本周进展",
-    "problems": "存在问题",
-    "remarks": "备注",
-    "extra": "附加信息",
-    "last_reported_on": "最近报送日期",
-    "roles:sourcing": "招引单位",
-    "roles:landing": "落地单位",
-    "roles:leader": "包保领导",
-    "roles:compiling": "编制单位",
-}
+# Each field's label with its unit (总投资（万元）), from the one vocabulary.
+FIELD_LABELS: dict[str, str] = {f.key: f.heading for f in PROJECT_FIELDS}
 
 
 def field_label(field: str) -> str:
@@ -70,6 +36,6 @@ def shown(field: str, text: str | None, names: dict[str, str]) -> str | None:
             return text
         if isinstance(loaded, dict):
             return "；".join(f"{k}：{v}" for k, v in loaded.items())
-    if text in ("true", "false") and field in ("is_new", "fiscal_support", "needs_land"):
+    if text in ("true", "false") and field in FLAG_FIELDS:
         return "是" if text == "true" else "否"
     return text

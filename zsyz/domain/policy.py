@@ -62,6 +62,31 @@ class Filters:
         )
 
 
+def target_label(metric: Metric, f: Filters, value: Decimal | None) -> str:
+    """How a target reads when nobody named it: 2个 签约（固投≥5000万，制造业/现代农业）.
+    The one wording for policy targets and explicit ones alike."""
+    op = ">" if f.strict else "≥"
+    cond = []
+    if f.min_fai is not None:
+        cond.append(f"固投{op}{_plain(f.min_fai)}万")
+    if f.min_total is not None:
+        cond.append(f"总投资{op}{_plain(f.min_total)}万")
+    if f.categories and f.categories != (ANY_CATEGORY,):
+        cond.append("/".join(c for c in f.categories if c != ANY_CATEGORY))
+    if f.chains:
+        cond.append("/".join(f.chains))
+    if f.levels:
+        cond.append("/".join(f.levels))
+    if f.new_only:
+        cond.append("新建")
+    head = f"{_plain(value)}{metric.unit_label} " if value is not None else ""
+    return f"{head}{metric.label}" + (f"（{'，'.join(cond)}）" if cond else "")
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 def _amount(value: object) -> Decimal | None:
     if value is None or value == "" or isinstance(value, bool):
         return None

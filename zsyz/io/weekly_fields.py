@@ -4,6 +4,7 @@ flag; the key is the project column (`roles:<role>` for units)."""
 
 from __future__ import annotations
 
+from zsyz.domain.fields import FIELD
 from zsyz.io.columns import Column
 
 FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -374,7 +375,7 @@ EXTRAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("对接人", ("对接人", "跟进人", "项目负责人", "责任人")),
     ("联系电话", ("联系电话", "联系方式", "手机号码", "电话")),
 )
-KINDS: dict[str, str] = {key: kind for key, kind, _ in FIELDS}
+KINDS: dict[str, str] = {key: FIELD[key].kind.value for key, _, _ in FIELDS}
 # A platform export without a project-name column names each project by its registered
 # company: that column is read as the project's name (and its investor).
 COMPANY_NAMES = frozenset(

@@ -73,24 +73,7 @@ class FilterFields(Base):
 
 
 def _label(metric: Metric | None, f: d.Filters, value: Decimal | None) -> str:
-    if metric is None:
-        return ""
-    cond = []
-    op = ">" if f.strict else "≥"
-    if f.min_fai is not None:
-        cond.append(f"固投{op}{_num(f.min_fai)}万")
-    if f.min_total is not None:
-        cond.append(f"总投资{op}{_num(f.min_total)}万")
-    if f.categories and f.categories != (d.ANY_CATEGORY,):
-        cond.append("/".join(f.categories))
-    if f.chains:
-        cond.append("/".join(f.chains))
-    if f.levels:
-        cond.append("/".join(f.levels))
-    if f.new_only:
-        cond.append("新建")
-    head = f"{_num(value)}{metric.unit_label} " if value is not None else ""
-    return f"{head}{metric.label}" + (f"（{'，'.join(cond)}）" if cond else "")
+    return d.target_label(metric, f, value) if metric is not None else ""
 
 
 def _num(value: Decimal) -> str:
