@@ -432,3 +432,14 @@ def test_a_platform_export_names_projects_by_registered_company(ledger, cli, tmp
     assert p["investor"] == "南阳玉都实业有限公司" and p["stage"] == "signed"
     assert p["signed_on"] == "2022-03-08" and amount(p["total_investment"]) == 15000
     assert p["roles"]["landing"] == ["石佛寺镇"] and p["roles"]["sourcing"] == ["商务局"]
+
+
+def test_extra_attribute_headings_are_read_loosely(ledger, cli, tmp_path):
+    head = [["项目名称", "项目阶段", "洽谈日期", "建设内容及规模", "项目所在地"]]
+    rows = [["玉雕产业园", "洽谈", "2022-03-01", "年产玉雕10万件", "石佛寺镇东区"]]
+    code, out = imported(cli, book(tmp_path, head, rows))
+    assert code == 0 and out["ignored_columns"] == [], out
+    assert show(cli, "玉雕产业园")["extra"] == {
+        "建设内容": "年产玉雕10万件",
+        "建设地点": "石佛寺镇东区",
+    }

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zsyz.errors import Problem
-from zsyz.io.columns import HeaderMatch, heading_key
+from zsyz.io.columns import HeaderMatch, heading_key, loose_keys
 from zsyz.io.values import USD_IN_WAN, scale_of
 from zsyz.io.weekly_fields import EXTRAS, FIELDS, HEADINGS, KINDS
 
@@ -70,8 +70,9 @@ def plan_columns(
     for col, text in sorted(header.others.items()):
         key = heading_key(text)
         same = _FIELD_BY_KEY.get(key)
-        if key in _EXTRA_BY_KEY:
-            plan.extras[col] = _EXTRA_BY_KEY[key]
+        extra = next((_EXTRA_BY_KEY[k] for k in loose_keys(key) if k in _EXTRA_BY_KEY), None)
+        if extra is not None:  # 研判结果, 建设内容及规模 → 建设内容
+            plan.extras[col] = extra
         elif same is not None and same in header.columns:
             if KINDS[same] == "text":  # 联系人 twice, 备注 twice: both kept
                 plan.extras[col] = text.strip()
