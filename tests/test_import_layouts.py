@@ -336,8 +336,9 @@ def test_dry_run_status_and_chinese_changes(ledger, cli, tmp_path):
     result = cli("import", str(path), "--dry-run")
     assert "到位资金" in result.out and "funds_in_place" not in result.out
     assert "negotiating" not in result.out and "township" not in result.out
-    assert cli("import", str(path)).code == 0
-    shown = cli("imports", "show", "1").out
+    code, out = imported(cli, path)
+    assert code == 0
+    shown = cli("imports", "show", str(out["import_id"])).out
     assert "到位资金" in shown and "funds_in_place" not in shown and "洽谈" in shown
     assert "township" not in shown and "石佛寺镇" in shown
 
