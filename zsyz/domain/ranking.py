@@ -119,11 +119,7 @@ def _q(value: Decimal, quantum: Decimal = POINTS) -> Decimal:
 
 def weighted_completion(up: UnitProgress, cap: Decimal | None) -> Decimal:
     """Weighted mean of the unit's target ratios, each capped at `cap` (when given)."""
-    weights = sum((t.weight for t in up.targets), Decimal(0))
-    if weights <= 0:
-        return Decimal(0)  # no targets: nothing completed to score
-    got = sum((t.weight * (min(t.ratio, cap) if cap else t.ratio) for t in up.targets), Decimal(0))
-    return _q(got / weights, RATIO)
+    return up.weighted(cap)
 
 
 def _completion_cap(ranking: Ranking) -> Decimal | None:
@@ -449,7 +445,7 @@ def rank(
 def tie_rule(policy: Policy) -> str:
     """The tie-break rule in words, for the table's caption and --explain."""
     words = {
-        "completion": "完成率高者在前",
+        "completion": "综合完成率高者在前",
         "amount": "当年签约项目固投多者在前",
         "count": "当年签约项目多者在前",
         "code": "单位编码小者在前",

@@ -181,6 +181,21 @@ class AlertsModel(Base):
     schedule: Literal["time", "monthly_plan"] = "time"
 
 
+class BulletinModel(Base):
+    """`[bulletin]`: the completion bands the bulletin's chart is coloured by."""
+
+    good: Ratio = Decimal(1)
+    fair: Ratio = Decimal("0.8")
+    title_font: str = Field(default="方正小标宋简体", min_length=1)  # or 黑体
+    body_font: str = Field(default="仿宋", min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BulletinModel:
+        if self.fair > self.good:
+            raise ValueError("bulletin.fair 应不大于 bulletin.good（如 0.8 与 1）")
+        return self
+
+
 class TierModel(Base):
     min: Wan
     points: Points
@@ -481,6 +496,7 @@ class PolicyFile(Base):
     approval: ApprovalModel | None = None
     admission: AdmissionModel | None = None
     roster: RosterModel = RosterModel()
+    bulletin: BulletinModel = BulletinModel()
     currency: CurrencyModel | None = None
 
     @model_validator(mode="after")
@@ -534,6 +550,12 @@ class PolicyFile(Base):
             approval=_approval(self.approval) if self.approval else None,
             admission=_admission(self.admission) if self.admission else None,
             roster=tuple(_unit(u) for u in self.roster.units),
+            bulletin=d.Bulletin(
+                self.bulletin.good,
+                self.bulletin.fair,
+                self.bulletin.title_font,
+                self.bulletin.body_font,
+            ),
         )
 
 
