@@ -2,7 +2,7 @@
 county summary is, so a 签约 export and a 在谈 export of one day are two reports)
 
 Revision ID: 0003_i11_project_extra
-Revises: 0002
+Revises: 0003_c12_period_named
 Create Date: 2026-12-01 01:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0003_i11_project_extra"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003_c12_period_named"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -62,7 +62,16 @@ def reporting_unit(
         return
     if request.unit and report.unit_text:
         sheet = index.find(report.unit_text) or _try(index, report.unit_text)
-        if sheet is not None and sheet.code != plan.unit.code:
+        if sheet is None:
+            plan.problems.append(
+                Problem(
+                    f"表中填报单位「{report.unit_text}」不在单位名册中，无法与 --unit "
+                    f"{plan.unit.name} 核对；请改正表头的填报单位，或先用 zsyz units add 登记",
+                    column="填报单位",
+                    value=report.unit_text,
+                )
+            )
+        elif sheet.code != plan.unit.code:
             plan.problems.append(
                 Problem(
                     f"表中填报单位是{sheet.name}，与 --unit {plan.unit.name} 不一致；请核对",
