@@ -181,11 +181,13 @@ class Planner(ScopeRules):
             return False
         first = self._codes.setdefault(code, (norm, row.sheet, row.row))
         if first[0] != norm:
+            place = row_place(first[1], first[2])
             self.problem(
                 row,
                 "code",
-                f"项目编号与{row_place(first[1], first[2])}相同，但项目名称不同；"
-                "一个编号只能对应一个项目，请核对编号",
+                f"项目编号与{place}的新项目相同；一个编号只能给一个项目"
+                if code not in self.state.by_code
+                else f"项目编号与{place}相同，但项目名称不同；一个编号只能对应一个项目，请核对编号",
             )
             return True
         return False
