@@ -92,7 +92,7 @@ def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path)
         col = report.column_of(p.column, p.sheet)
         col = header.columns.get("name", 0) if col is None else col
         ws = sheet_of(p.sheet)
-        notes.setdefault((ws.title, p.row, col + 1), []).append(p.message)
+        notes.setdefault((ws.title, p.row, col + 1), []).append(p.for_clerk)
         where.append(f"'{ws.title}'!{get_column_letter(col + 1)}{p.row}")
     for (title, row, col), messages in notes.items():
         cell = _writable(wb[title], row, col)
@@ -116,7 +116,17 @@ def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for i, (p, ref) in enumerate(zip(problems, where, strict=True), start=1):
         shown = ref.split("!", 1)[1] if ref and p.sheet is None else ref
-        append(summary, [i, shown or "整个文件", p.row, p.column, p.value, p.as_dict()["message"]])
+        append(
+            summary,
+            [
+                i,
+                shown or "整个文件",
+                p.row,
+                p.column,
+                p.value,
+                (f"工作表「{p.sheet}」：" if p.sheet else "") + p.for_clerk,
+            ],
+        )
         if ref:
             link = summary.cell(row=i + 2, column=2)
             link.hyperlink = f"#{ref}"

@@ -494,6 +494,12 @@ class RosterModel(Base):
     units: list[UnitModel] = Field(default_factory=list)
 
 
+class CurrencyModel(Base):
+    """Exchange rates for amounts reported in foreign money: 元 per unit (usd = 7.1)."""
+
+    usd: Decimal | None = Field(default=None, gt=0, le=1000)
+
+
 class PolicyFile(Base):
     policy: PolicyHeader
     classes: dict[ClassId, ClassModel] = Field(default_factory=dict)
@@ -509,6 +515,7 @@ class PolicyFile(Base):
     admission: AdmissionModel | None = None
     roster: RosterModel = RosterModel()
     bulletin: BulletinModel = BulletinModel()
+    currency: CurrencyModel | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> PolicyFile:
