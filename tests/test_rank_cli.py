@@ -140,7 +140,7 @@ def test_golden_rank_and_rewards_tables(zp, cli, tmp_path):
 
 def test_rewards_json_contract(zp, cli):
     data = cli("rewards", "--year", "2020", "-f", "json").json()
-    assert set(data) == {"year", "total", "lines", "flags"}
+    assert set(data) == {"year", "total", "lines", "flags", "notes"}
     assert data["year"] == 2020 and data["total"] == 30
     assert set(data["lines"][0]) == {"unit", "rule", "amount", "reason", "projects"}
     shangwu = [

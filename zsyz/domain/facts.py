@@ -139,3 +139,17 @@ class ReportFact:
     unit: str  # unit code
     covers: date  # a day inside the period the report is for (week or month)
     reported_on: date
+
+
+@dataclass(frozen=True)
+class AdjustmentFact:
+    """Points added or taken by hand for a unit and year (`zsyz adjust add`), for what no
+    spreadsheet shows (弄虚作假, 被通报批评); `flag` marks it for a flag rule (一票否优)."""
+
+    id: int
+    unit: str  # unit code
+    year: int
+    points: Decimal
+    reason: str
+    evidence: str | None = None
+    flag: str | None = None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from zsyz.domain import rules as r
 from zsyz.domain.credit import passes
 from zsyz.domain.facts import (
     ActivityKind,
@@ -26,8 +27,8 @@ from zsyz.domain.facts import (
     Role,
     UnitFact,
 )
-from zsyz.domain.metrics import Metric
-from zsyz.domain.policy import Filters, Policy, RewardKind, Share, TargetRule
+from zsyz.domain.metrics import PROJECT_SUMS, Metric
+from zsyz.domain.policy import Filters, Policy, Share, TargetRule
 from zsyz.domain.progress_facts import Facts as Facts  # re-exported: callers build Facts here
 from zsyz.domain.stages import Stage
 
@@ -92,6 +93,7 @@ def funds_days(year: int, as_of: date) -> frozenset[date]:
 
 
 AMOUNT_METRICS = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
+_METRIC_RULES = (r.Bonus, r.TargetScore, r.Shortfall, r.PerProject)
 
 
 def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
@@ -105,14 +107,14 @@ def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
     rules = [r for c in policy.classes.values() for r in c.targets]
     if any(r.metrics & AMOUNT_METRICS for r in rules):
         return True
-    components = policy.ranking.components if policy.ranking else ()
-    if any(c.metric in AMOUNT_METRICS for c in components):
+    components = r.flat(policy.ranking.components) if policy.ranking else []
+    read = [c.metric for c in components if isinstance(c, _METRIC_RULES)]
+    read += [f.metric for f in policy.flags if isinstance(f, r.VoteExcellent)]
+    read += [x.metric for x in policy.rewards if isinstance(x, r.PerProjectReward)]
+    if any(m in AMOUNT_METRICS for m in read):
         return True
-    reward_metrics = [r.metric for r in policy.rewards] + [f.metric for f in policy.flags]
-    if any(m in AMOUNT_METRICS for m in reward_metrics):
-        return True
-    money = (RewardKind.FIXED_ON_COMPLETION, RewardKind.PER_PROJECT)
-    return any(r.kind not in money for r in policy.rewards)  # funds- or basis-based
+    money = (r.FixedOnCompletion, r.PerProjectReward)
+    return any(not isinstance(x, money) for x in policy.rewards)  # funds- or basis-based
 
 
 def measure(
@@ -193,6 +195,12 @@ def _project_amount(
     if metric in STAGE_OF:
         day = facts.reached_on(p, STAGE_OF[metric])
         return Decimal(1) if day is not None and start <= day <= end else None
+    if metric in PROJECT_SUMS:
+        stage, fld = PROJECT_SUMS[metric]
+        day = facts.reached_on(p, STAGE_OF[stage])
+        if day is None or not start <= day <= end:
+            return None
+        return p.total_investment if fld == "total_investment" else p.fai
     if metric is Metric.COMPILED:
         day = p.compiled_on or p.stage_dates.get(Stage.PLANNED)
         return Decimal(1) if day is not None and start <= day <= end else None
@@ -297,15 +305,7 @@ def rules_for(
 
 
 def _explicit_label(metric: Metric, f: Filters, required: Decimal) -> str:
-    op = ">" if f.strict else "≥"
-    cond = []
-    if f.min_fai is not None:
-        cond.append(f"固投{op}{f.min_fai.normalize():f}万")
-    if f.min_total is not None:
-        cond.append(f"总投资{op}{f.min_total.normalize():f}万")
-    cond.extend((*f.categories, *f.chains, *f.levels))
-    if f.new_only:
-        cond.append("新建")
+    cond = f.conditions()
     text = f"{required.normalize():f}{metric.unit_label} {metric.label}"
     return text + (f"（{'，'.join(cond)}）" if cond else "")
 

@@ -24,6 +24,12 @@ def filters_dict(f: Filters) -> dict[str, Any]:
         out["min_total"] = f.min_total
     if f.strict:
         out["strict"] = True
+    if f.max_fai is not None:
+        out["max_fai"] = f.max_fai
+    if f.max_total is not None:
+        out["max_total"] = f.max_total
+    if f.max_inclusive:
+        out["max_inclusive"] = True
     for key, values in (("category", f.categories), ("chain", f.chains), ("level", f.levels)):
         if values:
             out[key] = values[0] if len(values) == 1 else list(values)

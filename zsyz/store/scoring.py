@@ -3,7 +3,7 @@ bulletin reads. Each loads what the pure rules need in one read transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,8 @@ from zsyz.domain.periods import Period, parse_period
 from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, funds_days, progress, reads_amounts
 from zsyz.domain.ranking import RankRow, ScoringFacts, rank, reads_reports, reads_seen
-from zsyz.domain.rewards import Rewards, reads_ranking, rewards
+from zsyz.domain.rewards import Rewards, reads_ranking, rewards, rewards_days
+from zsyz.store.adjustments import adjustment_facts
 from zsyz.store.asof import projects_on
 from zsyz.store.asof_history import changed_after
 from zsyz.store.engine import Ledger
@@ -110,7 +111,8 @@ def load(
     )
     reports = report_facts(session) if ranks and reads_reports(policy) else None
     seen = seen_days(session) if ranks and reads_seen(policy) else None
-    return Loaded(policy, ScoringFacts(facts, reports, seen), now)
+    adjustments = adjustment_facts(session)
+    return Loaded(policy, ScoringFacts(facts, reports, seen, adjustments), now)
 
 
 def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
@@ -128,7 +130,7 @@ def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
         explicit=f.explicit,
         days=f.days,
     )
-    return ScoringFacts(facts, loaded.facts.reports, loaded.facts.seen)
+    return replace(loaded.facts, facts=facts, _first={})
 
 
 def ranking(
@@ -148,9 +150,9 @@ def resolve_unit(ledger: Ledger, name: str) -> str:
 
 
 def year_rewards(ledger: Ledger, year: int, as_of: date) -> tuple[Policy, Rewards]:
-    days = funds_days(year, min(as_of, date(year, 12, 31)))
     with ledger.read() as session:
         policy, _ = active_policy(session)
+        days = rewards_days(policy, year, as_of)
         on = min(as_of, date(year, 12, 31))  # the projects as they stood then
         loaded = load(session, [year, year - 1], on, days, ranks=reads_ranking(policy))
     return loaded.policy, rewards(loaded.policy, loaded.facts, year, as_of)
@@ -190,6 +192,7 @@ def rewards_json(result: Rewards) -> dict[str, Any]:
             for line in result.lines
         ],
         "flags": [{"unit": f.unit.name, "flag": f.flag, "reason": f.reason} for f in result.flags],
+        "notes": list(result.notes),
     }
 
 

@@ -1,0 +1,190 @@
+"""One ranking component's points for one unit, matched on the rule's class
+(`zsyz.domain.rules`): the number and the arithmetic in words (`rank --explain`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from zsyz.domain import rules as r
+from zsyz.domain.facts import ProjectFact, UnitFact
+from zsyz.domain.points import Component, capped, num, pct, q, stage_on, weighted_completion
+from zsyz.domain.policy import Filters
+from zsyz.domain.progress import UnitProgress
+from zsyz.domain.reporting import add_months
+from zsyz.domain.stages import Stage
+from zsyz.domain.tasks import tasks_of
+
+if TYPE_CHECKING:
+    from zsyz.domain.ranking import Scorer
+
+
+def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:
+    match c:
+        case r.Completion():
+            return _completion(c, up)
+        case r.PerProject():
+            return _per_project(s, c, up.unit)
+        case r.Bonus():
+            _, codes = s.measure(c.metric, c.filters, up.unit)
+            total, cut = capped(c.points * len(codes), c.cap)
+            return Component(
+                f"{c.label}：每个 {num(c.points)} 分",
+                q(total),
+                f"{len(codes)} 个（{'、'.join(codes) or '无'}）× {num(c.points)}{cut}",
+            )
+        case r.TargetScore():
+            return _target(s, c, up.unit)
+        case r.Shortfall():
+            return _shortfall(s, c, up.unit)
+        case r.Deduction():
+            return _deduction(s, c, up.unit)
+        case r.Adjustment():
+            return _adjustment(s, c, up.unit)
+        case r.Ceiling():
+            parts = [score(s, p, up) for p in c.parts]
+            total, cut = capped(sum((p.points for p in parts), Decimal(0)), c.cap)
+            detail = "；".join(f"{p.rule} {num(p.points)}（{p.detail}）" for p in parts)
+            return Component(f"{c.label}：合计不超过 {num(c.cap)} 分", q(total), detail + cut)
+    raise AssertionError(c)
+
+
+def _completion(c: r.Completion, up: UnitProgress) -> Component:
+    done = weighted_completion(up, c.cap)
+    parts = (
+        "；".join(
+            f"{t.label} {num(t.achieved)}/{num(t.required)}={pct(t.ratio)}" for t in up.targets
+        )
+        or "未设目标任务"
+    )
+    cap = f"（每项封顶 {pct(c.cap)}）" if c.cap else ""
+    got = q(done * c.points)
+    return Component(
+        f"{c.label}：加权完成率{cap} × {num(c.points)} 分",
+        got,
+        f"{parts}；加权完成率 {pct(done)} × {num(c.points)} = {num(got)}",
+    )
+
+
+def _per_project(s: Scorer, c: r.PerProject, unit: UnitFact) -> Component:
+    _, codes = s.measure(c.metric, Filters(), unit)
+    total, bits = Decimal(0), []
+    for code in codes:
+        p = s.projects[code]
+        amount = p.fai if c.amount == "fai" else p.total_investment
+        pts = _tier_points(c, amount)
+        if pts:
+            total += pts
+            bits.append(f"{code} {num(amount or Decimal(0))}万→{num(pts)}分")
+    total, cut = capped(total, c.cap)
+    tiers = "、".join(f"≥{num(t.min_amount)}万 {num(t.points)}分" for t in c.tiers)
+    what = "固投" if c.amount == "fai" else "总投资"
+    return Component(
+        f"{c.label}：每个{c.metric.label.removesuffix('项目')}项目按{what}分档（{tiers}）",
+        q(total),
+        ("；".join(bits) or "无计分项目") + cut,
+    )
+
+
+def _tier_points(c: r.PerProject, amount: Decimal | None) -> Decimal:
+    if amount is None:
+        return Decimal(0)
+    hit = [t for t in c.tiers if (amount > t.min_amount if c.strict else amount >= t.min_amount)]
+    return max((t.points for t in hit), default=Decimal(0))
+
+
+def _target(s: Scorer, c: r.TargetScore, unit: UnitFact) -> Component:
+    metric, filters, required = c.metric, c.filters, c.required
+    where = ""
+    if required is None:  # the unit's own task, found by meaning
+        explicit = s.sf.facts.explicit_of(unit.code, s.year)
+        task = next(iter(tasks_of(unit, s.policy, explicit, metric, filters)), None)
+        if task is None:
+            return Component(f"{c.label}：{num(c.points)} 分", Decimal(0), "无此项任务，不计分")
+        filters, required, where = task.filters, task.required or Decimal(0), "（本单位任务）"
+    got, codes = s.measure(metric, filters, unit)
+    ratio = got / required if required > 0 else Decimal(1)
+    used = min(ratio, c.cap) if c.cap is not None else ratio
+    cap = f"，封顶 {pct(c.cap)}" if c.cap is not None and ratio > c.cap else ""
+    points = q(used * c.points)
+    return Component(
+        f"{c.label}：完成率 × {num(c.points)} 分" + (f"（封顶 {pct(c.cap)}）" if c.cap else ""),
+        points,
+        f"{num(got)}/{num(required)}{metric.unit_label}{where} = {pct(ratio)}{cap}"
+        f" × {num(c.points)} = {num(points)}" + (f"（{'、'.join(codes)}）" if codes else ""),
+    )
+
+
+def _shortfall(s: Scorer, c: r.Shortfall, unit: UnitFact) -> Component:
+    got, _ = s.measure(c.metric, c.filters, unit)
+    missing = max(c.required - got, Decimal(0))
+    raw = c.base - c.per_missing * missing
+    points = max(raw, Decimal(0)) if c.floor else raw
+    floor = "，最低 0 分" if c.floor and raw < 0 else ""
+    return Component(
+        f"{c.label}：基础 {num(c.base)} 分，每少 1{c.metric.unit_label}扣 {num(c.per_missing)} 分",
+        q(points),
+        f"应 {num(c.required)}，实 {num(got)}，少 {num(missing)}：{num(c.base)} − "
+        f"{num(missing)} × {num(c.per_missing)} = {num(raw)}{floor}",
+    )
+
+
+def overdue_signed(p: ProjectFact, day: date, months: int) -> date | None:
+    """The signing date of a project still only signed on `day`, `months` or more after it."""
+    signed = p.stage_dates.get(Stage.SIGNED)
+    if signed is None or stage_on(p, day) is not Stage.SIGNED:
+        return None
+    return signed if add_months(signed, months) <= day else None
+
+
+def _events(s: Scorer, event: r.DeductionEvent, unit: UnitFact) -> list[str]:
+    match event:
+        case r.DeductionEvent.STALE_PROJECT:
+            return [f"{p.code} {days} 天未更新" for p, days in s.stale(unit)]
+        case r.DeductionEvent.SIGNED_NOT_STARTED:
+            months = s.policy.alerts.signed_not_started_months
+            roles = s.policy.credit_roles(unit.unit_class)
+            out = []
+            for p in s.sf.facts.credited_to(unit, roles):
+                on = overdue_signed(p, s.period.end, months)
+                if on is not None:
+                    out.append(f"{p.code}（{on.isoformat()} 签约，超过 {months} 个月未开工）")
+            return out
+        case r.DeductionEvent.MISSED_REPORT | r.DeductionEvent.LATE_REPORT:
+            missed, late = s.report_slots(unit)
+            slots = missed if event is r.DeductionEvent.MISSED_REPORT else late
+            return [slot.label_zh for slot in slots]
+    raise AssertionError(event)
+
+
+def _deduction(s: Scorer, c: r.Deduction, unit: UnitFact) -> Component:
+    items = _events(s, c.event, unit)
+    taken, cut = capped(-c.points * len(items), c.cap)
+    what = f"{r.EVENT_WORDS[c.event]} {len(items)} 次（{'、'.join(items) or '无'}）"
+    if not c.base:
+        return Component(
+            f"{c.label}：每次扣 {num(c.points)} 分",
+            q(taken),
+            f"{what} × −{num(c.points)}{cut}",
+        )
+    raw = c.base + taken
+    points = max(raw, Decimal(0)) if c.floor else raw
+    floor = "，最低 0 分" if c.floor and raw < 0 else ""
+    return Component(
+        f"{c.label}：基础 {num(c.base)} 分，每次扣 {num(c.points)} 分",
+        q(points),
+        f"{what}：{num(c.base)} − {num(-taken)}{cut} = {num(raw)}{floor}",
+    )
+
+
+def _adjustment(s: Scorer, c: r.Adjustment, unit: UnitFact) -> Component:
+    mine = [a for a in s.sf.adjustments if a.unit == unit.code and a.year == s.year and a.points]
+    total, cut = capped(sum((a.points for a in mine), Decimal(0)), c.cap)
+    bits = [
+        f"{'+' if a.points > 0 else ''}{num(a.points)}：{a.reason}"
+        + (f"（依据：{a.evidence}）" if a.evidence else "")
+        + f"［#{a.id}］"
+        for a in mine
+    ]
+    return Component(c.label, q(total), ("；".join(bits) or "无") + cut)

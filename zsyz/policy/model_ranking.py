@@ -1,0 +1,212 @@
+"""Policy file section `[ranking]`: how units score, one model per component kind."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool
+
+from zsyz.domain import policy as d
+from zsyz.domain import rules as r
+from zsyz.domain.metrics import Metric
+from zsyz.policy.fields import Points, Ratio, Wan
+from zsyz.policy.model_targets import Base, FilterFields, Value, label_of
+
+
+class TierModel(Base):
+    min: Wan
+    points: Points
+
+
+class CompletionComponent(Base):
+    kind: Literal["completion"]
+    label: str = "目标完成"
+    points: Points
+    cap: Ratio | None = None
+
+    def rule(self) -> r.Component:
+        return r.Completion(label=self.label, points=self.points, cap=self.cap)
+
+
+class PerProjectComponent(Base):
+    kind: Literal["per_project"]
+    label: str = "项目规模分"
+    metric: Metric = Metric.SIGNED
+    amount: Literal["fai", "total"] = "fai"
+    strict: StrictBool = False
+    tiers: list[TierModel] = Field(min_length=1)
+    cap: Points | None = None
+
+    def rule(self) -> r.Component:
+        tiers = tuple(r.Tier(t.min, t.points) for t in sorted(self.tiers, key=lambda t: t.min))
+        return r.PerProject(
+            label=self.label,
+            metric=self.metric,
+            amount=self.amount,
+            strict=self.strict,
+            tiers=tiers,
+            cap=self.cap,
+        )
+
+
+class BonusComponent(FilterFields):
+    kind: Literal["bonus"]
+    label: str = "加分"
+    metric: Metric = Metric.STARTED
+    points: Points
+    cap: Points | None = None
+
+    def rule(self) -> r.Component:
+        return r.Bonus(
+            label=self.label,
+            metric=self.metric,
+            filters=self.filters(),
+            points=self.points,
+            cap=self.cap,
+        )
+
+
+class TargetComponent(FilterFields):
+    kind: Literal["target"]
+    label: str | None = None
+    metric: Metric
+    value: Value | None = None
+    points: Points
+    cap: Ratio | None = None
+
+    def rule(self) -> r.Component:
+        f = self.filters()
+        return r.TargetScore(
+            label=self.label or label_of(self.metric, f, self.value),
+            metric=self.metric,
+            filters=f,
+            required=self.value,
+            points=self.points,
+            cap=self.cap,
+        )
+
+
+class ShortfallComponent(FilterFields):
+    kind: Literal["shortfall"]
+    label: str | None = None
+    metric: Metric
+    value: Value
+    base: Points
+    per_missing: Points
+    floor: StrictBool = True
+
+    def rule(self) -> r.Component:
+        f = self.filters()
+        return r.Shortfall(
+            label=self.label or label_of(self.metric, f, self.value),
+            metric=self.metric,
+            filters=f,
+            required=self.value,
+            base=self.base,
+            per_missing=self.per_missing,
+            floor=self.floor,
+        )
+
+
+class DeductionComponent(Base):
+    kind: Literal["deduction"]
+    label: str = "扣分"
+    event: r.DeductionEvent
+    points: Points
+    cap: Points | None = None
+    base: Points = Decimal(0)
+    floor: StrictBool = True
+
+    def rule(self) -> r.Component:
+        return r.Deduction(
+            label=self.label,
+            event=self.event,
+            points=self.points,
+            cap=self.cap,
+            base=self.base,
+            floor=self.floor,
+        )
+
+
+class AdjustmentComponent(Base):
+    kind: Literal["adjustment"]
+    label: str = "手工加减分"
+    cap: Points | None = None
+
+    def rule(self) -> r.Component:
+        return r.Adjustment(label=self.label, cap=self.cap)
+
+
+Item = Annotated[
+    CompletionComponent
+    | PerProjectComponent
+    | BonusComponent
+    | TargetComponent
+    | ShortfallComponent
+    | DeductionComponent
+    | AdjustmentComponent,
+    Field(discriminator="kind"),
+]
+
+
+class CeilingComponent(Base):
+    kind: Literal["ceiling"]
+    label: str
+    cap: Points
+    items: list[Item] = Field(min_length=1)
+
+    def rule(self) -> r.Component:
+        return r.Ceiling(label=self.label, cap=self.cap, parts=tuple(i.rule() for i in self.items))
+
+
+Component = Annotated[
+    CompletionComponent
+    | PerProjectComponent
+    | BonusComponent
+    | TargetComponent
+    | ShortfallComponent
+    | DeductionComponent
+    | AdjustmentComponent
+    | CeilingComponent,
+    Field(discriminator="kind"),
+]
+PeriodName = Literal["week", "month", "quarter", "half", "year"]
+TieKey = Literal["completion", "amount", "count", "code", "name"]
+
+
+class RankingModel(Base):
+    periods: list[PeriodName] = Field(default_factory=lambda: list[PeriodName](["quarter"]))
+    form: d.ScoreForm = d.ScoreForm.POINTS
+    efficacy_floor: Points = Decimal(60)
+    efficacy_span: Points = Decimal(40)
+    tie_break: list[TieKey] = Field(
+        default_factory=lambda: list[TieKey](["completion", "amount", "name"])
+    )
+    groups: dict[str, str] = Field(default_factory=dict)
+    components: list[Component] = Field(min_length=1)
+
+    def ranking(self) -> d.Ranking:
+        return d.Ranking(
+            periods=tuple(self.periods),
+            form=self.form,
+            efficacy_floor=self.efficacy_floor,
+            efficacy_span=self.efficacy_span,
+            components=tuple(c.rule() for c in self.components),
+            tie_break=tuple(self.tie_break),
+            groups=dict(self.groups),
+        )
+
+
+TAGS = frozenset(
+    {
+        "completion",
+        "per_project",
+        "bonus",
+        "target",
+        "shortfall",
+        "deduction",
+        "adjustment",
+        "ceiling",
+    }
+)
