@@ -117,16 +117,22 @@ def _target(s: Scorer, c: r.TargetScore, unit: UnitFact) -> Component:
 
 
 def _shortfall(s: Scorer, c: r.Shortfall, unit: UnitFact) -> Component:
-    got, _ = s.measure(c.metric, c.filters, unit)
-    missing = max(c.required - got, Decimal(0))
+    missing, bits = Decimal(0), []
+    for need in c.require:
+        got, _ = s.measure(need.metric, need.filters, unit)
+        short = max(need.required - got, Decimal(0))
+        missing += short
+        cond = need.filters.conditions()
+        what = need.metric.label + (f"（{'，'.join(cond)}）" if cond else "")
+        bits.append(f"{what} 应 {num(need.required)} 实 {num(got)} 少 {num(short)}")
     raw = c.base - c.per_missing * missing
     points = max(raw, Decimal(0)) if c.floor else raw
     floor = "，最低 0 分" if c.floor and raw < 0 else ""
     return Component(
-        f"{c.label}：基础 {num(c.base)} 分，每少 1{c.metric.unit_label}扣 {num(c.per_missing)} 分",
+        f"{c.label}：基础 {num(c.base)} 分，每少 1 个扣 {num(c.per_missing)} 分",
         q(points),
-        f"应 {num(c.required)}，实 {num(got)}，少 {num(missing)}：{num(c.base)} − "
-        f"{num(missing)} × {num(c.per_missing)} = {num(raw)}{floor}",
+        f"{'；'.join(bits)}：{num(c.base)} − {num(missing)} × {num(c.per_missing)}"
+        f" = {num(raw)}{floor}",
     )
 
 

@@ -93,7 +93,7 @@ def funds_days(year: int, as_of: date) -> frozenset[date]:
 
 
 AMOUNT_METRICS = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
-_METRIC_RULES = (r.Bonus, r.TargetScore, r.Shortfall, r.PerProject)
+_METRIC_RULES = (r.Bonus, r.TargetScore, r.PerProject)
 
 
 def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
@@ -109,6 +109,7 @@ def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
         return True
     components = r.flat(policy.ranking.components) if policy.ranking else []
     read = [c.metric for c in components if isinstance(c, _METRIC_RULES)]
+    read += [n.metric for c in components if isinstance(c, r.Shortfall) for n in c.require]
     read += [f.metric for f in policy.flags if isinstance(f, r.VoteExcellent)]
     read += [x.metric for x in policy.rewards if isinstance(x, r.PerProjectReward)]
     if any(m in AMOUNT_METRICS for m in read):

@@ -90,15 +90,22 @@ class TargetScore:
     cap: Decimal | None = None  # ratio, e.g. 1.2
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """At least `required` of `metric` over projects meeting `filters` (a band, a kind)."""
+
+    metric: Metric
+    required: Decimal
+    filters: Filters = ANY
+
+
 @dataclass(frozen=True, kw_only=True)
 class Shortfall:
-    """`base` points less `per_missing` for each unit short of `required`; not below 0
-    when `floor` (不少于 7 个，每少 1 个扣 0.1 分)."""
+    """`base` points less `per_missing` for each unit short of any requirement; not below
+    0 when `floor` (不少于 7、4、1 个，每少 1 个扣 0.1 分)."""
 
     label: str
-    metric: Metric
-    filters: Filters = ANY
-    required: Decimal
+    require: tuple[Requirement, ...]
     base: Decimal
     per_missing: Decimal
     floor: bool = True

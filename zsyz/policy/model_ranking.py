@@ -87,22 +87,25 @@ class TargetComponent(FilterFields):
         )
 
 
-class ShortfallComponent(FilterFields):
-    kind: Literal["shortfall"]
-    label: str | None = None
+class RequirementModel(FilterFields):
     metric: Metric
     value: Value
+
+
+class ShortfallComponent(Base):
+    kind: Literal["shortfall"]
+    label: str | None = None
+    require: list[RequirementModel] = Field(min_length=1)
     base: Points
     per_missing: Points
     floor: StrictBool = True
 
     def rule(self) -> r.Component:
-        f = self.filters()
+        needs = tuple(r.Requirement(n.metric, n.value, n.filters()) for n in self.require)
+        label = self.label or "、".join(label_of(n.metric, n.filters, n.required) for n in needs)
         return r.Shortfall(
-            label=self.label or label_of(self.metric, f, self.value),
-            metric=self.metric,
-            filters=f,
-            required=self.value,
+            label=label,
+            require=needs,
             base=self.base,
             per_missing=self.per_missing,
             floor=self.floor,
