@@ -144,6 +144,48 @@ BAD = [
         "名称或别名「甲」重复",
     ),
     ("[policy\n", "TOML 语法错误"),
+    # the forms of issue 13, each checked
+    (
+        '[[targets.township]]\nmetric="signed"\nvalue=1\nmin_total=100000\nmax_total=30000',
+        "targets.township[0]: 上限（max_fai / max_total）应大于下限",
+    ),
+    (
+        '[[rewards]]\nkind="per_project"\nlabel="x"\namount=10',
+        "rewards[0].to: 缺少此键",
+    ),
+    (
+        '[[rewards]]\nkind="per_project"\nlabel="x"\namount=10\nto="everyone"',
+        "rewards[0].to: 应为 'each_credited'",
+    ),
+    (
+        '[[flags]]\nkind="bottom_of_ranking"\nlabel="x"\nflag="通报批评"\nbottom=1\nshare=0.1',
+        "flags[0]: 写且只写 bottom",
+    ),
+    (
+        '[[flags]]\nkind="bottom_of_ranking"\nlabel="x"\nflag="通报批评"\nshare=1.5',
+        "flags[0].share: 应不大于 1",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="target", metric="signed", points=1, cap="百分之百"}]',
+        "ranking.components[0].cap: 应为以比例",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="shortfall", base=0.5, per_missing=0.1, require=[]}]',
+        "ranking.components[0].require: 至少要有一项",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="shortfall", base=0.5, per_missing=0.1, require=[{metric="signed"}]}]',
+        "ranking.components[0].require[0].value: 缺少此键",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="ceiling", label="x", cap=0.5, items=[{kind="ceiling", label="y", cap=1, items=[]}]}]',
+        "ranking.components[0].items[0]: kind 应为",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="deduction", event="signed_late", points=0.1}]',
+        "ranking.components[0].event: 应为 'missed_report'",
+    ),
+    ('[ranking]\ncomponents=[{kind="adjustment", cap="x"}]', "ranking.components[0].cap: 应为以分"),
 ]
 
 
