@@ -8,7 +8,7 @@ from tests.factories import add_project
 
 
 def test_adjust_add_list_remove_and_explain(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_project(
         db, "P1", stage="signed", signed_on=date(2020, 3, 1), fai=6000, category="制造业",
         roles={"sourcing": ["石佛寺镇"]},
@@ -36,7 +36,7 @@ def test_adjust_add_list_remove_and_explain(db, cli):
 
 
 def test_adjust_refuses_bad_points_in_one_line(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     for bad in ("abc", "1e9", "0.00001"):
         got = cli("adjust", "add", "石佛寺镇", "--points", bad, "--reason", "x")
         assert got.code == 2 and got.err.count("\n") == 1 and "--points" in got.err
@@ -47,7 +47,7 @@ def test_adjust_refuses_bad_points_in_one_line(db, cli):
 
 
 def test_panan_veto_list_is_recorded_by_hand(db, cli):
-    assert cli("init", "--preset", "panan-2022").code == 0
+    assert cli("init", "--preset", "panan-2022", "--with-examples").code == 0
     got = cli(
         "adjust", "add", "新城开发建设中心", "--year", "2022", "--points", "0",
         "--flag", "一票否优", "--reason", "未及时完成交办任务被批评通报",

@@ -244,7 +244,7 @@ def test_init_with_preset_installs_roster_and_policy(db, cli):
 def test_init_with_policy_file_and_year_and_unit_targets(db, cli, tmp_path):
     path = tmp_path / "p.toml"
     path.write_text(preset_source("yinjiang-2012").text, encoding="utf-8")
-    result = cli("init", "--policy", str(path), "--year", "2013")
+    result = cli("init", "--policy", str(path), "--year", "2013", "--with-examples")
     assert result.code == 0, result.err
     rows = cli("targets", "list", "--format", "json").json()
     squad = [r for r in rows if r["unit"] == "招商一分队"]

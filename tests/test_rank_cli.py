@@ -31,7 +31,7 @@ def golden(name: str, text: str) -> None:
 @pytest.fixture
 def zp(db, cli):
     """000: 商务局 lands a 1.2亿 factory; 石佛寺镇 signs a 6000万 one; 晁陂镇 a 3500万 one."""
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_project(
         db,
         "P1",

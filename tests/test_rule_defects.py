@@ -72,7 +72,7 @@ def test_vote_excellent_finds_the_task_by_meaning(task_filters, landed, expected
 
 
 def test_vote_excellent_through_targets_set_category(db, cli):
-    assert cli("init", "--preset", "panan-2022").code == 0
+    assert cli("init", "--preset", "panan-2022", "--with-examples").code == 0
     set_task = cli(
         "targets", "set", "尚湖镇", "--metric", "started", "--value", "1",
         "--min-total", "70000", "--category", "制造业", "--year", "2022",
@@ -105,7 +105,7 @@ def test_rewards_days_cover_every_ranked_quarter():
 
 
 def test_hanzhong_rewards_with_a_project(db, cli):
-    assert cli("init", "--preset", "hanzhong-2021").code == 0
+    assert cli("init", "--preset", "hanzhong-2021", "--with-examples").code == 0
     add_project(
         db, "P1", stage="signed", signed_on=date(2021, 2, 1), fai=5000,
         roles={"sourcing": ["汉台区"]},
@@ -167,7 +167,7 @@ def test_bottom_of_ranking(scores, bottom, share, flagged, noted):
 
 def test_zhenping_demo_ties_are_one_line_per_group(db, cli):
     """36 of 38 departments tied at 0: one note, not 36 flags."""
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     data = cli("rewards", "--year", "2020", "-f", "json").json()
     assert data["flags"] == []
     assert len(data["notes"]) == 3  # leaders, townships, departments

@@ -17,7 +17,7 @@ def alert_list(
     ledger: Ledger, as_of: date, unit: str | None = None, level: Level | None = None
 ) -> list[Alert]:
     with ledger.read() as session, no_cyclic_gc():
-        policy, _ = active_policy(session)
+        policy, _ = active_policy(session, as_of.year)
         only = UnitIndex.load(session).resolve(unit).code if unit else None
         first_report = first_report_on(session, as_of)
         known = [d for d in (first_report, first_activity_on(session, as_of)) if d is not None]

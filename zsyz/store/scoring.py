@@ -97,7 +97,7 @@ def load(
     days need, and none when the policy reads no amounts over time (`reads_amounts`).
     Reports and report days are loaded only when ranking reads them (`ranks`: the use
     case ranks at all)."""
-    policy, _ = active_policy(session)
+    policy, _ = active_policy(session, until.year)
     explicit = [t for y in sorted(set(years)) for t in explicit_targets(session, y)]
     amounts = days is None or reads_amounts(policy, explicit)
     now = project_facts(session)
@@ -151,7 +151,7 @@ def resolve_unit(ledger: Ledger, name: str) -> str:
 
 def year_rewards(ledger: Ledger, year: int, as_of: date) -> tuple[Policy, Rewards]:
     with ledger.read() as session:
-        policy, _ = active_policy(session)
+        policy, _ = active_policy(session, year)
         days = rewards_days(policy, year, as_of)
         on = min(as_of, date(year, 12, 31))  # the projects as they stood then
         loaded = load(session, [year, year - 1], on, days, ranks=reads_ranking(policy))
