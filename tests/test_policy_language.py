@@ -286,3 +286,11 @@ def test_policy_class_ids_match_the_unit_classes_the_ledger_knows():
     from zsyz.store.units import UNIT_CLASSES
 
     assert tuple(UNIT_CLASSES) == CLASS_IDS
+
+
+def test_readme_ranking_forms_example_passes_check():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml\n# 1. 省外新增实际投资完成率") + len("```toml\n")
+    text = readme[start : readme.index("```", start)]
+    policy = parse_policy(HEAD + '\n[ranking]\ngroups = { township = "乡镇" }\n' + text, "README")
+    assert policy.ranking is not None and len(policy.ranking.components) == 6

@@ -8,17 +8,17 @@ the projects behind it and the reason in words) and flags. Amounts are 万元, e
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from zsyz.domain import rules as r
+from zsyz.domain.bottom import FlagLine as FlagLine
+from zsyz.domain.bottom import bottom_of, flag_periods
 from zsyz.domain.credit import passes
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
 from zsyz.domain.metrics import Metric
-from zsyz.domain.periods import Period, PeriodKind, period_containing
 from zsyz.domain.policy import CreditRole, Filters, Policy
 from zsyz.domain.progress import STAGE_OF, UnitProgress, funds_days, measure, progress
 from zsyz.domain.ranking import RankRow, ScoringFacts, group_of, num, pct, rank
@@ -35,13 +35,6 @@ class RewardLine:
     amount: Decimal  # 万元
     reason: str
     projects: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class FlagLine:
-    unit: UnitFact
-    flag: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -312,52 +305,6 @@ class Calculator:
                 if note:
                     self.notes.append(note)
         return out
-
-
-def flag_periods(rule: r.BottomOfRanking, year: int, as_of: date) -> list[Period]:
-    """The periods of the year a bottom-of-ranking flag reads: every one ended by as-of."""
-    periods: list[Period] = []
-    p = period_containing(PeriodKind(rule.period), date(year, 1, 1))
-    while p.end.year == year and p.end <= as_of:
-        periods.append(p)
-        p = p.next()
-    return periods
-
-
-def bottom_of(
-    rule: r.BottomOfRanking, period: Period, label: str, members: list[RankRow]
-) -> tuple[list[FlagLine], str | None]:
-    """The last `bottom` (or `share` of the group, rounded up) of the group, among units
-    that had a task and did not complete it. Units tied at the line are named only when
-    all of them fit; otherwise one note says so and names none of them."""
-    n = rule.bottom if rule.bottom is not None else math.ceil(len(members) * (rule.share or 0))
-    size = len(members)
-    if size <= n:  # a group no larger than the bottom singles nobody out
-        return [], None
-    failing = [x for x in members if x.progress is not None and x.progress.targets]
-    failing = [x for x in failing if x.progress is not None and not x.progress.complete]
-    failing.sort(key=lambda x: x.rank)
-    chosen = failing[-n:] if n > 0 else []
-    if not chosen:
-        return [], None
-    line = chosen[0].score
-    tied = [x for x in failing if x.score == line]
-    if len(tied) > len([x for x in chosen if x.score == line]):
-        chosen = [x for x in chosen if x.score != line]
-        note = (
-            f"{period.label_zh}{label}：{len(tied)} 个未完成任务的单位同分（{num(line)}），"
-            f"超过政策所定末位 {n} 个，同分者均未标记「{rule.flag}」；请按政策另定办法"
-        )
-    else:
-        note = None
-    out = []
-    for x in chosen:
-        why = (
-            f"{period.label_zh}{label}排名第 {x.rank}/{size} 名"
-            f"（倒数第 {size - x.rank + 1}，得分 {num(x.score)}，未完成任务）：{rule.label}"
-        )
-        out.append(FlagLine(x.unit, rule.flag, why))
-    return out, note
 
 
 _PAYEE = {
