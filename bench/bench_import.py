@@ -24,7 +24,8 @@ HEAD = [
 ]  # fmt: skip
 
 
-def build(path: Path, rows: int) -> None:
+def build(path: Path, rows: int, bad_row: int | None = None) -> None:
+    """The weekly report; with `bad_row`, that row's 总投资 is unreadable text."""
     from datetime import date
 
     from openpyxl import Workbook
@@ -39,7 +40,7 @@ def build(path: Path, rows: int) -> None:
         stage = stages[i % 3]
         ws.append([
             f"B{i:06d}", f"测试项目{i}", f"投资企业{i}有限公司", "广东深圳", "制造业", "玉雕",
-            1000 + i, 800 + i, 100 + i % 50, 50 + i % 100, i % 7, i % 11, 20 + i % 30, stage,
+            "一千万" if i == bad_row else 1000 + i, 800 + i, 100 + i % 50, 50 + i % 100, i % 7, i % 11, 20 + i % 30, stage,
             date(2022, 3, 1) if stage != "洽谈" else None,
             date(2022, 3, 5) if stage == "已开工" else None,
             "王志强", "张三 13800000000", "正在推进前期手续办理", "无",

@@ -44,8 +44,10 @@ STAGE_ORDER = [
 YEAR = 2022
 
 
-def _scaled(wan: Decimal) -> int:
-    return int(wan * 10000)
+def _wan(wan: Decimal) -> Decimal:
+    """An amount as the Project table takes it: Decimal 万元. The FixedDecimal columns scale
+    it to 元 themselves; scaling here too stored every amount 10,000× too large."""
+    return wan.quantize(Decimal("0.0001"))
 
 
 def generate(kind: str, path: Path, preset: str | None = "zhenping-2020") -> dict[str, float]:
@@ -166,9 +168,9 @@ def generate(kind: str, path: Path, preset: str | None = "zhenping-2020") -> dic
                     "norm_name": f"项目{p}",
                     "investor": f"企业{p % 5000}",
                     "category": rng.choice(CATEGORIES),
-                    "total_investment": _scaled(fai * Decimal("1.2")),
-                    "fai": _scaled(fai),
-                    "funds_in_place": _scaled(funds),
+                    "total_investment": _wan(fai * Decimal("1.2")),
+                    "fai": _wan(fai),
+                    "funds_in_place": _wan(funds),
                     "stage": stage,
                     "signed_on": signed,
                     "started_on": started_on,

@@ -35,7 +35,7 @@ def ledger(ledger_db, cli):
 def test_an_import_that_conflicts_once_is_planned_again_from_the_file(
     ledger, cli, tmp_path, monkeypatch
 ):
-    import zsyz.store.imports as imports
+    import zsyz.app.imports as imports
     import zsyz.store.retry as retry
 
     path = _report(tmp_path)

@@ -1,1 +1,2 @@
-"""Thin Typer commands: parse options, call a service, render. Heavy imports stay inside."""
+"""Thin Typer commands: parse options, call one app use case, hand its value to a renderer;
+no SQL and no rules here, heavy imports stay inside command functions."""

@@ -40,10 +40,10 @@ def add(
     """登记一次活动。"""
     from datetime import date
 
+    from zsyz.app.activities import KIND_LABELS, add_activity
     from zsyz.cli.alerts_cmds import parse_day
     from zsyz.cli.render import say
     from zsyz.domain.facts import ActivityKind
-    from zsyz.store.activities import KIND_LABELS, add_activity
 
     day = parse_day(on, "--date")
     assert isinstance(day, date)
@@ -59,9 +59,9 @@ def import_file(
     db: DbOption = None,
 ) -> None:
     """从表格导入活动：整份检查，有任何问题逐条列出（退出码 65），一条也不写入。"""
+    from zsyz.app.activities import import_activities
     from zsyz.cli.render import say
     from zsyz.io.activities import read_activities
-    from zsyz.store.activities import import_activities
 
     target = ledger(ctx, db)
     rows = read_activities(file)
@@ -82,11 +82,11 @@ def list_activities(
     db: DbOption = None,
 ) -> None:
     """列出登记的活动。"""
+    from zsyz.app.activities import activity_rows
     from zsyz.cli.render import emit
     from zsyz.domain.facts import ActivityKind
     from zsyz.domain.periods import parse_period
     from zsyz.errors import UsageError
-    from zsyz.store.activities import activity_rows
 
     start = end = None
     if period:

@@ -100,8 +100,8 @@ def _unchanged_import(argv: list[str]) -> int | None:
     names, db, fmt = parsed
     from pathlib import Path
 
+    from zsyz.app.outcome import FileOutcome, file_sha256
     from zsyz.store.fastpath import unchanged_batch
-    from zsyz.store.outcome import FileOutcome, file_sha256
 
     outcomes = []
     for name in names:

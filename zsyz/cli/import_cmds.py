@@ -19,8 +19,8 @@ from zsyz.cli.render import emit, say
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from zsyz.app.outcome import FileOutcome, ImportRequest
     from zsyz.store.engine import Ledger
-    from zsyz.store.outcome import FileOutcome, ImportRequest
 
 app = typer.Typer(help="导入批次：查看、明细与撤销。", no_args_is_help=True)
 
@@ -128,8 +128,8 @@ def _run_files(
     db: str | None,
     open_db: Callable[[], Ledger],
 ) -> list[FileOutcome]:
+    from zsyz.app.outcome import FileOutcome, file_sha256
     from zsyz.store.fastpath import unchanged_batch
-    from zsyz.store.outcome import FileOutcome, file_sha256
 
     outcomes: list[FileOutcome] = []
     opened: list[Ledger] = []
@@ -143,7 +143,7 @@ def _run_files(
             if found is not None:
                 batch_id, unit, period, rows = found
                 return FileOutcome(str(path), "unchanged", batch_id, unit, period, rows)
-        from zsyz.store.imports import import_file
+        from zsyz.app.imports import import_file
 
         if not opened:
             opened.append(open_db())
@@ -240,8 +240,8 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """导入各单位的项目周报（整份校验，全部无误才写入；有误则整份拒收，退出码 65）。"""
+    from zsyz.app.outcome import ImportRequest
     from zsyz.errors import UsageError
-    from zsyz.store.outcome import ImportRequest
 
     paths = expand(files)
     if not paths:
@@ -280,7 +280,7 @@ def list_batches(
     db: DbOption = None,
 ) -> None:
     """列出导入批次（含已被更正和已撤销的）。"""
-    from zsyz.store.batches import batch_rows
+    from zsyz.app.batches import batch_rows
 
     rows = batch_rows(ledger(ctx, db), unit=unit, period=period, status=status)
     emit(rows, BATCH_COLUMNS, fmt.value, title="导入批次", output=output)
@@ -295,7 +295,7 @@ def show_batch(
     db: DbOption = None,
 ) -> None:
     """显示一个导入批次改动了哪些项目的哪些字段。"""
-    from zsyz.store.batches import batch_detail
+    from zsyz.app.batches import batch_detail
 
     detail = batch_detail(ledger(ctx, db), batch_id)
     if fmt is Format.table and output is None:
@@ -326,7 +326,7 @@ def undo_batch(
     db: DbOption = None,
 ) -> None:
     """撤销一个导入批次，精确恢复导入前的项目数据。"""
-    from zsyz.store.batches import undo_batch as undo
+    from zsyz.app.batches import undo_batch as undo
 
     undone = undo(ledger(ctx, db), batch_id, cascade=cascade)
     say(f"已撤销批次：{'、'.join(f'#{i}' for i in undone)}")
@@ -344,8 +344,8 @@ def template_command(
     db: DbOption = None,
 ) -> None:
     """生成某单位的项目周报模板，预填其在库项目及项目编号。"""
+    from zsyz.app.batches import template_projects
     from zsyz.io.template import write_template
-    from zsyz.store.batches import template_projects
 
     found, projects = template_projects(ledger(ctx, db), unit)
     write_template(output, found, projects, parse_date_option(when))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from zsyz.cli.render import emit, say
 
 if TYPE_CHECKING:
-    from zsyz.store.outcome import FileOutcome
+    from zsyz.app.outcome import FileOutcome
 
 RESULT_COLUMNS = [
     ("file", "文件"),

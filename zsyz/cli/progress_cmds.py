@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from zsyz.app.bulk import no_cyclic_gc
 from zsyz.cli.common import (
     DbOption,
     Format,
@@ -15,7 +16,6 @@ from zsyz.cli.common import (
     this_year,
 )
 from zsyz.cli.render import emit
-from zsyz.store.bulk import no_cyclic_gc
 
 if TYPE_CHECKING:
     from datetime import date
@@ -58,8 +58,8 @@ def progress(
     """目标完成情况：每个单位每项目标的目标值、完成值、完成率与计入的项目。"""
     from datetime import date
 
+    from zsyz.app.progress import unit_progress
     from zsyz.errors import UsageError
-    from zsyz.store.progress import unit_progress
     from zsyz.store.units import parse_unit_class
 
     y = year or (date.fromisoformat(as_of).year if as_of and _iso(as_of) else this_year())
@@ -75,7 +75,7 @@ def progress(
 
 
 def _show(rows: list[UnitProgress], fmt: Format, y: int, day: date, output: Path | None) -> None:
-    from zsyz.store.progress import progress_json
+    from zsyz.app.progress import progress_json
 
     data = progress_json(rows)
     if fmt is Format.json:

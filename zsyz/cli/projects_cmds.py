@@ -76,10 +76,10 @@ def list_projects(
     db: DbOption = None,
 ) -> None:
     """列出项目，含审批权限与准入核查结果。"""
+    from zsyz.app.projects import project_list
     from zsyz.cli.render import emit
     from zsyz.domain.stages import Stage, stage_from_text
     from zsyz.errors import UsageError
-    from zsyz.store.projects import project_list
 
     wanted: Stage | None = None
     if stage:
@@ -110,8 +110,8 @@ def show(
     db: DbOption = None,
 ) -> None:
     """项目详情：全部信息、计入单位、审批权限、准入核查和完整变更历史（哪次导入改了什么）。"""
+    from zsyz.app.projects import FIELD_LABELS, SHOWN, project_detail
     from zsyz.cli.render import print_table, to_json, write_text
-    from zsyz.store.projects import FIELD_LABELS, SHOWN, project_detail
 
     data = project_detail(ledger(ctx, db), code)
     if fmt is ShowFormat.json:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperCommand
 
+from zsyz.app.bulk import no_cyclic_gc
 from zsyz.cli.common import (
     DbOption,
     Format,
@@ -17,7 +18,6 @@ from zsyz.cli.common import (
     ledger,
     this_year,
 )
-from zsyz.store.bulk import no_cyclic_gc
 
 if TYPE_CHECKING:
     from zsyz.domain.periods import Period
@@ -120,10 +120,10 @@ def rank(
     db: DbOption = None,
 ) -> None:
     """排名：按政策计分，在组内排名（乡镇与乡镇比、部门与部门比），并与上期比较。"""
+    from zsyz.app.scoring import rank_json, ranking, resolve_unit
     from zsyz.cli.render import emit, print_table
     from zsyz.domain.ranking import tie_rule
     from zsyz.errors import UsageError
-    from zsyz.store.scoring import rank_json, ranking, resolve_unit
 
     with no_cyclic_gc():
         period = pick_period(month=month, quarter=quarter, half=half, year=year)
@@ -204,8 +204,8 @@ def rewards(
     """奖励：每条奖励的单位、规则、金额（万元）、理由与项目；各单位与全部合计；评优否优与通报。"""
     from datetime import date
 
+    from zsyz.app.scoring import rewards_json, year_rewards
     from zsyz.cli.render import emit, print_tables
-    from zsyz.store.scoring import rewards_json, year_rewards
 
     with no_cyclic_gc():
         y = year or this_year()
@@ -254,10 +254,10 @@ def report(
     db: DbOption = None,
 ) -> None:
     """月通报：生成一份可打印的 Excel（概况、排名、完成情况图、分阶段项目清单、预警）。"""
+    from zsyz.app.scoring import bulletin_data
     from zsyz.cli.render import say
     from zsyz.errors import UsageError
     from zsyz.io.bulletin import write_bulletin
-    from zsyz.store.scoring import bulletin_data
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"通报文件应以 .xlsx 结尾，收到「{output.name}」")

@@ -1,1 +1,2 @@
-"""Pure rules over plain frozen data: no database, no I/O, no CLI."""
+"""Pure rules and vocabularies over frozen dataclasses; imports nothing of ours outside
+domain (no store, io, app, cli, errors), no database, no I/O, no CLI."""

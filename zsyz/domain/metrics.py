@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
+from typing import Any
 
 
 class Metric(StrEnum):
@@ -92,3 +94,13 @@ def parse_metric(text: str) -> Metric:
             return m
     names = "、".join(f"{m.value}（{m.label}）" for m in Metric)
     raise ValueError(f"未知指标「{text}」；可用：{names}")
+
+
+def target_key(metric: str, filters: dict[str, Any]) -> str:
+    """The identity of a target within a unit's year: the metric and its set filters."""
+    clean = {k: v for k, v in sorted(filters.items()) if v not in (None, False, "")}
+    return (
+        metric
+        if not clean
+        else f"{metric}:{json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)}"
+    )

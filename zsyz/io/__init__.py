@@ -1,1 +1,2 @@
-"""Spreadsheets in (python-calamine) and reports out (openpyxl)."""
+"""Spreadsheets in (python-calamine) and documents out (openpyxl); may import domain and
+errors but never store, app or cli."""

@@ -114,7 +114,7 @@ def write_ranking(path: Path, title: str, rows: list[RankRow], policy: Any) -> N
 
 
 def write_bulletin(path: Path, data: Any, region: str) -> None:
-    """The whole monthly bulletin (`data` is a `store.scoring.BulletinData`)."""
+    """The whole monthly bulletin (`data` is a `app.scoring.BulletinData`)."""
     policy, period = data.policy, data.period
     wb = new_workbook()
     head = f"{region}招商引资工作通报（{period.label_zh}，截至 {period.end.isoformat()}）"

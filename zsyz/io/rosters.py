@@ -9,8 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zsyz.domain.metrics import Metric
-from zsyz.errors import InvalidDataError, Problem, UsageError
+from zsyz.domain.metrics import Metric, target_key
+from zsyz.domain.units import unit_class_of, unknown_class_message
+from zsyz.errors import InvalidDataError, Problem
 from zsyz.io.columns import Column, find_header, heading_key, unit_hint
 from zsyz.io.values import SCALE_TO_WAN, ValueProblem, to_decimal
 from zsyz.io.workbook import blank, read_workbook
@@ -54,8 +55,6 @@ def _text(row: list[Any], idx: int | None) -> str:
 
 
 def read_roster(path: Path) -> list[RosterRow]:
-    from zsyz.store.units import parse_unit_class
-
     sheets = read_workbook(path)
     problems: list[Problem] = []
     for sheet in sheets:
@@ -70,11 +69,15 @@ def read_roster(path: Path) -> list[RosterRow]:
             if not name or _SKIP_ROW.match(name):
                 continue
             raw_class = _text(row, cols["class"])
-            try:
-                unit_class = parse_unit_class(raw_class)
-            except UsageError as exc:
+            unit_class = unit_class_of(raw_class)
+            if unit_class is None:
                 problems.append(
-                    Problem(exc.message, row=i, column=header.headings["class"], value=raw_class)
+                    Problem(
+                        unknown_class_message(raw_class),
+                        row=i,
+                        column=header.headings["class"],
+                        value=raw_class,
+                    )
                 )
                 continue
             aliases = tuple(
@@ -220,8 +223,6 @@ def read_target_table(path: Path) -> tuple[list[TargetCell], int | None]:
                 indicators[idx] = ind
         seen: dict[str, str] = {}
         for ind in indicators.values():
-            from zsyz.store.targets import target_key
-
             key = target_key(ind.metric.value, ind.filters)
             if key in seen:
                 problems.append(

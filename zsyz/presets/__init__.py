@@ -1,0 +1,1 @@
+"""The built-in policy files (TOML data, no code)."""

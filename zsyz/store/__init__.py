@@ -1,1 +1,2 @@
-"""SQLModel tables, the engine, queries; one transaction per use case."""
+"""Tables, the engine, migrations and queries (sessions passed in); may not import io,
+app or cli."""

@@ -164,7 +164,7 @@ class Ledger:
                         session.rollback()
         except Exception as exc:
             # SQLAlchemy's wrapped errors, and the driver's own: driver-level bulk inserts
-            # (store/imports.py) raise psycopg/sqlite3 errors unwrapped.
+            # (app/imports.py) raise psycopg/sqlite3 errors unwrapped.
             if is_busy_error(exc):
                 raise LedgerBusyError(
                     f"台账 {self.where} 正被其他进程写入，等待超时；请稍后重试"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from zsyz.domain.facts import ExplicitTarget
-from zsyz.domain.metrics import Metric
+from zsyz.domain.metrics import Metric, target_key
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Target, Unit, table_of
 from zsyz.store.units import UnitIndex
@@ -27,15 +26,6 @@ class TargetInput:
     filters: dict[str, Any] = field(default_factory=dict)
     label: str | None = None
     row: int | None = None  # sheet row, for error messages
-
-
-def target_key(metric: str, filters: dict[str, Any]) -> str:
-    clean = {k: v for k, v in sorted(filters.items()) if v not in (None, False, "")}
-    return (
-        metric
-        if not clean
-        else f"{metric}:{json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)}"
-    )
 
 
 def _upsert(session: Session, unit: Unit, t: TargetInput, origin: str) -> bool:

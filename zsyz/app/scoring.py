@@ -269,7 +269,7 @@ def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
         name: [by_code[c] for c in codes if c in by_code]
         for name, codes in listed(sf.facts, period).items()
     }
-    from zsyz.store.alerts import alert_list, alert_row
+    from zsyz.app.alerts import alert_list, alert_row
 
     found = [alert_row(a) for a in alert_list(ledger, period.end)]
     return BulletinData(policy, period, rows, figures, lists, found)

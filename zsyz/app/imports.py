@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from zsyz.app.bulk import no_cyclic_gc
+from zsyz.app.import_plan import LedgerState, Plan, Planner, resolve_unit
+from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256
 from zsyz.domain.names import norm_project_name
 from zsyz.errors import BadInputError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
-from zsyz.store.bulk import no_cyclic_gc
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
 from zsyz.store.history import (
@@ -36,8 +38,6 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
-from zsyz.store.import_plan import LedgerState, Plan, Planner, resolve_unit
-from zsyz.store.outcome import FileOutcome, ImportRequest, file_sha256
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 

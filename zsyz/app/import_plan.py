@@ -3,7 +3,7 @@
 The plan says, for each row, which project it is (by 项目编号, else by normalised name
 within the reporting unit's projects), which fields change from what to what, and
 every problem found (unknown units, another unit's project, a suspected duplicate, a
-stage date in the future). Nothing is written here; `store/imports.py` applies a plan
+stage date in the future). Nothing is written here; `app/imports.py` applies a plan
 with no problems in the same transaction that made it.
 """
 

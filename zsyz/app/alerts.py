@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from zsyz.app.bulk import no_cyclic_gc
 from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
 from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on, report_facts
-from zsyz.store.bulk import no_cyclic_gc
 from zsyz.store.engine import Ledger
 from zsyz.store.policies import active_policy
 from zsyz.store.units import UnitIndex

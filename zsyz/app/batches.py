@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
+from zsyz.app.import_plan import resolve_unit
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
 from zsyz.store.engine import Ledger
 from zsyz.store.history import PROJECT, ROLES, UPDATES, expand, undo
-from zsyz.store.import_plan import resolve_unit
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
