@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from zsyz.app.adjustments import adjustment_facts
 from zsyz.domain.bulletin import Figure, listed, summary
 from zsyz.domain.facts import ProjectFact, ReportFact
 from zsyz.domain.periods import Period, parse_period
@@ -17,7 +18,6 @@ from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, funds_days, progress, reads_amounts
 from zsyz.domain.ranking import RankRow, ScoringFacts, rank, reads_reports, reads_seen
 from zsyz.domain.rewards import Rewards, reads_ranking, rewards, rewards_days
-from zsyz.store.adjustments import adjustment_facts
 from zsyz.store.asof import projects_on
 from zsyz.store.asof_history import changed_after
 from zsyz.store.engine import Ledger

@@ -44,9 +44,9 @@ def add(
     """记一条加减分（计入该年度的排名，rank --explain 显示理由）。"""
     from decimal import Decimal, InvalidOperation
 
+    from zsyz.app.adjustments import add_adjustment
     from zsyz.cli.render import say
     from zsyz.errors import UsageError
-    from zsyz.store.adjustments import add_adjustment
 
     try:
         value = Decimal(points.strip())
@@ -76,8 +76,8 @@ def list_adjustments(
     db: DbOption = None,
 ) -> None:
     """列出加减分记录。"""
+    from zsyz.app.adjustments import adjustment_rows
     from zsyz.cli.render import emit
-    from zsyz.store.adjustments import adjustment_rows
 
     rows = adjustment_rows(ledger(ctx, db), year, unit)
     emit(rows, COLUMNS, fmt.value, title="手工加减分", output=output, empty="（没有加减分记录）")
@@ -90,8 +90,8 @@ def remove(
     db: DbOption = None,
 ) -> None:
     """删除一条加减分记录。"""
+    from zsyz.app.adjustments import remove_adjustment
     from zsyz.cli.render import say
-    from zsyz.store.adjustments import remove_adjustment
 
     row = remove_adjustment(ledger(ctx, db), ident)
     say(

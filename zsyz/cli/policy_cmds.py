@@ -90,8 +90,8 @@ def apply(
     db: DbOption = None,
 ) -> None:
     """替换台账的现行政策：先列出目标、单位、规则的变化，加 --yes 才执行；原政策保留。"""
+    from zsyz.app.policy_apply import apply_policy, policy_diff
     from zsyz.policy.load import file_source, parse_policy
-    from zsyz.store.policy_apply import apply_policy, policy_diff
 
     source = file_source(file)
     year = from_year or parse_policy(source.text, str(file)).year

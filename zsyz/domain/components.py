@@ -172,7 +172,7 @@ def _deduction(s: Scorer, c: r.Deduction, unit: UnitFact) -> Component:
         return Component(
             f"{c.label}：每次扣 {num(c.points)} 分",
             q(taken),
-            f"{what} × −{num(c.points)}{cut}",
+            f"{what}× −{num(c.points)}{cut}",
         )
     raw = c.base + taken
     points = max(raw, Decimal(0)) if c.floor else raw

@@ -163,7 +163,7 @@ class Calculator:
         if not codes:
             return []
         why = (
-            f"{rule.metric.label}{whose} {len(codes)} 个符合条件（{'、'.join(codes)}）"
+            f"{rule.metric.label}{whose or ' '}{len(codes)} 个符合条件（{'、'.join(codes)}）"
             f"× {num(rule.amount)} 万元"
         )
         return [RewardLine(unit, rule.label, _wan(rule.amount * len(codes)), why, tuple(codes))]
