@@ -186,6 +186,14 @@ BAD = [
         "ranking.components[0].event: 应为 'missed_report'",
     ),
     ('[ranking]\ncomponents=[{kind="adjustment", cap="x"}]', "ranking.components[0].cap: 应为以分"),
+    (
+        '[ranking]\ncomponents=[{kind="target", metric="signed", value=5}]',
+        "ranking.components[0]: 写 points（完成率 × 分值）或 steps",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="target", metric="signed", value=5, points=1, steps=[{min=1, points=1}]}]',
+        "ranking.components[0]: steps 与 points、cap 不能同时写",
+    ),
 ]
 
 

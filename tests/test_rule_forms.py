@@ -301,3 +301,58 @@ def test_any_category_rule_takes_any_named_category():
     rule = Filters(min_total=D(30000), categories=("*",))
     assert covers(rule, Filters(min_total=D(30000), categories=("文旅",)))
     assert not covers(rule, Filters(min_total=D(30000)))
+
+
+# ---- targets scored by steps, and over-completion points ------------------------------
+
+STEPS = (r.Step(D(1), D(100)), r.Step(D("0.8"), D(75)), r.Step(D("0.5"), D(50)))
+
+
+@pytest.mark.parametrize(
+    ("signed", "expected"),
+    [
+        (10, D(100)),  # 100%: the full step
+        (12, D(100)),  # above: still the top step
+        (8, D(75)),  # 80%
+        (7, D(50)),  # 70%: the 50% step
+        (4, D(0)),  # 40%: below every step
+    ],
+)
+def test_target_scored_by_steps(signed, expected):
+    """完成任务得100分；80%以上75分；50%以上50分；50%以下不得分."""
+    target = r.TargetScore(label="招商任务", metric=Metric.SIGNED, required=D(10), steps=STEPS)
+    assert points(policy(target), *[project(f"P{i}", 100) for i in range(signed)]) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("signed", "expected"),
+    [
+        (8, D(64)),  # 80% × 80, nothing over
+        (10, D(80)),  # 100% × 80
+        (11, D("83")),  # 80 + 10 points over × 0.3
+        (20, D(90)),  # 80 + 100 × 0.3 = 110, the extra capped at 10
+    ],
+)
+def test_over_completion_points_per_percentage_point(signed, expected):
+    """80 分按完成率；超额完成的每超 1 个百分点加 0.3 分，最多加 10 分."""
+    target = r.TargetScore(
+        label="到位",
+        metric=Metric.SIGNED,
+        required=D(10),
+        points=D(80),
+        over_points=D("0.3"),
+        over_cap=D(10),
+    )
+    assert points(policy(target), *[project(f"P{i}", 100) for i in range(signed)]) == [expected]
+
+
+def test_target_reads_a_growth_task_by_meaning():
+    """A unit's task '比上年增长 10%': last year 10 signed, so 11 this year is 100%."""
+    from zsyz.domain.policy import TargetRule
+
+    rule = TargetRule(label="签约增长10%", metric=Metric.SIGNED, growth=D(10))
+    p = policy(r.TargetScore(label="签约", metric=Metric.SIGNED, points=D(10)))
+    p = replace(p, classes={"township": UnitClass("township", "乡镇", targets=(rule,))})
+    last = [project(f"L{i}", 100, signed=date(Y - 1, 5, 1)) for i in range(10)]
+    now = [project(f"N{i}", 100) for i in range(11)]
+    assert points(p, *last, *now) == [D(10)]

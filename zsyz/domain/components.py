@@ -11,7 +11,7 @@ from zsyz.domain import rules as r
 from zsyz.domain.facts import ProjectFact, UnitFact
 from zsyz.domain.points import Component, capped, num, pct, q, stage_on, weighted_completion
 from zsyz.domain.policy import Filters
-from zsyz.domain.progress import UnitProgress
+from zsyz.domain.progress import UnitProgress, evaluate
 from zsyz.domain.reporting import add_months
 from zsyz.domain.stages import Stage
 from zsyz.domain.tasks import tasks_of
@@ -95,25 +95,48 @@ def _tier_points(c: r.PerProject, amount: Decimal | None) -> Decimal:
 
 
 def _target(s: Scorer, c: r.TargetScore, unit: UnitFact) -> Component:
-    metric, filters, required = c.metric, c.filters, c.required
+    metric, required = c.metric, c.required
     where = ""
     if required is None:  # the unit's own task, found by meaning
         explicit = s.sf.facts.explicit_of(unit.code, s.year)
-        task = next(iter(tasks_of(unit, s.policy, explicit, metric, filters)), None)
+        task = next(iter(tasks_of(unit, s.policy, explicit, metric, c.filters)), None)
         if task is None:
-            return Component(f"{c.label}：{num(c.points)} 分", Decimal(0), "无此项任务，不计分")
-        filters, required, where = task.filters, task.required or Decimal(0), "（本单位任务）"
-    got, codes = s.measure(metric, filters, unit)
+            return Component(_target_rule(c), Decimal(0), "无此项任务，不计分")
+        tp = evaluate(task, unit, s.policy, s.sf.facts, s.year, s.period.end)
+        got, required, codes = tp.achieved, tp.required, list(tp.projects)
+        where = "（本单位任务）"
+    else:
+        got, codes = s.measure(metric, c.filters, unit)
     ratio = got / required if required > 0 else Decimal(1)
-    used = min(ratio, c.cap) if c.cap is not None else ratio
-    cap = f"，封顶 {pct(c.cap)}" if c.cap is not None and ratio > c.cap else ""
-    points = q(used * c.points)
-    return Component(
-        f"{c.label}：完成率 × {num(c.points)} 分" + (f"（封顶 {pct(c.cap)}）" if c.cap else ""),
-        points,
-        f"{num(got)}/{num(required)}{metric.unit_label}{where} = {pct(ratio)}{cap}"
-        f" × {num(c.points)} = {num(points)}" + (f"（{'、'.join(codes)}）" if codes else ""),
-    )
+    head = f"{num(got)}/{num(required)}{metric.unit_label}{where} = {pct(ratio)}"
+    if c.steps:
+        hit = [x for x in c.steps if ratio >= x.min_ratio]
+        base = max((x.points for x in hit), default=Decimal(0))
+        how = (
+            f"{head}，达到 {pct(max(x.min_ratio for x in hit))} 档"
+            if hit
+            else f"{head}，未达任何档"
+        )
+    else:
+        top = c.cap if c.over_points is None else min(c.cap or Decimal(1), Decimal(1))
+        used = min(ratio, top) if top is not None else ratio
+        base = used * c.points
+        cut = f"，封顶 {pct(top)}" if top is not None and ratio > top else ""
+        how = f"{head}{cut} × {num(c.points)}"
+    extra = Decimal(0)
+    if c.over_points is not None and ratio > 1:
+        extra, cut = capped((ratio - 1) * 100 * c.over_points, c.over_cap)
+        how += f" + 超出 {pct(ratio - 1)} × 每个百分点 {num(c.over_points)}{cut}"
+    points = q(base + extra)
+    listed = f"（{'、'.join(codes)}）" if codes else ""
+    return Component(_target_rule(c), points, f"{how} = {num(points)}{listed}")
+
+
+def _target_rule(c: r.TargetScore) -> str:
+    if c.steps:
+        steps = "、".join(f"≥{pct(x.min_ratio)} {num(x.points)} 分" for x in c.steps)
+        return f"{c.label}：按完成率分档（{steps}）"
+    return f"{c.label}：完成率 × {num(c.points)} 分" + (f"（封顶 {pct(c.cap)}）" if c.cap else "")
 
 
 def _shortfall(s: Scorer, c: r.Shortfall, unit: UnitFact) -> Component:

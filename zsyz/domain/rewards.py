@@ -20,7 +20,14 @@ from zsyz.domain.credit import passes
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
 from zsyz.domain.metrics import Metric
 from zsyz.domain.policy import CreditRole, Filters, Policy
-from zsyz.domain.progress import STAGE_OF, UnitProgress, funds_days, measure, progress
+from zsyz.domain.progress import (
+    STAGE_OF,
+    UnitProgress,
+    evaluate,
+    funds_days,
+    measure,
+    progress,
+)
 from zsyz.domain.ranking import RankRow, ScoringFacts, group_of, num, pct, rank
 from zsyz.domain.stages import Stage
 from zsyz.domain.tasks import tasks_of
@@ -266,12 +273,12 @@ class Calculator:
         tasks = tasks_of(unit, self.policy, explicit, rule.metric, rule.filters)
         if tasks:
             for task in tasks:
-                required = task.required or Decimal(0)
-                codes = self.measure(rule.metric, unit, task.filters)
-                if len(codes) > required:
+                tp = evaluate(task, unit, self.policy, self.sf.facts, self.year, self.as_of)
+                if tp.achieved > tp.required:
                     why = (
-                        f"超额完成任务「{task.label}」（{len(codes)} 个 > 目标 {num(required)} 个："
-                        f"{'、'.join(codes)}）：{rule.label}"
+                        f"超额完成任务「{task.label}」（{num(tp.achieved)} > 目标 "
+                        f"{num(tp.required)}{rule.metric.unit_label}：{'、'.join(tp.projects)}）"
+                        f"：{rule.label}"
                     )
                     return [FlagLine(unit, "一票评优", why)]
             return []

@@ -75,9 +75,20 @@ class Bonus:
     cap: Decimal | None = None
 
 
+@dataclass(frozen=True)
+class Step:
+    """At a completion ratio of at least `min_ratio`, `points` (the highest step met)."""
+
+    min_ratio: Decimal
+    points: Decimal
+
+
 @dataclass(frozen=True, kw_only=True)
 class TargetScore:
-    """A target with its own points: points × min(achieved ÷ required, cap).
+    """A target with its own points: points × min(achieved ÷ required, cap); or, with
+    `steps`, the points of the highest step the ratio reaches (完成100%得100分、80%以上
+    75分…). `over_points` adds that many points per percentage point above 100% (the
+    proportional part then stops at 100%), at most `over_cap` in total.
 
     `required` None: the unit's own task for this metric and filters (`targets set`, a
     roster or a decomposition table), found by meaning; a unit without one scores 0."""
@@ -86,8 +97,11 @@ class TargetScore:
     metric: Metric
     filters: Filters = ANY
     required: Decimal | None = None
-    points: Decimal
+    points: Decimal = Decimal(0)
     cap: Decimal | None = None  # ratio, e.g. 1.2
+    steps: tuple[Step, ...] = ()
+    over_points: Decimal | None = None
+    over_cap: Decimal | None = None
 
 
 @dataclass(frozen=True)

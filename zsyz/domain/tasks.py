@@ -76,12 +76,12 @@ def tasks_of(
     filters: Filters,
 ) -> list[TargetRule]:
     """The unit's targets (parts of combinations included) that are the rule's task:
-    same metric, thresholds and a category inside the rule's, with a positive amount."""
+    same metric, thresholds and a category inside the rule's, with a positive amount (or
+    a growth over the prior year's)."""
     return [
         r
         for r in _simple(rules_for(unit, policy, explicit))
         if r.metric is metric
-        and r.required is not None
-        and r.required > Decimal(0)
+        and ((r.required is not None and r.required > Decimal(0)) or r.growth is not None)
         and covers(filters, r.filters)
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, model_validator
 
 from zsyz.domain import policy as d
 from zsyz.domain import rules as r
@@ -67,13 +67,29 @@ class BonusComponent(FilterFields):
         )
 
 
+class StepModel(Base):
+    min: Ratio
+    points: Points
+
+
 class TargetComponent(FilterFields):
     kind: Literal["target"]
     label: str | None = None
     metric: Metric
     value: Value | None = None
-    points: Points
+    points: Points = Decimal(0)
     cap: Ratio | None = None
+    steps: list[StepModel] = Field(default_factory=list)
+    over_points: Points | None = None
+    over_cap: Points | None = None
+
+    @model_validator(mode="after")
+    def _scored(self) -> TargetComponent:
+        if not self.steps and not self.points:
+            raise ValueError("写 points（完成率 × 分值）或 steps（按完成率分档）")
+        if self.steps and (self.points or self.cap is not None):
+            raise ValueError("steps 与 points、cap 不能同时写")
+        return self
 
     def rule(self) -> r.Component:
         f = self.filters()
@@ -84,6 +100,9 @@ class TargetComponent(FilterFields):
             required=self.value,
             points=self.points,
             cap=self.cap,
+            steps=tuple(r.Step(x.min, x.points) for x in self.steps),
+            over_points=self.over_points,
+            over_cap=self.over_cap,
         )
 
 
