@@ -356,3 +356,21 @@ def test_target_reads_a_growth_task_by_meaning():
     last = [project(f"L{i}", 100, signed=date(Y - 1, 5, 1)) for i in range(10)]
     now = [project(f"N{i}", 100) for i in range(11)]
     assert points(p, *last, *now) == [D(10)]
+
+
+@pytest.mark.parametrize(
+    ("totals", "expected"),
+    [
+        ([25000], D("0.4")),  # 2.5亿: 2 whole 亿 × 0.2
+        ([9999], D(0)),  # below one 亿
+        ([60000, 60000], D("2.4")),  # 12亿 × 0.2
+        ([300000], D(3)),  # 30亿 × 0.2 = 6, capped at 3
+    ],
+)
+def test_bonus_per_amount(totals, expected):
+    """每 1 亿元签约额加 0.2 分，最多 3 分."""
+    bonus = r.Bonus(
+        label="签约额", metric=Metric.SIGNED_TOTAL, points=D("0.2"), per=D(10000), cap=D(3)
+    )
+    projects = [project(f"P{i}", t) for i, t in enumerate(totals)]
+    assert points(policy(bonus), *projects) == [expected]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
 from zsyz.domain import rules as r
@@ -27,13 +27,7 @@ def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:
         case r.PerProject():
             return _per_project(s, c, up.unit)
         case r.Bonus():
-            _, codes = s.measure(c.metric, c.filters, up.unit)
-            total, cut = capped(c.points * len(codes), c.cap)
-            return Component(
-                f"{c.label}：每个 {num(c.points)} 分",
-                q(total),
-                f"{len(codes)} 个（{'、'.join(codes) or '无'}）× {num(c.points)}{cut}",
-            )
+            return _bonus(s, c, up.unit)
         case r.TargetScore():
             return _target(s, c, up.unit)
         case r.Shortfall():
@@ -48,6 +42,26 @@ def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:
             detail = "；".join(f"{p.rule} {num(p.points)}（{p.detail}）" for p in parts)
             return Component(f"{c.label}：合计不超过 {num(c.cap)} 分", q(total), detail + cut)
     raise AssertionError(c)
+
+
+def _bonus(s: Scorer, c: r.Bonus, unit: UnitFact) -> Component:
+    got, codes = s.measure(c.metric, c.filters, unit)
+    if c.per is None:
+        total, cut = capped(c.points * len(codes), c.cap)
+        return Component(
+            f"{c.label}：每个 {num(c.points)} 分",
+            q(total),
+            f"{len(codes)} 个（{'、'.join(codes) or '无'}）× {num(c.points)}{cut}",
+        )
+    units = (got / c.per).to_integral_value(rounding=ROUND_FLOOR) if c.per > 0 else Decimal(0)
+    total, cut = capped(c.points * units, c.cap)
+    per = f"{num(c.per)}{c.metric.unit_label}"
+    return Component(
+        f"{c.label}：每 {per} {num(c.points)} 分",
+        q(total),
+        f"{c.metric.label} {num(got)}{c.metric.unit_label}，满 {num(units)} 个 {per}"
+        f" × {num(c.points)}{cut}",
+    )
 
 
 def _completion(c: r.Completion, up: UnitProgress) -> Component:

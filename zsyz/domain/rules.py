@@ -66,13 +66,15 @@ class PerProject:
 
 @dataclass(frozen=True, kw_only=True)
 class Bonus:
-    """`points` per project (count metrics) or per 万元 (amount metrics) meeting filters."""
+    """`points` per project meeting filters; with `per`, per each whole `per` of what the
+    metric measures instead (每 1 亿元签约额 0.2 分: metric signed_total, per 10000)."""
 
     label: str = "加分"
     metric: Metric = Metric.STARTED
     filters: Filters = ANY
     points: Decimal
     cap: Decimal | None = None
+    per: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class BonusComponent(FilterFields):
     metric: Metric = Metric.STARTED
     points: Points
     cap: Points | None = None
+    per: Annotated[Value, Field(gt=0)] | None = None
 
     def rule(self) -> r.Component:
         return r.Bonus(
@@ -64,6 +65,7 @@ class BonusComponent(FilterFields):
             filters=self.filters(),
             points=self.points,
             cap=self.cap,
+            per=self.per,
         )
 
 
