@@ -72,12 +72,12 @@ def _check(name: str, text: str) -> None:
     path = GOLDEN / name
     if os.environ.get("ZSYZ_REGEN_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))  # CSV keeps its CRLF
     assert path.exists(), f"缺少 {path}；用 ZSYZ_REGEN_GOLDEN=1 生成"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+    assert text == path.read_bytes().decode("utf-8"), f"{name} differs from its golden file"
 
 
-@pytest.mark.parametrize("fmt", ["json", "table"])
+@pytest.mark.parametrize("fmt", ["json", "table", "csv"])
 @pytest.mark.parametrize(("name", "argv"), COMMANDS, ids=[n for n, _ in COMMANDS])
 def test_golden(
     demo_db: str,
@@ -87,6 +87,10 @@ def test_golden(
     capsysbinary: pytest.CaptureFixture[bytes],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if fmt == "csv" and name == "projects_show":
+        pytest.skip("projects show has no CSV form")
+    if fmt == "csv" and name == "rank_2022Q2_explain":
+        pytest.skip("rank --explain prints its table for --format csv: not frozen as a contract")
     monkeypatch.delenv("COLUMNS", raising=False)
     capsysbinary.readouterr()
     code = run([*argv, "--format", fmt, "--db", demo_db])
@@ -96,4 +100,4 @@ def test_golden(
     text = _STAMP.sub("<imported_at>", out)
     if err:
         text += "--- stderr ---\n" + err
-    _check(f"{name}.{'json' if fmt == 'json' else 'txt'}", text)
+    _check(f"{name}.{ {'json': 'json', 'table': 'txt', 'csv': 'csv'}[fmt] }", text)

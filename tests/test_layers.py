@@ -32,7 +32,6 @@ CLI_ALLOWED: dict[str, str] = {
     "zsyz.policy": "policy commands show and check the policy language itself",
     "zsyz.store.engine": "cli/common.py opens the ledger a use case works on; "
     "cli/app.py:run maps a busy database error to exit 75",
-    "zsyz.store.fastpath": "the unchanged re-import answered before SQLAlchemy loads",
     "zsyz.store.schema": "`db current` prints the revision this code expects",
     "zsyz.store.migrate": "`db current` reads the ledger's revision",
     "zsyz.store.lifecycle": "init/upgrade/backup/discard are operations on the ledger itself",
@@ -146,3 +145,36 @@ def test_every_package_ships() -> None:
     listed = set(pyproject["tool"]["setuptools"]["packages"])
     found = {f"zsyz.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")} | {"zsyz"}
     assert sorted(found - listed) == []
+
+
+def test_loading_the_commands_loads_nothing_heavy() -> None:
+    """Heavy imports stay inside command functions: building the Typer app (every
+    `zsyz … --help`) loads no database, spreadsheet, rendering or validation library."""
+    import subprocess
+    import sys
+
+    heavy = "sqlalchemy sqlmodel alembic psycopg openpyxl python_calamine rich orjson pydantic"
+    code = (
+        "import sys, zsyz.cli.app\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy.split()!r})))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_only_the_history_module_reads_the_created_snapshot_encoding() -> None:
+    """A `*created*` row stands for one change per field; readers get them so from
+    `store.history.field_changes` and never meet the encoding themselves."""
+    encoding = {"expand", "CREATED", "created_values"}
+    knows = {"zsyz/store/history.py", "zsyz/store/asof_history.py"}  # the SQL-level reader
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "zsyz.store.history":
+                names = {a.name for a in node.names} & encoding
+                where = str(path.relative_to(PACKAGE.parent))
+                if names and where not in knows:
+                    found.append(f"{where}: {sorted(names)}")
+    assert found == []

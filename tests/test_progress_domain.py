@@ -379,3 +379,20 @@ def test_compiled_counts_the_compiling_unit():
     ]
     row = run(yj, [d], projects, year=2012, explicit=explicit)["d1"]
     assert row.targets[0].achieved == 1 and row.targets[0].projects == ("a",)
+
+
+def test_one_facts_read_under_two_policies_keeps_their_answers_apart():
+    """The memos that depend on a policy belong to its evaluation (`Facts.under`), so the
+    same facts read under a full-credit and a split-credit policy, in turn, each give
+    their own answer every time."""
+    units = [T1, unit("t2", "township")]
+    p = proj("a", fai=6000, units=("t1", "t2"))
+    facts = Facts(units, [p])
+    split = replace(ZP, credit=Credit((CreditRole.SOURCING,), Share.SPLIT))
+    for _ in range(2):
+        full_rows = {r.unit.code: r for r in progress(ZP, facts, 2020, END)}
+        split_rows = {r.unit.code: r for r in progress(split, facts, 2020, END)}
+        assert full_rows["t1"].targets[0].achieved == Decimal(1)
+        assert split_rows["t1"].targets[0].achieved == Decimal("0.5")
+    assert facts.under(split) is facts.under(split)  # one evaluation per computation
+    assert facts.under(split).policy is split

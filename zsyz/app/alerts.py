@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlmodel import Session
+
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
 from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on, report_facts
@@ -16,7 +18,15 @@ from zsyz.store.units import UnitIndex
 def alert_list(
     ledger: Ledger, as_of: date, unit: str | None = None, level: Level | None = None
 ) -> list[Alert]:
-    with ledger.read() as session, no_cyclic_gc():
+    with ledger.read() as session:
+        return alerts_in(session, as_of, unit, level)
+
+
+def alerts_in(
+    session: Session, as_of: date, unit: str | None = None, level: Level | None = None
+) -> list[Alert]:
+    """The alerts as of `as_of`, read in the caller's transaction."""
+    with no_cyclic_gc():
         policy, _ = active_policy(session, as_of.year)
         only = UnitIndex.load(session).resolve(unit).code if unit else None
         first_report = first_report_on(session, as_of)

@@ -11,7 +11,7 @@ from zsyz.app.import_plan import resolve_unit
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
 from zsyz.store.engine import Ledger
-from zsyz.store.history import PROJECT, ROLES, UPDATES, expand, undo
+from zsyz.store.history import PROJECT, ROLES, field_changes, undo
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -61,23 +61,16 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
             raise NotFoundError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
         units = dict(session.execute(select(Unit.id, Unit.name)).all())  # type: ignore[call-overload]
         out = _batch_dict(batch, units)
-        rows = session.execute(
-            select(
-                UPDATES.c.row,
-                PROJECT.c.code,
-                PROJECT.c.name,
-                UPDATES.c.field,
-                UPDATES.c.old_value,
-                UPDATES.c.new_value,
-            )
-            .join(PROJECT, PROJECT.c.id == UPDATES.c.project_id)
-            .where(UPDATES.c.batch_id == batch_id)
-            .order_by(UPDATES.c.id)
-        ).all()
         out["changes"] = [
-            {"row": r, "code": c, "project": n, "field": f, "old": o, "new": v}
-            for r, c, n, stored, old, new in rows
-            for f, o, v in expand(stored, old, new)
+            {
+                "row": c.row,
+                "code": c.project_code,
+                "project": c.project_name,
+                "field": c.field,
+                "old": c.old,
+                "new": c.new,
+            }
+            for c in field_changes(session, batch_id=batch_id)
         ]
         return out
 

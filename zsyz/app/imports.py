@@ -19,13 +19,14 @@ from sqlmodel import Session, col
 
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.app.import_plan import LedgerState, Plan, Planner, resolve_unit
-from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256
+from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256, unchanged_outcome
 from zsyz.domain.names import norm_project_name
 from zsyz.errors import BadInputError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
+from zsyz.store.fastpath import unchanged_in
 from zsyz.store.history import (
     PROJECT,
     ROLE_NAMES,
@@ -53,26 +54,8 @@ class Rejected(Exception):
 
 def find_unchanged(ledger: Ledger, digest: str) -> FileOutcome | None:
     with ledger.read() as session:
-        batch = (
-            session.execute(
-                select(ImportBatch).where(
-                    col(ImportBatch.sha256) == digest, col(ImportBatch.status) == "imported"
-                )
-            )
-            .scalars()
-            .first()
-        )
-        if batch is None:
-            return None
-        unit = session.get(Unit, batch.unit_id) if batch.unit_id else None
-        return FileOutcome(
-            "",
-            "unchanged",
-            batch.id,
-            unit.name if unit else None,
-            batch.period,
-            batch.rows,
-        )
+        found = unchanged_in(session, digest)
+    return unchanged_outcome("", found) if found is not None else None
 
 
 def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:

@@ -64,3 +64,21 @@ def file_sha256(path: Path) -> str:
         while chunk := fh.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+def unchanged_file(db: str | None, path: Path) -> FileOutcome | None:
+    """The "unchanged" outcome of a file a live batch already holds (same sha256), answered
+    from a SQLite ledger with the standard library alone; None when it is not, or when
+    that cannot be told cheaply (PostgreSQL, unreadable file): then the import decides."""
+    from zsyz.store.fastpath import unchanged_batch
+
+    try:
+        found = unchanged_batch(db, file_sha256(path))
+    except OSError:
+        return None
+    return unchanged_outcome(str(path), found) if found is not None else None
+
+
+def unchanged_outcome(name: str, batch: tuple[int, str | None, str, int]) -> FileOutcome:
+    batch_id, unit, period, rows = batch
+    return FileOutcome(name, "unchanged", batch_id, unit, period, rows)

@@ -12,53 +12,19 @@ from zsyz.domain import admission as adm
 from zsyz.domain.approval import ApprovalDecision, decide
 from zsyz.domain.credit import credited_units
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
+from zsyz.domain.fields import PROJECT_FIELDS
 from zsyz.domain.policy import Policy
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
 from zsyz.policy.load import parse_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import project_facts
-from zsyz.store.history import expand
+from zsyz.store.history import field_changes
 from zsyz.store.policies import active_policy_row
-from zsyz.store.tables import ImportBatch, Project, ProjectUpdate
+from zsyz.store.tables import Project
 from zsyz.store.units import UnitIndex, unit_facts
 
-FIELD_LABELS: dict[str, str] = {
-    "code": "项目编号",
-    "name": "项目名称",
-    "investor": "投资方",
-    "investor_origin": "投资方来源地",
-    "investor_type": "投资方类型",
-    "category": "产业类别",
-    "chain": "产业链",
-    "level": "项目级别",
-    "is_new": "新建项目",
-    "fiscal_support": "一事一议财政扶持",
-    "total_investment": "总投资（万元）",
-    "fai": "固定资产投资（万元）",
-    "planned_investment_year": "年度计划投资（万元）",
-    "completed_investment_year": "本年完成投资（万元）",
-    "funds_in_place": "到位资金（万元）",
-    "foreign_funds": "利用外资（万元）",
-    "out_of_province_funds": "省外资金（万元）",
-    "land_area": "用地（亩）",
-    "needs_land": "需要供地",
-    "expected_tax": "预计年税收（万元）",
-    "stage": "项目阶段",
-    **{s.date_field: f"{s.label}日期" for s in Stage},
-    "compiled_on": "编制日期",
-    "planned_start_on": "计划开工日期",
-    "leader_name": "责任领导",
-    "contact": "联系人",
-    "progress": "本周进展",
-    "problems": "存在问题",
-    "remarks": "备注",
-    "last_reported_on": "最近报送日期",
-    "roles:sourcing": "招引单位",
-    "roles:landing": "落地单位",
-    "roles:leader": "包保领导",
-    "roles:compiling": "编制单位",
-}
+FIELD_LABELS: dict[str, str] = {f.key: f.heading for f in PROJECT_FIELDS}
 ROLE_KEYS = {Role.SOURCING: "sourcing", Role.LANDING: "landing", Role.LEADER: "leader"}
 ROLE_KEYS[Role.COMPILING] = "compiling"
 SHOWN = [k for k in FIELD_LABELS if not k.startswith("roles:")]
@@ -139,26 +105,19 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
         policy = _policy(session)
         units = {u.code: u for u in unit_facts(session)}
         fact = next(p for p in project_facts(session) if p.code == row.code)
-        history = session.exec(
-            select(ProjectUpdate, ImportBatch)
-            .join(ImportBatch, col(ImportBatch.id) == col(ProjectUpdate.batch_id))
-            .where(col(ProjectUpdate.project_id) == row.id)
-            .order_by(col(ProjectUpdate.effective_on), col(ProjectUpdate.id))
-        ).all()
         by_code = {u.code: u.name for u in units.values()}
         changes = [
             {
-                "date": u.effective_on,
-                "batch": b.id,
-                "file": b.file_name,
-                "period": b.period,
-                "field": fld,
-                "field_label": FIELD_LABELS.get(fld, fld),
-                "old": _shown(fld, old, by_code),
-                "new": _shown(fld, new, by_code),
+                "date": c.effective_on,
+                "batch": c.batch_id,
+                "file": c.file_name,
+                "period": c.period,
+                "field": c.field,
+                "field_label": FIELD_LABELS.get(c.field, c.field),
+                "old": _shown(c.field, c.old, by_code),
+                "new": _shown(c.field, c.new, by_code),
             }
-            for u, b in history
-            for fld, old, new in expand(u.field, u.old_value, u.new_value)
+            for c in field_changes(session, project_id=row.id)
         ]
         facts = {k: getattr(row, k) for k in SHOWN}
     route = _approval(fact, policy, units)

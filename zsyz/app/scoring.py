@@ -217,28 +217,33 @@ class ProjectRow:
 
 def project_rows(ledger: Ledger) -> list[ProjectRow]:
     with ledger.read() as session:
-        names = {u.id: u.name for u in session.exec(select(Unit)).all()}
-        roles: dict[tuple[int, str], list[str]] = {}
-        for r in session.exec(select(ProjectRole).order_by(col(ProjectRole.id))).all():
-            roles.setdefault((r.project_id, r.role), []).append(names.get(r.unit_id, ""))
-        return [
-            ProjectRow(
-                code=p.code,
-                name=p.name,
-                investor=p.investor,
-                category=p.category,
-                total_investment=p.total_investment,
-                fai=p.fai,
-                funds_in_place=p.funds_in_place,
-                sourcing="、".join(roles.get((p.id or 0, "sourcing"), [])),
-                landing="、".join(roles.get((p.id or 0, "landing"), [])),
-                signed_on=p.signed_on,
-                started_on=p.started_on,
-                progress=p.progress,
-                problems=p.problems,
-            )
-            for p in session.exec(select(Project).order_by(col(Project.code))).all()
-        ]
+        return project_rows_in(session)
+
+
+def project_rows_in(session: Session) -> list[ProjectRow]:
+    """Every project as the bulletin lists it, read in the caller's transaction."""
+    names = {u.id: u.name for u in session.exec(select(Unit)).all()}
+    roles: dict[tuple[int, str], list[str]] = {}
+    for r in session.exec(select(ProjectRole).order_by(col(ProjectRole.id))).all():
+        roles.setdefault((r.project_id, r.role), []).append(names.get(r.unit_id, ""))
+    return [
+        ProjectRow(
+            code=p.code,
+            name=p.name,
+            investor=p.investor,
+            category=p.category,
+            total_investment=p.total_investment,
+            fai=p.fai,
+            funds_in_place=p.funds_in_place,
+            sourcing="、".join(roles.get((p.id or 0, "sourcing"), [])),
+            landing="、".join(roles.get((p.id or 0, "landing"), [])),
+            signed_on=p.signed_on,
+            started_on=p.started_on,
+            progress=p.progress,
+            problems=p.problems,
+        )
+        for p in session.exec(select(Project).order_by(col(Project.code))).all()
+    ]
 
 
 @dataclass(frozen=True)
@@ -252,10 +257,15 @@ class BulletinData:
 
 
 def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
-    """Everything the monthly bulletin shows, read in one transaction."""
+    """Everything the monthly bulletin shows, read in one transaction (one snapshot: an
+    import committed meanwhile is in none of it or all of it)."""
+    from zsyz.app.alerts import alert_row, alerts_in
+
     with ledger.read() as session:
         loaded = load(session, [period.end.year, period.previous().end.year], period.end)
         then = earlier(session, loaded, period.previous().end)
+        project_list = project_rows_in(session)
+        found = [alert_row(a) for a in alerts_in(session, period.end)]
     policy, sf = loaded.policy, loaded.facts
     rows = rank(policy, sf, period, previous=then)
     county = [
@@ -264,12 +274,9 @@ def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
         if up.unit.unit_class == "county"
     ]
     figures = summary(sf.facts, county, period)
-    by_code = {p.code: p for p in project_rows(ledger)}
+    by_code = {p.code: p for p in project_list}
     lists = {
         name: [by_code[c] for c in codes if c in by_code]
         for name, codes in listed(sf.facts, period).items()
     }
-    from zsyz.app.alerts import alert_list, alert_row
-
-    found = [alert_row(a) for a in alert_list(ledger, period.end)]
     return BulletinData(policy, period, rows, figures, lists, found)

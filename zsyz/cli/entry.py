@@ -100,22 +100,17 @@ def _unchanged_import(argv: list[str]) -> int | None:
     names, db, fmt = parsed
     from pathlib import Path
 
-    from zsyz.app.outcome import FileOutcome, file_sha256
-    from zsyz.store.fastpath import unchanged_batch
+    from zsyz.app.outcome import unchanged_file
 
     outcomes = []
     for name in names:
         path = Path(name)
         if any(ch in name for ch in "*?[") or not path.is_file():
             return None
-        try:
-            found = unchanged_batch(db, file_sha256(path))
-        except OSError:
-            return None
+        found = unchanged_file(db, path)
         if found is None:
             return None
-        batch_id, unit, period, rows = found
-        outcomes.append(FileOutcome(str(path), "unchanged", batch_id, unit, period, rows))
+        outcomes.append(found)
     from zsyz.cli.import_report import report_outcomes
 
     report_outcomes(outcomes, fmt, False)

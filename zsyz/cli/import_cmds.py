@@ -128,21 +128,14 @@ def _run_files(
     db: str | None,
     open_db: Callable[[], Ledger],
 ) -> list[FileOutcome]:
-    from zsyz.app.outcome import FileOutcome, file_sha256
-    from zsyz.store.fastpath import unchanged_batch
+    from zsyz.app.outcome import unchanged_file
 
     outcomes: list[FileOutcome] = []
     opened: list[Ledger] = []
 
     def one(path: Path) -> FileOutcome:
-        if not request.dry_run:
-            try:
-                found = unchanged_batch(db, file_sha256(path))
-            except OSError:
-                found = None
-            if found is not None:
-                batch_id, unit, period, rows = found
-                return FileOutcome(str(path), "unchanged", batch_id, unit, period, rows)
+        if not request.dry_run and (found := unchanged_file(db, path)) is not None:
+            return found
         from zsyz.app.imports import import_file
 
         if not opened:

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from zsyz.domain.facts import ProjectFact, Role
+from zsyz.domain.fields import AMOUNT_FIELDS, DATE_FIELDS, FLAG_FIELDS
 from zsyz.domain.stages import LIFE_CYCLE, Stage
 
 
@@ -31,21 +32,8 @@ _FACT_FIELDS = {f.name: f for f in fields(ProjectFact)}
 _ROLES = tuple(Role)
 _ROLE_BY_NAME = {r.value: r for r in Role}
 _STAGE_BY_FIELD = {s.date_field: s for s in (*LIFE_CYCLE, Stage.DROPPED)}
-_DATES = {"compiled_on", "planned_start_on", "last_reported_on"}
-FLAG_FIELDS = frozenset({"is_new", "needs_land", "fiscal_support"})
-AMOUNT_FIELDS = frozenset(
-    {
-        "total_investment",
-        "fai",
-        "planned_investment_year",
-        "completed_investment_year",
-        "funds_in_place",
-        "foreign_funds",
-        "out_of_province_funds",
-        "land_area",
-        "expected_tax",
-    }
-)
+# dates that are not a stage's (those are `_STAGE_BY_FIELD`)
+_DATES = DATE_FIELDS - _STAGE_BY_FIELD.keys()
 
 
 def parse_value(fld: str, text: str | None) -> object:

@@ -64,11 +64,11 @@ class Filters:
             ("总投资", self.min_total, self.max_total),
         ):
             if low is not None:
-                out.append(f"{what}{'>' if self.strict else '≥'}{_wan(low)}万")
+                out.append(f"{what}{'>' if self.strict else '≥'}{_plain(low)}万")
             if high is not None:
-                out.append(f"{what}{'≤' if self.max_inclusive else '<'}{_wan(high)}万")
+                out.append(f"{what}{'≤' if self.max_inclusive else '<'}{_plain(high)}万")
         if self.categories and self.categories != (ANY_CATEGORY,):
-            out.append("/".join(self.categories))
+            out.append("/".join(c for c in self.categories if c != ANY_CATEGORY))
         for values in (self.chains, self.levels):
             if values:
                 out.append("/".join(values))
@@ -93,14 +93,22 @@ class Filters:
         )
 
 
+def target_label(metric: Metric, f: Filters, value: Decimal | None) -> str:
+    """How a target reads when nobody named it: 2个 签约（固投≥5000万，制造业/现代农业）.
+    The one wording for policy targets and explicit ones alike."""
+    cond = f.conditions()
+    head = f"{_plain(value)}{metric.unit_label} " if value is not None else ""
+    return f"{head}{metric.label}" + (f"（{'，'.join(cond)}）" if cond else "")
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 def _amount(value: object) -> Decimal | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     return Decimal(str(value))
-
-
-def _wan(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def _texts(value: object) -> tuple[str, ...]:

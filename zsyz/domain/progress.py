@@ -28,7 +28,7 @@ from zsyz.domain.facts import (
     UnitFact,
 )
 from zsyz.domain.metrics import PROJECT_SUMS, Metric
-from zsyz.domain.policy import Filters, Policy, Share, TargetRule
+from zsyz.domain.policy import Filters, Policy, Share, TargetRule, target_label
 from zsyz.domain.progress_facts import Facts as Facts  # re-exported: callers build Facts here
 from zsyz.domain.stages import Stage
 
@@ -129,17 +129,16 @@ def measure(
 ) -> tuple[Decimal, tuple[str, ...]]:
     """What `unit` achieved of `metric` in `year` up to `as_of`, and the projects counted.
 
-    Memoised in `facts` (the facts are immutable): ranking and rewards ask the same
-    question again for the same unit, year and day.
+    Memoised in the facts' evaluation under `policy` (`Facts.under`): ranking and
+    rewards ask the same question again for the same unit, year and day.
     """
     start, end = _period(year, as_of)
-    key = (metric, filters, unit, id(policy), start, end)
-    got = facts._measured.get(key)
-    if got is not None and got[0] is policy:
-        return got[1]
-    result = _measure(metric, filters, unit, policy, facts, start, end)
-    facts._measured[key] = (policy, result)
-    return result
+    memo = facts.under(policy).measured
+    key = (metric, filters, unit, start, end)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _measure(metric, filters, unit, policy, facts, start, end)
+    return got
 
 
 def _measure(
@@ -300,15 +299,9 @@ def rules_for(
         if i in used:
             continue
         metric = Metric(t.metric)
-        label = t.label or _explicit_label(metric, f, t.required)
+        label = t.label or target_label(metric, f, t.required)
         out.append(TargetRule(label=label, metric=metric, required=t.required, filters=f))
     return out
-
-
-def _explicit_label(metric: Metric, f: Filters, required: Decimal) -> str:
-    cond = f.conditions()
-    text = f"{required.normalize():f}{metric.unit_label} {metric.label}"
-    return text + (f"（{'，'.join(cond)}）" if cond else "")
 
 
 def progress(policy: Policy, facts: Facts, year: int, as_of: date) -> list[UnitProgress]:

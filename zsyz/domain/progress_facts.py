@@ -5,7 +5,7 @@ from the caller's side; the indexes and memos inside are caches."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -48,13 +48,8 @@ class Facts:
     _explicit_of: dict[tuple[str, int], list[ExplicitTarget]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    # caches keyed by (project code, id(policy)); the policy is kept to check identity
-    _shares: dict[tuple[str, int], tuple[Policy, Decimal]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _chains: dict[tuple[str, int], tuple[Policy, list[UnitFact]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    # what depends on a policy lives in its `Evaluation`: the latest one asked for
+    _evaluation: list[Evaluation] = field(default_factory=list, compare=False, repr=False)
     # indexes and memos that make `measure` cost what a unit holds, not every project
     _held: dict[tuple[str, Role], list[ProjectFact]] = field(
         default_factory=dict, compare=False, repr=False
@@ -71,9 +66,6 @@ class Facts:
         default_factory=dict, compare=False, repr=False
     )
     _amounts: dict[object, dict[str, Decimal | None]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    _measured: dict[object, tuple[Policy, tuple[Decimal, tuple[str, ...]]]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -117,37 +109,25 @@ class Facts:
     def explicit_of(self, unit: str, year: int) -> list[ExplicitTarget]:
         return self._explicit_of.get((unit, year), [])
 
-    def share(self, project: ProjectFact, policy: Policy) -> Decimal:
-        """`credit.share_of(project, units, policy)` without scanning every unit: only
-        units holding a role on the project, or whose class is credited by chain, can be
-        credited with it (see `credit.credited`). Cached per project and policy."""
-        if policy.credit.share is Share.FULL:
-            return Decimal(1)
-        key = (project.code, id(policy))
-        got = self._shares.get(key)
-        if got is None or got[0] is not policy:
-            chain = self._chain_units(policy)
-            held = [self._unit_of[c] for c in dict.fromkeys(project.units()) if c in self._unit_of]
-            seen = {u.code for u in chain}
-            got = (
-                policy,
-                share_of(project, chain + [u for u in held if u.code not in seen], policy),
-            )
-            self._shares[key] = got
-        return got[1]
+    def under(self, policy: Policy) -> Evaluation:
+        """These facts read under `policy`: the object owning every memo that depends on
+        the policy. One computation asks with one policy, so one is kept."""
+        got = self._evaluation
+        if not got or got[0].policy is not policy:
+            got[:] = [Evaluation(self, policy)]
+        return got[0]
 
-    def _chain_units(self, policy: Policy) -> list[UnitFact]:
-        key = ("", id(policy))
-        got = self._chains.get(key)
-        if got is None or got[0] is not policy:
-            units = [
-                u
-                for u in self._unit_of.values()
-                if CreditRole.CHAIN in policy.credit_roles(u.unit_class)
-            ]
-            got = (policy, units)
-            self._chains[key] = got
-        return got[1]
+    def share(self, project: ProjectFact, policy: Policy) -> Decimal:
+        """`credit.share_of(project, units, policy)`, see `Evaluation.share`."""
+        return self.under(policy).share(project)
+
+    def credit_candidates(self, project: ProjectFact) -> list[UnitFact]:
+        """The units holding a role on the project, once each, in role order."""
+        unit_of = self._unit_of
+        return [unit_of[c] for c in dict.fromkeys(project.units()) if c in unit_of]
+
+    def units_where(self, keep: Callable[[UnitFact], bool]) -> list[UnitFact]:
+        return [u for u in self._unit_of.values() if keep(u)]
 
     def attached_to(self, unit: str) -> Sequence[ProjectFact]:
         """Projects holding any role for the unit (chain credit needs all projects)."""
@@ -255,3 +235,37 @@ class Facts:
             if o.on >= start:
                 value = o.value
         return value
+
+
+class Evaluation:
+    """Facts read under one policy, for one computation: the memos that depend on the
+    policy (credit shares, chain-credited units, what each unit achieved) live here and
+    die with it, instead of in `Facts` keyed by the policy's identity."""
+
+    def __init__(self, facts: Facts, policy: Policy) -> None:
+        self.facts = facts
+        self.policy = policy
+        self._shares: dict[str, Decimal] = {}
+        self._chain: list[UnitFact] | None = None
+        self.measured: dict[object, tuple[Decimal, tuple[str, ...]]] = {}
+
+    def share(self, project: ProjectFact) -> Decimal:
+        """`credit.share_of(project, units, policy)` without scanning every unit: only
+        units holding a role on the project, or whose class is credited by chain, can be
+        credited with it (see `credit.credited`). Memoised per project."""
+        policy = self.policy
+        if policy.credit.share is Share.FULL:
+            return Decimal(1)
+        got = self._shares.get(project.code)
+        if got is None:
+            chain = self._chain_units()
+            seen = {u.code for u in chain}
+            held = [u for u in self.facts.credit_candidates(project) if u.code not in seen]
+            got = self._shares[project.code] = share_of(project, chain + held, policy)
+        return got
+
+    def _chain_units(self) -> list[UnitFact]:
+        if self._chain is None:
+            roles = self.policy.credit_roles
+            self._chain = self.facts.units_where(lambda u: CreditRole.CHAIN in roles(u.unit_class))
+        return self._chain

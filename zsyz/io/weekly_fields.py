@@ -4,6 +4,7 @@ flag; the key is the project column (`roles:<role>` for units)."""
 
 from __future__ import annotations
 
+from zsyz.domain.fields import FIELD
 from zsyz.io.columns import Column
 
 FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -169,7 +170,7 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     ("remarks", "text", ("备注",)),
 )
-KINDS: dict[str, str] = {key: kind for key, kind, _ in FIELDS}
+KINDS: dict[str, str] = {key: FIELD[key].kind.value for key, _, _ in FIELDS}
 WEEKLY_COLUMNS: tuple[Column, ...] = tuple(
     Column(key, syn, required=(key == "name")) for key, _, syn in FIELDS
 )

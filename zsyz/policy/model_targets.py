@@ -71,12 +71,8 @@ class FilterFields(Base):
 
 
 def label_of(metric: Metric | None, f: d.Filters, value: Decimal | None) -> str:
-    """A rule's label when the policy gives none: '1个 签约项目（固投≥5000万，制造业）'."""
-    if metric is None:
-        return ""
-    cond = f.conditions()
-    head = f"{num(value)}{metric.unit_label} " if value is not None else ""
-    return f"{head}{metric.label}" + (f"（{'，'.join(cond)}）" if cond else "")
+    """A rule's label when the policy gives none (`domain.policy.target_label`)."""
+    return d.target_label(metric, f, value) if metric is not None else ""
 
 
 def num(value: Decimal) -> str:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -13,45 +14,15 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from zsyz.domain.facts import ActivityFact, ActivityKind, FundsObservation, ProjectFact, Role
+from zsyz.domain.fields import CUMULATIVE, FIELD
 from zsyz.domain.stages import LIFE_CYCLE, Stage
 from zsyz.store.tables import Activity, Project, ProjectRole, ProjectUpdate, Unit
 from zsyz.store.types import FixedDecimal
 
-AMOUNT_FIELDS = (
-    "funds_in_place",
-    "foreign_funds",
-    "out_of_province_funds",
-    "completed_investment_year",
-)
+AMOUNT_FIELDS = CUMULATIVE  # the amounts observed over time
 
-
-_PROJECT_COLUMNS = (
-    "id",
-    "code",
-    "name",
-    "stage",
-    "investor",
-    "investor_origin",
-    "investor_type",
-    "category",
-    "chain",
-    "level",
-    "is_new",
-    "total_investment",
-    "fai",
-    "planned_investment_year",
-    "completed_investment_year",
-    "funds_in_place",
-    "foreign_funds",
-    "out_of_province_funds",
-    "land_area",
-    "needs_land",
-    "expected_tax",
-    "fiscal_support",
-    "compiled_on",
-    "planned_start_on",
-    "last_reported_on",
-)
+# `ProjectFact`'s own columns (its stage dates and roles are read apart), after the id.
+_PROJECT_COLUMNS = ("id", *(f.name for f in fields(ProjectFact) if f.name in FIELD))
 _STAGES = (*LIFE_CYCLE, Stage.DROPPED)
 _STAGE_AT = _PROJECT_COLUMNS.index("stage") - 1  # in the row without its id
 # FixedDecimal columns (scale 4): read as the stored integer, see `types.FixedDecimal`

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_string
@@ -26,7 +27,14 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
-from zsyz.domain.history import AMOUNT_FIELDS, FLAG_FIELDS
+from zsyz.domain.fields import (
+    AMOUNT_FIELDS,
+    COLUMNS,
+    CUMULATIVE,
+    DATE_FIELDS,
+    FLAG_FIELDS,
+    ROLE_KEYS,
+)
 from zsyz.errors import LedgerStateError
 from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 
@@ -34,48 +42,9 @@ PROJECT = Project.__table__  # type: ignore[attr-defined]
 UPDATES = ProjectUpdate.__table__  # type: ignore[attr-defined]
 ROLES = ProjectRole.__table__  # type: ignore[attr-defined]
 
-DATE_FIELDS = frozenset(
-    {
-        "planned_on",
-        "lead_on",
-        "negotiating_on",
-        "admitted_on",
-        "approved_on",
-        "signed_on",
-        "started_on",
-        "producing_on",
-        "full_output_on",
-        "dropped_on",
-        "compiled_on",
-        "planned_start_on",
-        "last_reported_on",
-    }
-)
-TEXT_FIELDS = frozenset(
-    {
-        "code",
-        "name",
-        "investor",
-        "investor_origin",
-        "investor_type",
-        "category",
-        "chain",
-        "level",
-        "stage",
-        "leader_name",
-        "contact",
-        "progress",
-        "problems",
-        "remarks",
-    }
-)
 # The project columns a report may set, in the order history is written.
-TRACKED: tuple[str, ...] = tuple(
-    c.name
-    for c in PROJECT.columns
-    if c.name in AMOUNT_FIELDS | FLAG_FIELDS | DATE_FIELDS | TEXT_FIELDS
-)
-ROLE_NAMES = ("sourcing", "landing", "leader", "compiling")
+TRACKED: tuple[str, ...] = COLUMNS
+ROLE_NAMES = tuple(role.value for role in ROLE_KEYS)
 CREATED = "*created*"  # one row per created project: the initial snapshot as JSON
 
 Change = tuple[str, str | None, str | None]  # (field, old_value, new_value)
@@ -83,9 +52,7 @@ Change = tuple[str, str | None, str | None]  # (field, old_value, new_value)
 
 # Cumulative amounts keep one row each even for a created project: funds arriving in a
 # period are read from these rows in SQL (store/facts.py), never from JSON.
-OWN_ROWS = frozenset(
-    {"funds_in_place", "foreign_funds", "out_of_province_funds", "completed_investment_year"}
-)
+OWN_ROWS = frozenset(CUMULATIVE)
 
 
 def creation_rows(
@@ -126,6 +93,59 @@ def expand(field: str, old: str | None, new: str | None) -> Iterator[Change]:
         return
     for k, v in json.loads(new or "{}").items():
         yield k, None, v
+
+
+@dataclass(frozen=True)
+class StoredChange:
+    """One field's change as `project_update` holds it, with its project and batch."""
+
+    row: int | None  # the report's sheet row
+    project_code: str
+    project_name: str
+    batch_id: int
+    file_name: str
+    period: str
+    field: str  # a project column or roles:<role>, never `*created*`
+    old: str | None
+    new: str | None
+    effective_on: date
+
+
+def field_changes(
+    session: Session, *, project_id: int | None = None, batch_id: int | None = None
+) -> list[StoredChange]:
+    """The history of a project (by date, then as written) or of a batch (as written),
+    one change per field: a `*created*` snapshot row comes out as one change per field
+    with old value None, so no reader has to know that encoding."""
+    batches = ImportBatch.__table__  # type: ignore[attr-defined]
+    query = (
+        select(
+            UPDATES.c.row,
+            PROJECT.c.code,
+            PROJECT.c.name,
+            UPDATES.c.batch_id,
+            batches.c.file_name,
+            batches.c.period,
+            UPDATES.c.field,
+            UPDATES.c.old_value,
+            UPDATES.c.new_value,
+            UPDATES.c.effective_on,
+        )
+        .join(PROJECT, PROJECT.c.id == UPDATES.c.project_id)
+        .join(batches, batches.c.id == UPDATES.c.batch_id)
+    )
+    if project_id is not None:
+        query = query.where(UPDATES.c.project_id == project_id)
+    if batch_id is not None:
+        query = query.where(UPDATES.c.batch_id == batch_id)
+    order = (UPDATES.c.id,) if project_id is None else (UPDATES.c.effective_on, UPDATES.c.id)
+    return [
+        StoredChange(row, code, name, batch, file, period, fld, old, new, on)
+        for row, code, name, batch, file, period, stored, old_value, new_value, on in (
+            session.execute(query.order_by(*order)).all()
+        )
+        for fld, old, new in expand(stored, old_value, new_value)
+    ]
 
 
 def created_values(new: str | None) -> dict[str, str]:
