@@ -374,3 +374,31 @@ def test_bonus_per_amount(totals, expected):
     )
     projects = [project(f"P{i}", t) for i, t in enumerate(totals)]
     assert points(policy(bonus), *projects) == [expected]
+
+
+# ---- an item scored by the efficacy coefficient within the group ----------------------
+
+
+def test_efficacy_item_within_the_group():
+    """最大的计100分，最小的计60分，其余 (v−min)/(max−min)×40+60；该项 30 分按比例."""
+    w = UnitFact("w", "丙镇", "township")
+    item = r.Efficacy(label="签约额", metric=Metric.SIGNED_TOTAL, points=D(30))
+    bonus = r.Bonus(label="加分", metric=Metric.SIGNED, points=D(1))
+    projects = [project("U", 10, unit="u"), project("V", 20, unit="v"), project("W", 50, unit="w")]
+    facts = Facts(units=[U, V, w], projects=projects)
+    rows = {
+        x.unit.code: x for x in rank(policy(item, bonus), ScoringFacts(facts), parse_period(str(Y)))
+    }
+    # v: 10 → 60, 20 → 70, 50 → 100; × 30/100 = 18, 21, 30; plus 1 point each
+    assert {k: [c.points for c in x.components] for k, x in rows.items()} == {
+        "u": [D(18), D(1)],
+        "v": [D(21), D(1)],
+        "w": [D(30), D(1)],
+    }
+    assert rows["w"].score == 31 and rows["w"].rank == 1
+    assert "(20−10)/(50−10)×40+60 = 70" in rows["v"].components[0].detail
+
+
+def test_efficacy_item_all_equal_takes_the_top():
+    item = r.Efficacy(label="签约额", metric=Metric.SIGNED_TOTAL, points=D(30))
+    assert points(policy(item)) == [D(30)]  # nobody signed: no spread, all at 100

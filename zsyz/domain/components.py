@@ -36,6 +36,9 @@ def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:
             return _deduction(s, c, up.unit)
         case r.Adjustment():
             return _adjustment(s, c, up.unit)
+        case r.Efficacy():  # the raw value; `efficacy_items` rescales it within the group
+            got, _ = s.measure(c.metric, c.filters, up.unit)
+            return Component(c.label, got, f"{c.metric.label} {num(got)}{c.metric.unit_label}")
         case r.Ceiling():
             parts = [score(s, p, up) for p in c.parts]
             total, cut = capped(sum((p.points for p in parts), Decimal(0)), c.cap)
@@ -231,3 +234,32 @@ def _adjustment(s: Scorer, c: r.Adjustment, unit: UnitFact) -> Component:
         for a in mine
     ]
     return Component(c.label, q(total), ("；".join(bits) or "无") + cut)
+
+
+def efficacy_items(
+    components: tuple[r.Component, ...], rows: list[tuple[Component, ...]]
+) -> list[tuple[Component, ...]]:
+    """Each `Efficacy` item of a group's rows (raw values from `score`) turned into its
+    points: (v − min)/(max − min) × span + floor, × points ÷ (floor + span)."""
+    out = [list(comps) for comps in rows]
+    for i, c in enumerate(components):
+        if not isinstance(c, r.Efficacy) or not rows:
+            continue
+        values = [comps[i].points for comps in rows]
+        lo, hi = min(values), max(values)
+        full = c.floor + c.span
+        for k, v in enumerate(values):
+            e = full if hi == lo else (v - lo) / (hi - lo) * c.span + c.floor
+            got = q(e / full * c.points) if full else Decimal(0)
+            how = (
+                f"组内相同，取 {num(full)}"
+                if hi == lo
+                else f"({num(v)}−{num(lo)})/({num(hi)}−{num(lo)})×{num(c.span)}+{num(c.floor)}"
+                f" = {num(q(e))}"
+            )
+            out[k][i] = Component(
+                f"{c.label}：功效系数 × {num(c.points)} 分",
+                got,
+                f"{rows[k][i].detail}；{how}，× {num(c.points)}/{num(full)} = {num(got)}",
+            )
+    return [tuple(x) for x in out]

@@ -141,6 +141,20 @@ class Deduction:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Efficacy:
+    """An item scored by the efficacy coefficient within the unit's group: the unit's value
+    v of `metric` becomes (v − min)/(max − min) × span + floor (all equal: floor + span),
+    and the item earns points × that ÷ (floor + span) (最大的计100分，最小的计60分)."""
+
+    label: str
+    metric: Metric
+    filters: Filters = ANY
+    points: Decimal
+    floor: Decimal = Decimal(60)
+    span: Decimal = Decimal(40)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Adjustment:
     """Points recorded by hand (`zsyz adjust add`) for the year, each with its reason."""
 
@@ -158,7 +172,15 @@ class Ceiling:
 
 
 Component = (
-    Completion | PerProject | Bonus | TargetScore | Shortfall | Deduction | Adjustment | Ceiling
+    Completion
+    | PerProject
+    | Bonus
+    | TargetScore
+    | Shortfall
+    | Deduction
+    | Adjustment
+    | Ceiling
+    | Efficacy
 )
 
 

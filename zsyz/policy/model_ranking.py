@@ -153,6 +153,26 @@ class DeductionComponent(Base):
         )
 
 
+class EfficacyComponent(FilterFields):
+    kind: Literal["efficacy"]
+    label: str | None = None
+    metric: Metric
+    points: Points
+    floor: Points = Decimal(60)
+    span: Annotated[Points, Field(gt=0)] = Decimal(40)
+
+    def rule(self) -> r.Component:
+        f = self.filters()
+        return r.Efficacy(
+            label=self.label or label_of(self.metric, f, None),
+            metric=self.metric,
+            filters=f,
+            points=self.points,
+            floor=self.floor,
+            span=self.span,
+        )
+
+
 class AdjustmentComponent(Base):
     kind: Literal["adjustment"]
     label: str = "手工加减分"
@@ -192,7 +212,8 @@ Component = Annotated[
     | ShortfallComponent
     | DeductionComponent
     | AdjustmentComponent
-    | CeilingComponent,
+    | CeilingComponent
+    | EfficacyComponent,
     Field(discriminator="kind"),
 ]
 PeriodName = Literal["week", "month", "quarter", "half", "year"]
@@ -232,5 +253,6 @@ TAGS = frozenset(
         "deduction",
         "adjustment",
         "ceiling",
+        "efficacy",
     }
 )
