@@ -402,3 +402,32 @@ def test_efficacy_item_within_the_group():
 def test_efficacy_item_all_equal_takes_the_top():
     item = r.Efficacy(label="签约额", metric=Metric.SIGNED_TOTAL, points=D(30))
     assert points(policy(item)) == [D(30)]  # nobody signed: no spread, all at 100
+
+
+@pytest.mark.parametrize(
+    ("totals", "expected"),
+    [
+        # u 50, v 20, w 20: u first 10; v and w share 2nd: 10 − 1 × 4 = 6
+        ({"u": 50, "v": 20, "w": 20}, {"u": D(10), "v": D(6), "w": D(6)}),
+        # u last of three (3rd): 10 − 2 × 4 = 2
+        ({"u": 10, "v": 20, "w": 30}, {"u": D(2), "v": D(6), "w": D(10)}),
+    ],
+)
+def test_points_by_place_within_the_group(totals, expected):
+    """组内第 1 名 10 分，每降 1 名减 4 分，最低 0 分."""
+    w = UnitFact("w", "丙镇", "township")
+    item = r.RankPoints(label="签约额名次", metric=Metric.SIGNED_TOTAL, first=D(10), step=D(4))
+    projects = [project(k.upper(), t, unit=k) for k, t in totals.items()]
+    facts = Facts(units=[U, V, w], projects=projects)
+    rows = rank(policy(item), ScoringFacts(facts), parse_period(str(Y)))
+    assert {x.unit.code: x.score for x in rows} == expected
+
+
+def test_points_by_place_never_below_zero():
+    units = [UnitFact(f"t{i}", f"t{i}", "township") for i in range(5)]
+    item = r.RankPoints(label="名次", metric=Metric.SIGNED_TOTAL, first=D(3), step=D(1))
+    projects = [project(f"P{i}", 10 * (i + 1), unit=f"t{i}") for i in range(5)]
+    rows = rank(
+        policy(item), ScoringFacts(Facts(units=units, projects=projects)), parse_period(str(Y))
+    )
+    assert sorted(x.score for x in rows) == [D(0), D(0), D(1), D(2), D(3)]

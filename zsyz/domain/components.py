@@ -36,7 +36,7 @@ def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:
             return _deduction(s, c, up.unit)
         case r.Adjustment():
             return _adjustment(s, c, up.unit)
-        case r.Efficacy():  # the raw value; `efficacy_items` rescales it within the group
+        case r.Efficacy() | r.RankPoints():  # the raw value; `group_items` scores it
             got, _ = s.measure(c.metric, c.filters, up.unit)
             return Component(c.label, got, f"{c.metric.label} {num(got)}{c.metric.unit_label}")
         case r.Ceiling():
@@ -236,30 +236,51 @@ def _adjustment(s: Scorer, c: r.Adjustment, unit: UnitFact) -> Component:
     return Component(c.label, q(total), ("；".join(bits) or "无") + cut)
 
 
-def efficacy_items(
+def group_items(
     components: tuple[r.Component, ...], rows: list[tuple[Component, ...]]
 ) -> list[tuple[Component, ...]]:
-    """Each `Efficacy` item of a group's rows (raw values from `score`) turned into its
-    points: (v − min)/(max − min) × span + floor, × points ÷ (floor + span)."""
+    """The items scored within a group (`Efficacy`, `RankPoints`), from the raw values
+    `score` gave each row, turned into their points."""
     out = [list(comps) for comps in rows]
     for i, c in enumerate(components):
-        if not isinstance(c, r.Efficacy) or not rows:
+        if not rows or not isinstance(c, r.Efficacy | r.RankPoints):
             continue
         values = [comps[i].points for comps in rows]
-        lo, hi = min(values), max(values)
-        full = c.floor + c.span
-        for k, v in enumerate(values):
-            e = full if hi == lo else (v - lo) / (hi - lo) * c.span + c.floor
-            got = q(e / full * c.points) if full else Decimal(0)
-            how = (
-                f"组内相同，取 {num(full)}"
-                if hi == lo
-                else f"({num(v)}−{num(lo)})/({num(hi)}−{num(lo)})×{num(c.span)}+{num(c.floor)}"
-                f" = {num(q(e))}"
-            )
-            out[k][i] = Component(
-                f"{c.label}：功效系数 × {num(c.points)} 分",
-                got,
-                f"{rows[k][i].detail}；{how}，× {num(c.points)}/{num(full)} = {num(got)}",
-            )
+        for k, (got, how) in enumerate(_in_group(c, values)):
+            out[k][i] = Component(_group_rule(c), got, f"{rows[k][i].detail}；{how}")
     return [tuple(x) for x in out]
+
+
+def _group_rule(c: r.Efficacy | r.RankPoints) -> str:
+    if isinstance(c, r.Efficacy):
+        return f"{c.label}：功效系数 × {num(c.points)} 分"
+    return f"{c.label}：组内第 1 名 {num(c.first)} 分，每降 1 名减 {num(c.step)} 分"
+
+
+def _in_group(c: r.Efficacy | r.RankPoints, values: list[Decimal]) -> list[tuple[Decimal, str]]:
+    if isinstance(c, r.RankPoints):
+        out = []
+        for v in values:
+            place = 1 + sum(1 for x in values if x > v)
+            got = q(max(c.first - c.step * (place - 1), Decimal(0)))
+            out.append(
+                (
+                    got,
+                    f"组内第 {place} 名：{num(c.first)} − {place - 1} × {num(c.step)} = {num(got)}",
+                )
+            )
+        return out
+    lo, hi = min(values), max(values)
+    full = c.floor + c.span
+    out = []
+    for v in values:
+        e = full if hi == lo else (v - lo) / (hi - lo) * c.span + c.floor
+        got = q(e / full * c.points) if full else Decimal(0)
+        how = (
+            f"组内相同，取 {num(full)}"
+            if hi == lo
+            else f"({num(v)}−{num(lo)})/({num(hi)}−{num(lo)})×{num(c.span)}+{num(c.floor)}"
+            f" = {num(q(e))}"
+        )
+        out.append((got, f"{how}，× {num(c.points)}/{num(full)} = {num(got)}"))
+    return out

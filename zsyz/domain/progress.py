@@ -93,7 +93,7 @@ def funds_days(year: int, as_of: date) -> frozenset[date]:
 
 
 AMOUNT_METRICS = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
-_METRIC_RULES = (r.Bonus, r.TargetScore, r.PerProject, r.Efficacy)
+_METRIC_RULES = (r.Bonus, r.TargetScore, r.PerProject, r.Efficacy, r.RankPoints)
 
 
 def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from zsyz.domain import rules
-from zsyz.domain.components import efficacy_items, score
+from zsyz.domain.components import group_items, score
 from zsyz.domain.facts import AdjustmentFact, ProjectFact, ReportFact, UnitFact
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period, PeriodKind, period_containing
@@ -233,8 +233,8 @@ def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
     out: list[RankRow] = []
     for g in sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g)):
         members = groups[g]
-        if any(isinstance(c, rules.Efficacy) for c in components):
-            scaled = efficacy_items(components, [m.components for m in members])
+        if any(isinstance(c, rules.Efficacy | rules.RankPoints) for c in components):
+            scaled = group_items(components, [m.components for m in members])
             members = [
                 replace(m, components=cs, score=sum((c.points for c in cs), Decimal(0)))
                 for m, cs in zip(members, scaled, strict=True)

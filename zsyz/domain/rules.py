@@ -155,6 +155,18 @@ class Efficacy:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RankPoints:
+    """An item scored by place within the unit's group on `metric`: the first `first`
+    points, each place below `step` fewer, never below 0 (equal values share a place)."""
+
+    label: str
+    metric: Metric
+    filters: Filters = ANY
+    first: Decimal
+    step: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
 class Adjustment:
     """Points recorded by hand (`zsyz adjust add`) for the year, each with its reason."""
 
@@ -181,6 +193,7 @@ Component = (
     | Adjustment
     | Ceiling
     | Efficacy
+    | RankPoints
 )
 
 

@@ -173,6 +173,24 @@ class EfficacyComponent(FilterFields):
         )
 
 
+class RankPointsComponent(FilterFields):
+    kind: Literal["rank_points"]
+    label: str | None = None
+    metric: Metric
+    first: Points
+    step: Points
+
+    def rule(self) -> r.Component:
+        f = self.filters()
+        return r.RankPoints(
+            label=self.label or label_of(self.metric, f, None),
+            metric=self.metric,
+            filters=f,
+            first=self.first,
+            step=self.step,
+        )
+
+
 class AdjustmentComponent(Base):
     kind: Literal["adjustment"]
     label: str = "手工加减分"
@@ -213,7 +231,8 @@ Component = Annotated[
     | DeductionComponent
     | AdjustmentComponent
     | CeilingComponent
-    | EfficacyComponent,
+    | EfficacyComponent
+    | RankPointsComponent,
     Field(discriminator="kind"),
 ]
 PeriodName = Literal["week", "month", "quarter", "half", "year"]
@@ -254,5 +273,6 @@ TAGS = frozenset(
         "adjustment",
         "ceiling",
         "efficacy",
+        "rank_points",
     }
 )
