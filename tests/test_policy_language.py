@@ -187,6 +187,10 @@ BAD = [
     ),
     ('[ranking]\ncomponents=[{kind="adjustment", cap="x"}]', "ranking.components[0].cap: 应为以分"),
     (
+        '[ranking]\ncomponents=[{kind="share", label="x", points=1, numerator={metric="signed"}}]',
+        "ranking.components[0].denominator: 缺少此键",
+    ),
+    (
         '[ranking]\ncomponents=[{kind="target", metric="signed", value=5}]',
         "ranking.components[0]: 写 points（完成率 × 分值）或 steps",
     ),

@@ -431,3 +431,24 @@ def test_points_by_place_never_below_zero():
         policy(item), ScoringFacts(Facts(units=units, projects=projects)), parse_period(str(Y))
     )
     assert sorted(x.score for x in rows) == [D(0), D(0), D(1), D(2), D(3)]
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (["制造业", "制造业", None, None], D(10)),  # 2 of 4 categorised: 50% × 20
+        (["制造业", "文旅", "农业", "制造业"], D(20)),  # all: 100% × 20
+        ([], D(0)),  # no project: nothing to divide by
+    ],
+)
+def test_share_of_one_measure_in_another(kinds, expected):
+    """产业契合度 = 新引进产业项目个数 ÷ 新引进项目数 × 20 分."""
+    item = r.Share(
+        label="产业契合度",
+        numerator=r.Measure(Metric.SIGNED, Filters(categories=("*",))),
+        denominator=r.Measure(Metric.SIGNED),
+        points=D(20),
+        cap=D(1),
+    )
+    projects = [project(f"P{i}", 100, category=k) for i, k in enumerate(kinds)]
+    assert points(policy(item), *projects) == [expected]

@@ -39,6 +39,8 @@ def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:
         case r.Efficacy() | r.RankPoints():  # the raw value; `group_items` scores it
             got, _ = s.measure(c.metric, c.filters, up.unit)
             return Component(c.label, got, f"{c.metric.label} {num(got)}{c.metric.unit_label}")
+        case r.Share():
+            return _share(s, c, up.unit)
         case r.Ceiling():
             parts = [score(s, p, up) for p in c.parts]
             total, cut = capped(sum((p.points for p in parts), Decimal(0)), c.cap)
@@ -65,6 +67,28 @@ def _bonus(s: Scorer, c: r.Bonus, unit: UnitFact) -> Component:
         f"{c.metric.label} {num(got)}{c.metric.unit_label}，满 {num(units)} 个 {per}"
         f" × {num(c.points)}{cut}",
     )
+
+
+def _share(s: Scorer, c: r.Share, unit: UnitFact) -> Component:
+    top, _ = s.measure(c.numerator.metric, c.numerator.filters, unit)
+    bottom, _ = s.measure(c.denominator.metric, c.denominator.filters, unit)
+    rule = f"{c.label}：比例 × {num(c.points)} 分" + (f"（封顶 {pct(c.cap)}）" if c.cap else "")
+    if bottom <= 0:
+        return Component(rule, Decimal(0), f"分母 {_measured(c.denominator)} 为 0，不计分")
+    ratio = top / bottom
+    used = min(ratio, c.cap) if c.cap is not None else ratio
+    got = q(used * c.points)
+    return Component(
+        rule,
+        got,
+        f"{_measured(c.numerator)} {num(top)} ÷ {_measured(c.denominator)} {num(bottom)}"
+        f" = {pct(ratio)} × {num(c.points)} = {num(got)}",
+    )
+
+
+def _measured(m: r.Measure) -> str:
+    cond = m.filters.conditions()
+    return m.metric.label + (f"（{'，'.join(cond)}）" if cond else "")
 
 
 def _completion(c: r.Completion, up: UnitProgress) -> Component:

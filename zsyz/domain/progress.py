@@ -110,6 +110,9 @@ def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
     components = r.flat(policy.ranking.components) if policy.ranking else []
     read = [c.metric for c in components if isinstance(c, _METRIC_RULES)]
     read += [n.metric for c in components if isinstance(c, r.Shortfall) for n in c.require]
+    read += [
+        m.metric for c in components if isinstance(c, r.Share) for m in (c.numerator, c.denominator)
+    ]
     read += [f.metric for f in policy.flags if isinstance(f, r.VoteExcellent)]
     read += [x.metric for x in policy.rewards if isinstance(x, r.PerProjectReward)]
     if any(m in AMOUNT_METRICS for m in read):

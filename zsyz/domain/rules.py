@@ -166,6 +166,26 @@ class RankPoints:
     step: Decimal
 
 
+@dataclass(frozen=True)
+class Measure:
+    """What a metric measures over the projects meeting `filters`."""
+
+    metric: Metric
+    filters: Filters = ANY
+
+
+@dataclass(frozen=True, kw_only=True)
+class Share:
+    """points × numerator ÷ denominator, capped at `cap` (产业契合度 = 产业项目个数 ÷
+    新引进项目个数 × 分值); 0 when the denominator is 0."""
+
+    label: str
+    numerator: Measure
+    denominator: Measure
+    points: Decimal
+    cap: Decimal | None = None  # ratio
+
+
 @dataclass(frozen=True, kw_only=True)
 class Adjustment:
     """Points recorded by hand (`zsyz adjust add`) for the year, each with its reason."""
@@ -194,6 +214,7 @@ Component = (
     | Ceiling
     | Efficacy
     | RankPoints
+    | Share
 )
 
 

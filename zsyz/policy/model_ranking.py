@@ -191,6 +191,31 @@ class RankPointsComponent(FilterFields):
         )
 
 
+class MeasureModel(FilterFields):
+    metric: Metric
+
+    def measure(self) -> r.Measure:
+        return r.Measure(self.metric, self.filters())
+
+
+class ShareComponent(Base):
+    kind: Literal["share"]
+    label: str
+    numerator: MeasureModel
+    denominator: MeasureModel
+    points: Points
+    cap: Ratio | None = None
+
+    def rule(self) -> r.Component:
+        return r.Share(
+            label=self.label,
+            numerator=self.numerator.measure(),
+            denominator=self.denominator.measure(),
+            points=self.points,
+            cap=self.cap,
+        )
+
+
 class AdjustmentComponent(Base):
     kind: Literal["adjustment"]
     label: str = "手工加减分"
@@ -202,6 +227,7 @@ class AdjustmentComponent(Base):
 
 Item = Annotated[
     CompletionComponent
+    | ShareComponent
     | PerProjectComponent
     | BonusComponent
     | TargetComponent
@@ -232,7 +258,8 @@ Component = Annotated[
     | AdjustmentComponent
     | CeilingComponent
     | EfficacyComponent
-    | RankPointsComponent,
+    | RankPointsComponent
+    | ShareComponent,
     Field(discriminator="kind"),
 ]
 PeriodName = Literal["week", "month", "quarter", "half", "year"]
@@ -274,5 +301,6 @@ TAGS = frozenset(
         "ceiling",
         "efficacy",
         "rank_points",
+        "share",
     }
 )
