@@ -124,3 +124,9 @@ def test_published_2024_totals_are_reproduced():
     assert rows[a].score == D("2.78")  # published
     assert rows[b].score == D("2.95")  # published
     assert rows[b].rank == 1 and rows[a].rank == 2
+
+
+def test_the_policy_file_passes_policy_check(cli):
+    result = cli("policy", "check", str(Path(__file__).parent / "policies" / "city-2024.toml"))
+    assert result.code == 0, result.err
+    assert "city-2024" in result.err and "计分项 8 条" in result.err

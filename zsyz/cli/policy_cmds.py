@@ -69,7 +69,9 @@ def check(
     targets = sum(len(c.targets) for c in p.classes.values())
     say(
         f"政策文件 {file} 有效：{p.name}（{p.year} 年），单位类别 {len(p.classes)} 个，"
-        f"类别目标 {targets} 项，名册单位 {len(p.roster)} 个，奖励规则 {len(p.rewards)} 条"
+        f"类别目标 {targets} 项，名册单位 {len(p.roster)} 个，"
+        f"计分项 {len(p.ranking.components) if p.ranking else 0} 条，"
+        f"奖励规则 {len(p.rewards)} 条，标记规则 {len(p.flags)} 条"
     )
 
 
