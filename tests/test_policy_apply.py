@@ -79,3 +79,28 @@ def test_policy_apply_refuses_a_bad_file_in_one_line(db, cli, tmp_path):
     bad.write_text("[policy]\nname = 1\n", encoding="utf-8")
     result = cli("policy", "apply", str(bad), "--yes")
     assert result.code == 65 and "policy.name" in result.err
+
+
+def test_a_stored_policy_the_language_now_refuses_is_replaced_by_apply(db, cli, tmp_path):
+    """A ledger made before `to` was required: every command says what is wrong in one
+    line (exit 65); `policy apply` of a corrected file puts it right."""
+    from sqlmodel import select
+
+    from zsyz.store.engine import open_ledger
+    from zsyz.store.tables import Policy
+
+    assert cli("init", "--preset", "zhenping-2020").code == 0
+    ledger = open_ledger(db)
+    with ledger.write() as session:
+        row = session.exec(select(Policy)).one()
+        row.text = row.text.replace('to = "sourcing"\n', "")
+        session.add(row)
+    ledger.engine.dispose()
+    broken = cli("rank", "--year", "2020")
+    assert broken.code == 65 and "rewards[1].to: 缺少此键" in broken.err
+    fixed = tmp_path / "fixed.toml"
+    fixed.write_text(preset_source("zhenping-2020").text, encoding="utf-8")
+    diff = cli("policy", "apply", str(fixed), "--from-year", "2020")
+    assert diff.code == 0 and "原政策已无法按现行格式读取" in diff.err
+    assert cli("policy", "apply", str(fixed), "--from-year", "2020", "--yes").code == 0
+    assert cli("rank", "--year", "2020").code == 0
