@@ -104,3 +104,4 @@ def test_a_stored_policy_the_language_now_refuses_is_replaced_by_apply(db, cli, 
     assert diff.code == 0 and "原政策已无法按现行格式读取" in diff.err
     assert cli("policy", "apply", str(fixed), "--from-year", "2020", "--yes").code == 0
     assert cli("rank", "--year", "2020").code == 0
+    assert cli("rank", "--year", "2019").code == 0  # before any: the latest of the earliest

@@ -107,7 +107,8 @@ def active_policy_row(session: Session, year: int | None = None) -> PolicyRow | 
     ).all()
     if year is None or not rows:
         return rows[0] if rows else None
-    return next((r for r in rows if r.year <= year), rows[-1])
+    earliest = next(r for r in rows if r.year == rows[-1].year)  # the latest applied of them
+    return next((r for r in rows if r.year <= year), earliest)
 
 
 def active_policy(session: Session, year: int | None = None) -> tuple[Policy, int]:
