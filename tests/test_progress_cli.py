@@ -52,7 +52,14 @@ def test_progress_json_contract(zp, cli):
     data = {u["unit"]: u for u in result.json()}
     assert set(data) == {"石佛寺镇", "晁陂镇", "贾宋镇", "侯集镇", "雪枫街道", "涅阳街道"}
     sfs = data["石佛寺镇"]
-    assert set(sfs) == {"unit", "class", "complete", "completion", "targets"}
+    assert set(sfs) == {
+        "unit",
+        "class",
+        "complete",
+        "completion",
+        "composite_completion",
+        "targets",
+    }
     assert sfs["class"] == "township" and sfs["complete"] is True and sfs["completion"] == 1
     (t,) = sfs["targets"]
     assert set(t) == {

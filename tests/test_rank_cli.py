@@ -176,53 +176,63 @@ def test_bulletin_reads_back_sheet_by_sheet(zp, cli, tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == [
         "概况",
-        "排名",
+        "排名（一）",
+        "排名（二）",
         "完成情况",
         "完成率图",
+        "预警汇总",
+        "计分说明",
         "签约项目",
         "开工项目",
         "在谈项目",
-        "预警",
+        "预警清单",
     ]
     for ws in wb.worksheets:
-        assert ws.page_setup.orientation == "landscape"
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         for row in ws.iter_rows():
             for c in row:
                 assert c.data_type != "f", f"{ws.title}!{c.coordinate} 是公式"
     summary = wb["概况"]
-    assert summary["A1"].value.startswith("镇平县招商引资工作通报（2020年第2季度")
-    rows = {r[0]: r[1:] for r in summary.iter_rows(min_row=4, values_only=True)}
+    assert summary["A1"].value == "镇平县招商引资工作通报（2020年第2季度）"
+    assert summary["A2"].value == "单位：万元"
+    rows = {r[1]: r[2:] for r in summary.iter_rows(min_row=4, max_row=7, values_only=True)}
     # signed this quarter: P2 (6000万 FAI) ; year to date P1, P2, P3 = 21500万
     assert rows["签约项目"][0] == 1 and rows["签约项目"][2] == 6000
     assert rows["签约项目"][3] == 3 and rows["签约项目"][5] == 21500
     assert rows["开工项目"][0] == 1 and rows["开工项目"][2] == 12000
-    assert summary["C4"].number_format == "#,##0.00"
-    rank_ws = wb["排名"]
+    assert summary["D4"].number_format == "#,##0.00"
+    rank_ws = wb["排名（一）"]
     assert rank_ws.freeze_panes == "A4"
     headings = [c.value for c in rank_ws[3]]
-    assert headings[:7] == ["组别", "名次", "单位", "得分", "完成率", "上期名次", "变化"]
+    assert headings[:3] == ["名次", "单位", "得分"]
+    assert headings[-3:] == ["综合完成率", "上期名次", "升降"]
     assert "目标完成" in headings and "未按时报送周报" in headings
     assert len(wb["完成率图"]._charts) == 1
     signed = wb["签约项目"]
-    assert [c.value for c in signed[2]][:3] == ["序号", "项目编号", "项目名称"]
-    assert [r[1] for r in signed.iter_rows(min_row=3, values_only=True)] == ["P2", "P3"]
+    assert [c.value for c in signed[3]][:3] == ["序号", "项目编号", "项目名称"]
+    assert [r[:2] for r in signed.iter_rows(min_row=4, values_only=True)] == [
+        (1, "P2"),
+        (2, "P3"),
+        ("合计", None),
+    ]
     started = wb["开工项目"]
-    (p1,) = started.iter_rows(min_row=3)
+    p1 = next(started.iter_rows(min_row=4))
     # text that looks like a formula stays text
     assert p1[2].value == '=HYPERLINK("http://x")' and p1[2].data_type == "s"
     assert p1[3].value == "@evil" and p1[12].value == "-主体施工"
-    assert [r[1] for r in wb["在谈项目"].iter_rows(min_row=3, values_only=True)] == ["P4"]
+    assert [r[1] for r in wb["在谈项目"].iter_rows(min_row=4, values_only=True)] == ["P4", None]
     alerts = cli("alerts", "--as-of", "2020-06-30", "--format", "json").json()
-    listed = list(wb["预警"].iter_rows(min_row=3, values_only=True))
+    listed = list(wb["预警清单"].iter_rows(min_row=4, values_only=True))
     assert alerts and len(listed) == len(alerts)
     assert [r[4] for r in listed] == [a["project"] for a in alerts]
-    widths = wb["排名"].column_dimensions
-    assert widths["C"].width >= 10  # 4 CJK characters fit
+    widths = rank_ws.column_dimensions
+    assert widths["B"].width >= 10  # 4 CJK characters fit
 
 
 def test_bulletin_refuses_other_suffix(zp, cli, tmp_path):
     assert cli("report", "--month", "2020-05", "-o", tmp_path / "x.pdf").code == 2
+    assert cli("report", "--month", "2020-05", "--docx", tmp_path / "x.xlsx").code == 2
+    assert cli("report", "--month", "2020-05").code == 2  # no output at all
 
 
 def test_bulletin_converts_to_pdf(zp, cli, tmp_path):

@@ -11,7 +11,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zsyz.app.adjustments import adjustment_facts
-from zsyz.domain.bulletin import Figure, listed, summary
+from zsyz.domain.bulletin import (
+    Figure,
+    Headline,
+    headlines,
+    listed,
+    same_period_last_year,
+    summary,
+)
 from zsyz.domain.facts import ProjectFact, ReportFact
 from zsyz.domain.periods import Period, parse_period
 from zsyz.domain.policy import Policy
@@ -254,6 +261,7 @@ class BulletinData:
     figures: list[Figure]
     lists: dict[str, list[ProjectRow]]
     alerts: list[dict[str, Any]]
+    headlines: list[Headline]  # the 通报's opening figures (year to date, 同比, 序时进度)
 
 
 def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
@@ -274,9 +282,12 @@ def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
         if up.unit.unit_class == "county"
     ]
     figures = summary(sf.facts, county, period)
+    # 同比: the same span last year, from the ledger (no targets: only its figures count)
+    last_year = summary(sf.facts, [], same_period_last_year(period))
+    heads = headlines(figures, last_year, period.end, policy.alerts.schedule)
     by_code = {p.code: p for p in project_list}
     lists = {
         name: [by_code[c] for c in codes if c in by_code]
         for name, codes in listed(sf.facts, period).items()
     }
-    return BulletinData(policy, period, rows, figures, lists, found)
+    return BulletinData(policy, period, rows, figures, lists, found, heads)

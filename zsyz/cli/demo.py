@@ -69,7 +69,7 @@ def _later_steps(db: str) -> list[tuple[str, list[str]]]:
         ),
         ("rank", "季度排名", ["rank", "--quarter", "2022-Q2", "--db", db]),
         ("rewards", "年终奖励", ["rewards", "--year", "2022", "--db", db]),
-        ("report", "月通报（Excel，写在临时目录，演示结束即删）", _report_argv(db)),
+        ("report", "季度通报（Excel，写在临时目录，演示结束即删）", _report_argv(db)),
         ("alerts", "预警", ["alerts", "--as-of", "2022-06-30", "--db", db]),
     ]
     return [(title, argv) for name, title, argv in wanted if name in have]

@@ -43,7 +43,7 @@ RANK_COLUMNS = [
     ("rank", "名次"),
     ("unit", "单位"),
     ("score", "得分"),
-    ("percent", "完成率%"),
+    ("percent", "综合完成率%"),
     ("previous_rank", "上期"),
     ("change", "变化"),
     ("components", "得分构成"),
@@ -145,7 +145,7 @@ def rank(
             r = mine[0]
             head = (
                 f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
-                f"完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
+                f"综合完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
             )
             parts = [{"rule": c.rule, "points": c.points, "detail": c.detail} for c in r.components]
             if fmt is ReportFormat.json:
@@ -247,24 +247,95 @@ def rewards(
 def report(
     ctx: typer.Context,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="通报文件（.xlsx），如 通报.xlsx", dir_okay=False)
-    ],
+        Path | None,
+        typer.Option("--output", "-o", help="通报工作簿（.xlsx），如 通报.xlsx", dir_okay=False),
+    ] = None,
+    docx: Annotated[
+        Path | None,
+        typer.Option(
+            "--docx", help="同时（或只）生成文字通报（Word .docx），如 通报.docx", dir_okay=False
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="文字通报的措辞模板（默认用内置模板；可复制后改成本县措辞）",
+            dir_okay=False,
+        ),
+    ] = None,
     month: MonthOption = None,
     quarter: QuarterOption = None,
+    half: HalfOption = None,
+    year: YearPeriodOption = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="驾驶舱网页（单个离线 .html 文件，如 看板.html）；与 --per-unit 同用时为目录",
+        ),
+    ] = None,
+    per_unit: Annotated[
+        bool,
+        typer.Option("--per-unit", help="与 --html 目录 同用：每个有目标的单位一页，只含本单位"),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """月通报：生成一份可打印的 Excel（概况、排名、完成情况图、分阶段项目清单、预警）。"""
-    from zsyz.app.scoring import bulletin_data
+    """通报：按月、季、半年或年度生成可打印的通报工作簿（.xlsx）和/或文字通报（.docx）。
+
+    --html 生成领导驾驶舱：单个离线网页（手机、大屏均可看，可打印为 A4 横向）。
+    """
     from zsyz.cli.render import say
     from zsyz.errors import UsageError
-    from zsyz.io.bulletin import write_bulletin
 
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"通报文件应以 .xlsx 结尾，收到「{output.name}」")
-    period = pick_period(month=month, quarter=quarter)
-    data = bulletin_data(ledger(ctx, db), period)
-    write_bulletin(output, data, _place(data.policy.region) or data.policy.name)
-    say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
+    # each output: (its path, the suffix it must have); a new format adds a line here
+    wanted = {"xlsx": (output, ".xlsx", "-o"), "docx": (docx, ".docx", "--docx")}
+    chosen = {k: v for k, v in wanted.items() if v[0] is not None}
+    if not chosen and html is None:
+        raise UsageError(
+            "请指定输出文件：-o 通报.xlsx（工作簿）、--docx 通报.docx（文字通报）"
+            "或 --html 看板.html（驾驶舱网页）"
+        )
+    if per_unit and html is None:
+        raise UsageError("--per-unit 需与 --html 目录 同用，如 --html 看板/ --per-unit")
+    for path, suffix, flag in chosen.values():
+        assert path is not None
+        if path.suffix.lower() != suffix:
+            raise UsageError(f"{flag} 的文件应以 {suffix} 结尾，收到「{path.name}」")
+    if template is not None and "docx" not in chosen:
+        raise UsageError("--template 只用于文字通报：请同时写 --docx 通报.docx")
+    if "docx" in chosen:
+        from zsyz.io.tongbao import load_template
+        from zsyz.io.tongbao_docx import require_docx
+
+        require_docx()  # before the ledger is read: a missing extra is said at once
+        load_template(template)  # and so is a template that cannot be read
+    period = pick_period(month=month, quarter=quarter, half=half, year=year)
+    if html is not None:
+        from zsyz.cli.dashboard import write_dashboard
+
+        write_dashboard(ledger(ctx, db), period, html, per_unit)
+    if not chosen:
+        return
+    data = _bulletin(ctx, db, period)
+    place = _place(data.policy.region) or data.policy.name
+    if output is not None:
+        from zsyz.io.bulletin import write_bulletin
+
+        write_bulletin(output, data, place)
+        say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
+    if docx is not None:
+        from zsyz.io.tongbao_docx import write_tongbao
+
+        write_tongbao(docx, data, place, template)
+        say(f"已生成 {docx}（{period.label_zh}文字通报）")
+
+
+def _bulletin(ctx: typer.Context, db: str | None, period: Period) -> Any:
+    from zsyz.app.scoring import bulletin_data
+
+    with no_cyclic_gc():
+        return bulletin_data(ledger(ctx, db), period)
 
 
 def _place(region: str) -> str:

@@ -7,12 +7,14 @@ Pure. "The county's targets" are those of the county-level unit (class `county`,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from zsyz.domain.metrics import Metric
-from zsyz.domain.periods import Period
+from zsyz.domain.periods import Period, period_containing
+from zsyz.domain.policy import Bulletin
 from zsyz.domain.progress import Facts, UnitProgress
 from zsyz.domain.ranking import stage_on
 from zsyz.domain.stages import Stage
@@ -101,7 +103,7 @@ def summary(facts: Facts, county: list[UnitProgress], period: Period) -> list[Fi
     target = _county_target(county, Metric.FUNDS)
     out.append(
         Figure(
-            label="到位资金（万元）",
+            label="到位资金",
             period_count=None,
             period_total=_sum([a for a, _ in arrived]),
             period_fai=None,
@@ -123,4 +125,88 @@ def listed(facts: Facts, period: Period) -> dict[str, list[str]]:
         for name, stages in LISTS:
             if stage in stages:
                 out[name].append(p.code)
+    return out
+
+
+_UNIT_WORDS = re.compile(r"\s*[（(]\s*(?:亿元|万元|元|个|项|万美元|亿美元)\s*[）)]")
+
+
+def true_label(label: str, metric: str) -> str:
+    """A target's label with the unit its values are in: a heading's unit (「到位资金
+    （亿元）」) is dropped, as the ledger keeps amounts in 万元 and counts in 个."""
+    bare = _UNIT_WORDS.sub("", label).strip() or label
+    try:
+        amount = Metric(metric).is_amount
+    except ValueError:  # all_of over different metrics: no single unit
+        return bare
+    return f"{bare}（{'万元' if amount else '个'}）"
+
+
+def band(ratio: Decimal | None, bands: Bulletin) -> str:
+    """good (≥ bands.good), fair (≥ bands.fair) or poor; poor where nothing is known."""
+    if ratio is None:
+        return "poor"
+    if ratio >= bands.good:
+        return "good"
+    return "fair" if ratio >= bands.fair else "poor"
+
+
+def same_period_last_year(period: Period) -> Period:
+    """The period of the same kind a year earlier (2022年第3季度 → 2021年第3季度)."""
+    end = period.end
+    return period_containing(period.kind, date(end.year - 1, end.month, min(end.day, 28)))
+
+
+def span_zh(period: Period) -> str:
+    """The year to date the 通报 speaks of: 1—9月, 1月, 全年."""
+    month = period.end.month
+    if month == 12 and period.end.day == 31:
+        return "全年"
+    return "1月" if month == 1 else f"1—{month}月"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One figure of the 通报's opening sentence, year to date as of the period's end."""
+
+    key: str  # signed | started | producing | funds
+    count: int | None
+    amount: Decimal  # 万元: 总投资 of the projects, or funds arrived
+    target: Decimal | None
+    completion: Decimal | None  # of the county's yearly target
+    growth: Decimal | None  # 同比, a ratio; None where last year has no figure
+    ahead: Decimal | None  # percentage points ahead of 序时进度 (negative: behind)
+
+
+HEADLINE_KEYS = ("signed", "started", "producing", "funds")
+
+
+def headlines(
+    now: list[Figure], last_year: list[Figure], as_of: date, schedule: str
+) -> list[Headline]:
+    """The year-to-date figures against last year's same span, and against how much of
+    the year's target should be done by `as_of` (序时进度, or 003's monthly plan: the
+    same `expected_share` the behind-schedule alert reads)."""
+    from zsyz.domain.alerts import expected_share
+
+    out = []
+    for key, f, before in zip(HEADLINE_KEYS, now, last_year, strict=True):
+        mine = Decimal(f.ytd_count) if f.ytd_count is not None else f.ytd_total
+        theirs = Decimal(before.ytd_count) if before.ytd_count is not None else before.ytd_total
+        growth = ((mine - theirs) / theirs).quantize(Decimal("0.0001")) if theirs > 0 else None
+        ahead = None
+        if f.completion is not None and f.target:
+            due = expected_share(as_of, as_of.year, schedule, f.target, f.ytd_count is not None)
+            ahead = ((f.completion - due) * 100).quantize(Decimal("0.1"))
+        out.append(
+            Headline(
+                key,
+                f.ytd_count,
+                f.ytd_total,
+                f.target,
+                f.completion,
+                growth,
+                ahead,
+            )
+        )
     return out

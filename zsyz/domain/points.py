@@ -38,11 +38,7 @@ def q(value: Decimal, quantum: Decimal = POINTS) -> Decimal:
 
 def weighted_completion(up: UnitProgress, cap: Decimal | None) -> Decimal:
     """Weighted mean of the unit's target ratios, each capped at `cap` (when given)."""
-    weights = sum((t.weight for t in up.targets), Decimal(0))
-    if weights <= 0:
-        return Decimal(0)  # no targets: nothing completed to score
-    got = sum((t.weight * (min(t.ratio, cap) if cap else t.ratio) for t in up.targets), Decimal(0))
-    return q(got / weights, RATIO)
+    return up.weighted(cap)
 
 
 def capped(total: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:

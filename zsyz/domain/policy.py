@@ -271,6 +271,16 @@ class Admission:
 
 
 @dataclass(frozen=True)
+class Bulletin:
+    """How the bulletin colours completion: ≥ `good` (100%), ≥ `fair` (80%), below."""
+
+    good: Decimal = Decimal(1)
+    fair: Decimal = Decimal("0.8")
+    title_font: str = "方正小标宋简体"  # where it is not installed: 黑体
+    body_font: str = "仿宋"
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     title: str
@@ -287,6 +297,7 @@ class Policy:
     approval: Approval | None = None
     admission: Admission | None = None
     roster: tuple[RosterUnit, ...] = ()
+    bulletin: Bulletin = Bulletin()
 
     def credit_roles(self, unit_class: str) -> tuple[CreditRole, ...]:
         cls = self.classes.get(unit_class)

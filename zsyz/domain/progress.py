@@ -63,6 +63,7 @@ class TargetProgress:
 class UnitProgress:
     unit: UnitFact
     targets: tuple[TargetProgress, ...]
+    cap: Decimal | None = None  # the ranking's per-target cap (see `composite`)
 
     @property
     def complete(self) -> bool:
@@ -70,7 +71,31 @@ class UnitProgress:
 
     @property
     def completion(self) -> Decimal:
+        """最低单项完成率: the least target ratio (1 exactly when every target is done)."""
         return min((t.ratio for t in self.targets), default=Decimal(1))
+
+    @property
+    def composite(self) -> Decimal:
+        """综合完成率: the weighted mean of the target ratios, each capped at the
+        ranking's completion cap — the figure `rank` scores and sorts by."""
+        return self.weighted(self.cap)
+
+    def weighted(self, cap: Decimal | None) -> Decimal:
+        """Weighted mean of the target ratios, each capped at `cap` (when given)."""
+        weights = sum((t.weight for t in self.targets), Decimal(0))
+        if weights <= 0:
+            return Decimal(0)  # no targets: nothing completed to score
+        got = sum(
+            (t.weight * (min(t.ratio, cap) if cap else t.ratio) for t in self.targets),
+            Decimal(0),
+        )
+        return (got / weights).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+def completion_cap(policy: Policy) -> Decimal | None:
+    """The per-target cap of the ranking's completion component (None: uncapped)."""
+    components = r.flat(policy.ranking.components) if policy.ranking else []
+    return next((c.cap for c in components if isinstance(c, r.Completion)), None)
 
 
 def ratio(achieved: Decimal, required: Decimal) -> Decimal:
@@ -310,6 +335,7 @@ def rules_for(
 def progress(policy: Policy, facts: Facts, year: int, as_of: date) -> list[UnitProgress]:
     """Every active unit with at least one target, in policy class order then code."""
     order = {cid: i for i, cid in enumerate(policy.classes)}
+    cap = completion_cap(policy)
     out = []
     for unit in sorted(facts.units, key=lambda u: (order.get(u.unit_class, 99), u.code)):
         if not unit.active:
@@ -318,5 +344,5 @@ def progress(policy: Policy, facts: Facts, year: int, as_of: date) -> list[UnitP
         if not rules:
             continue
         targets = tuple(evaluate(r, unit, policy, facts, year, as_of) for r in rules)
-        out.append(UnitProgress(unit, targets))
+        out.append(UnitProgress(unit, targets, cap))
     return out

@@ -335,7 +335,7 @@ def rank(
 def tie_rule(policy: Policy) -> str:
     """The tie-break rule in words, for the table's caption and --explain."""
     words = {
-        "completion": "完成率高者在前",
+        "completion": "综合完成率高者在前",
         "amount": "当年签约项目固投多者在前",
         "count": "当年签约项目多者在前",
         "code": "单位编码小者在前",

@@ -1,10 +1,12 @@
-"""The monthly bulletin (月通报) and the ranking workbook, written with openpyxl.
+"""The bulletin workbook (通报) and the ranking workbook, written with openpyxl.
 
-Sheets: 概况 (signed/started/producing this period and year to date against the county's
-targets), 排名 (score components), 完成情况 (completion per unit, with a bar chart),
-完成率图 (the chart on its own page), 签约项目 / 开工项目 / 在谈项目 (the columns offices
-use), 预警. All cells go through
-the sanitiser in `zsyz.io.cells`; A4 landscape with frozen, repeated headings.
+The pages leaders read come first: 概况 (signed/started/producing and funds this period
+and year to date against the county's targets), 排名 (each group on one page: rank, unit,
+score, the components, 上期名次 and movement), 完成情况 (综合完成率 and 最低单项完成率
+per unit), 完成率图 (a bar per unit coloured at the policy's bands), 预警汇总 (counts
+per unit by kind and level, the worst item). Then the appendix sheets: 计分说明, the
+project lists (签约/开工/在谈项目) and 预警清单 (every alert). Tables are laid out by
+`zsyz.io.gbt`; every cell goes through the sanitiser in `zsyz.io.cells`.
 """
 
 from __future__ import annotations
@@ -20,39 +22,9 @@ from zsyz.io.sheets import (
     RATIO_FORMAT,
     Col,
     new_workbook,
-    printable,
     save,
     table_sheet,
 )
-
-ALERT_COLS = [
-    Col("no", "序号", COUNT_FORMAT),
-    Col("level", "级别"),
-    Col("rule_label", "规则"),
-    Col("unit", "单位", wrap=True),
-    Col("project", "项目编号"),
-    Col("project_name", "项目名称", wrap=True),
-    Col("message", "情况", wrap=True),
-    Col("action", "处理建议", wrap=True),
-]
-LEVEL_ZH = {"red": "红色", "yellow": "黄色"}
-
-PROJECT_COLS = [
-    Col("no", "序号", COUNT_FORMAT),
-    Col("code", "项目编号"),
-    Col("name", "项目名称", wrap=True),
-    Col("investor", "投资方", wrap=True),
-    Col("category", "产业类别"),
-    Col("total", "总投资（万元）", AMOUNT_FORMAT),
-    Col("fai", "固投（万元）", AMOUNT_FORMAT),
-    Col("funds", "到位资金（万元）", AMOUNT_FORMAT),
-    Col("sourcing", "招引单位"),
-    Col("landing", "落地单位"),
-    Col("signed", "签约日期"),
-    Col("started", "开工日期"),
-    Col("progress", "本期进展", wrap=True),
-    Col("problems", "存在问题", wrap=True),
-]
 
 
 def _short(rule: str) -> str:
@@ -97,9 +69,9 @@ def ranking_rows(
     return cols, out
 
 
-def change_text(r: RankRow) -> str:
+def change_text(r: RankRow, *, new: str = "新进") -> str:
     if r.previous_rank is None:
-        return "新进"
+        return new
     moved = r.previous_rank - r.rank
     return "持平" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
 
@@ -114,145 +86,171 @@ def write_ranking(path: Path, title: str, rows: list[RankRow], policy: Any) -> N
 
 
 def write_bulletin(path: Path, data: Any, region: str) -> None:
-    """The whole monthly bulletin (`data` is a `app.scoring.BulletinData`)."""
-    policy, period = data.policy, data.period
-    wb = new_workbook()
-    head = f"{region}招商引资工作通报（{period.label_zh}，截至 {period.end.isoformat()}）"
-    _summary(wb, head, data)
-    labels = policy.ranking.groups if policy.ranking else {}
-    cols, rows = ranking_rows(data.rows, labels)
-    table_sheet(wb, "排名", f"{period.label_zh}排名", cols, rows, note=tie_rule(policy))
-    _completion(wb, period, data.rows, labels)
-    for name, projects in data.lists.items():
-        table_sheet(
-            wb,
-            name,
-            f"{name}清单（截至 {period.end.isoformat()}，共 {len(projects)} 个）",
-            PROJECT_COLS,
-            [_project(i, p) for i, p in enumerate(projects, start=1)],
-        )
-    alerts = [
-        {**a, "no": i, "level": LEVEL_ZH.get(a["level"], a["level"])}
-        for i, a in enumerate(data.alerts, start=1)
-    ]
-    table_sheet(
-        wb,
-        "预警",
-        f"截至 {period.end.isoformat()} 的预警（共 {len(alerts)} 条，同 zsyz alerts --as-of）",
-        ALERT_COLS,
-        alerts,
+    """The whole bulletin (`data` is a `app.scoring.BulletinData`)."""
+    from zsyz.io.bulletin_sheets import (
+        alert_list,
+        alert_summary,
+        completion_chart,
+        completion_table,
+        project_list,
+        scoring_notes,
     )
+    from zsyz.io.gbt import Fonts, write_table
+
+    policy, period = data.policy, data.period
+    fonts = Fonts(policy.bulletin.title_font, policy.bulletin.body_font)
+    wb = new_workbook()
+    write_table(wb, summary_table(data, region), fonts)
+    for table in ranking_tables(data):
+        write_table(wb, table, fonts)
+    write_table(wb, completion_table(data), fonts)
+    completion_chart(wb, data, fonts)
+    write_table(wb, alert_summary(data), fonts)
+    write_table(wb, scoring_notes(data), fonts)
+    for name, projects in data.lists.items():
+        write_table(wb, project_list(name, projects, period), fonts)
+    write_table(wb, alert_list(data), fonts)
     save(wb, path)
 
 
-def _summary(wb: Any, head: str, data: Any) -> None:
+def group_label(policy: Any, group: str) -> str:
+    """A group's Chinese name: the ranking's label, else its class label (never the id)."""
+    labels = policy.ranking.groups if policy.ranking else {}
+    if group in labels:
+        return str(labels[group])
+    cls = policy.classes.get(group)
+    if cls is not None and cls.label:
+        return str(cls.label)
+    from zsyz.domain.units import UNIT_CLASSES
+
+    return UNIT_CLASSES.get(group, "其他单位")
+
+
+PAGE_ROWS = 45  # ranking rows (with group lines) that print legibly on one A4 page
+
+
+def ranking_tables(data: Any) -> list[Any]:
+    """The ranking, packed into sheets of whole groups that each fit one page."""
+    from zsyz.io.gbt import Table
+
+    policy, period = data.policy, data.period
+    groups: dict[str, list[RankRow]] = {}
+    for r in data.rows:
+        groups.setdefault(r.group, []).append(r)
+    names = list(dict.fromkeys(_short(c.rule) for r in data.rows for c in r.components))
+    cols = [
+        Col("rank", "名次", COUNT_FORMAT),
+        Col("unit", "单位"),
+        Col("score", "得分", POINTS_FORMAT),
+        *(Col(f"c{i}", n, POINTS_FORMAT) for i, n in enumerate(names)),
+        Col("composite", "综合完成率", RATIO_FORMAT),
+        Col("previous", "上期名次", COUNT_FORMAT),
+        Col("change", "升降"),
+    ]
+    pages: list[list[dict[str, Any]]] = [[]]
+    for group, members in groups.items():
+        block = [{"_section": f"{group_label(policy, group)}（{len(members)}个单位）"}]
+        block += [_rank_row(r, names) for r in members]
+        if pages[-1] and len(pages[-1]) + len(block) > PAGE_ROWS:
+            pages.append([])
+        pages[-1].extend(block)
+    notes = [
+        f"说明：各组分别排名；{tie_rule(policy)}。综合完成率为各项目标完成率按权重的平均"
+        "（每项按计分办法封顶）；上期名次为空表示上期无可比数据。各单位得分的计算见「计分说明」表。"
+        if data.rows
+        else "本期没有单位参加排名：政策未设目标或没有单位。"
+    ]
+    return [
+        Table(
+            sheet="排名" if len(pages) == 1 else f"排名（{_numeral(i + 1)}）",
+            title=f"{period.label_zh}各单位招商引资工作排名",
+            cols=cols,
+            rows=rows,
+            unit="分",
+            numbered=False,
+            notes=notes,
+            portrait=True,
+            one_page=True,
+        )
+        for i, rows in enumerate(pages)
+    ]
+
+
+def _rank_row(r: RankRow, names: list[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "rank": r.rank,
+        "unit": r.unit.name,
+        "score": r.score,
+        "composite": r.completion,
+        "previous": r.previous_rank,
+        "change": change_text(r, new=""),  # blank: no previous data to compare
+    }
+    for c in r.components:
+        row[f"c{names.index(_short(c.rule))}"] = c.points
+    return row
+
+
+def _numeral(n: int) -> str:
+    return "一二三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
+
+
+def summary_table(data: Any, region: str) -> Any:
+    """概况: this period and the year to date against the county's yearly targets."""
+    from zsyz.io.gbt import Table
+
+    policy, period = data.policy, data.period
     cols = [
         Col("label", "指标"),
-        Col("p_count", "本期个数", COUNT_FORMAT),
-        Col("p_total", "本期总投资（万元）", AMOUNT_FORMAT),
-        Col("p_fai", "本期固投（万元）", AMOUNT_FORMAT),
-        Col("y_count", "年累计个数", COUNT_FORMAT),
-        Col("y_total", "年累计总投资（万元）", AMOUNT_FORMAT),
-        Col("y_fai", "年累计固投（万元）", AMOUNT_FORMAT),
-        Col("target", "全县目标", AMOUNT_FORMAT),
+        Col("p_count", "本期个数（个）", COUNT_FORMAT),
+        Col("p_total", "本期总投资", AMOUNT_FORMAT),
+        Col("p_fai", "本期固定资产投资", AMOUNT_FORMAT),
+        Col("y_count", "年累计个数（个）", COUNT_FORMAT),
+        Col("y_total", "年累计总投资", AMOUNT_FORMAT),
+        Col("y_fai", "年累计固定资产投资", AMOUNT_FORMAT),
+        Col("target", "全县年度目标"),
         Col("completion", "完成率", RATIO_FORMAT),
     ]
-    rows = [
-        {
-            "label": f.label,
-            "p_count": f.period_count,
-            "p_total": f.period_total,
-            "p_fai": f.period_fai,
-            "y_count": f.ytd_count,
-            "y_total": f.ytd_total,
-            "y_fai": f.ytd_fai,
-            "target": f.target if f.target is not None else "未设",
-            "completion": f.completion,
-        }
-        for f in data.figures
-    ]
-    no_target = all(f.target is None for f in data.figures)
-    note = f"依据：{data.policy.title}"
-    if no_target:
-        note += "；政策未设全县（county 类）单位目标，“全县目标”一栏为未设"
-    ws = table_sheet(wb, "概况", head, cols, rows, note=note)
-    ws.column_dimensions["H"].width = max(ws.column_dimensions["H"].width, 12)
+    rows = []
+    for f in data.figures:
+        funds = f.ytd_count is None
+        target = _target_text(f.target, funds)
+        rows.append(
+            {
+                "label": "到位资金（本期、年累计为到位金额）" if funds else f.label,
+                "p_count": f.period_count,
+                "p_total": f.period_total,
+                "p_fai": f.period_fai,
+                "y_count": f.ytd_count,
+                "y_total": f.ytd_total,
+                "y_fai": f.ytd_fai,
+                "target": target,
+                "completion": f.completion,
+            }
+        )
+    notes = [f"统计截至{_day_zh(period.end)}；依据：{policy.title}。"]
+    if any(f.target is not None for f in data.figures):
+        notes.append(
+            "全县完成数按全县所有项目统计；全县年度目标为县区级单位的目标，完成率＝年累计÷目标。"
+        )
+    else:
+        notes.append("台账中没有全县（县区级单位）的年度目标，“全县年度目标”与“完成率”两栏空缺。")
+    return Table(
+        sheet="概况",
+        title=f"{region}招商引资工作通报（{period.label_zh}）",
+        cols=cols,
+        rows=rows,
+        notes=notes,
+        one_page=True,
+    )
 
 
-def _completion(wb: Any, period: Any, rows: list[RankRow], labels: dict[str, str]) -> None:
-    from openpyxl.chart import BarChart, Reference
+def _target_text(target: Any, funds: bool) -> str | None:
+    if target is None:
+        return None
+    from zsyz.domain.ranking import num
 
-    cols = [
-        Col("unit", "单位"),
-        Col("group", "组别"),
-        Col("completion", "完成率", RATIO_FORMAT),
-        Col("targets", "各项目标（完成/目标）", wrap=True),
-    ]
-    data = [
-        {
-            "unit": r.unit.name,
-            "group": labels.get(r.group, r.group),
-            "completion": r.completion,
-            "targets": "；".join(
-                f"{t.label} {t.achieved.normalize():f}/{t.required.normalize():f}"
-                for t in (r.progress.targets if r.progress else ())
-            ),
-        }
-        for r in rows
-    ]
-    title = f"各单位目标完成率（{period.label_zh}，年累计）"
-    ws = table_sheet(wb, "完成情况", title, cols, data)
-    if not data:
-        return
-    chart = BarChart()
-    chart.type = "bar"  # horizontal: unit names stay readable
-    chart.title = title
-    chart.y_axis.title = "完成率"
-    chart.y_axis.numFmt = "0%"
-    chart.y_axis.majorGridlines = None
-    chart.legend = None
-    values = Reference(ws, min_col=3, min_row=2, max_row=2 + len(data))
-    names = Reference(ws, min_col=1, min_row=3, max_row=2 + len(data))
-    chart.add_data(values, titles_from_data=True)
-    chart.set_categories(names)
-    chart.x_axis.scaling.orientation = "maxMin"  # first unit on top, like the table
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.gapWidth = 40
-    chart.x_axis.tickLblSkip = 1  # every unit's name, not every other one
-    chart.x_axis.txPr = _small_text(max(500, min(1000, 30000 // max(len(data), 1))))
-    chart.width, chart.height = 25, 16  # cm: one landscape A4 page
-    # A sheet of its own prints the chart whole on one page (LibreOffice leaves an
-    # openpyxl chartsheet blank, so this is a worksheet holding only the chart).
-    page = wb.create_sheet("完成率图")
-    printable(page, 1)
-    page.print_title_rows = None
-    page.add_chart(chart, "A1")
+    return f"{num(target)}万元" if funds else f"{num(target)}个"
 
 
-def _small_text(size: int) -> Any:
-    """Axis text of `size` hundredths of a point, so every unit's name fits."""
-    from openpyxl.chart.text import RichText
-    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-
-    props = CharacterProperties(sz=size)
-    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
-
-
-def _project(i: int, p: Any) -> dict[str, Any]:
-    return {
-        "no": i,
-        "code": p.code,
-        "name": p.name,
-        "investor": p.investor,
-        "category": p.category,
-        "total": p.total_investment,
-        "fai": p.fai,
-        "funds": p.funds_in_place,
-        "sourcing": p.sourcing,
-        "landing": p.landing,
-        "signed": p.signed_on,
-        "started": p.started_on,
-        "progress": p.progress,
-        "problems": p.problems,
-    }
+def _day_zh(day: Any) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -15,7 +15,7 @@ from pydantic import Field, StrictBool, StrictInt, model_validator
 from zsyz.domain import policy as d
 from zsyz.domain.stages import Stage
 from zsyz.policy import model_ranking, model_rewards
-from zsyz.policy.fields import Mu, Points, WanPerMu, number_of
+from zsyz.policy.fields import Mu, Points, Ratio, WanPerMu, number_of
 from zsyz.policy.model_ranking import RankingModel
 from zsyz.policy.model_rewards import Flag, Reward
 from zsyz.policy.model_targets import Base, ClassId, RosterTargetModel, TargetModel
@@ -64,6 +64,21 @@ class AlertsModel(Base):
     monthly_trips: Annotated[StrictInt, Field(ge=0)] = 0
     activity_classes: list[ClassId] = Field(default_factory=list)
     schedule: Literal["time", "monthly_plan"] = "time"
+
+
+class BulletinModel(Base):
+    """`[bulletin]`: the completion bands the bulletin's chart is coloured by."""
+
+    good: Ratio = Decimal(1)
+    fair: Ratio = Decimal("0.8")
+    title_font: str = Field(default="方正小标宋简体", min_length=1)  # or 黑体
+    body_font: str = Field(default="仿宋", min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BulletinModel:
+        if self.fair > self.good:
+            raise ValueError("bulletin.fair 应不大于 bulletin.good（如 0.8 与 1）")
+        return self
 
 
 class LandBoundModel(Base):
@@ -138,6 +153,7 @@ class PolicyFile(Base):
     approval: ApprovalModel | None = None
     admission: AdmissionModel | None = None
     roster: RosterModel = RosterModel()
+    bulletin: BulletinModel = BulletinModel()
 
     @model_validator(mode="after")
     def _consistent(self) -> PolicyFile:
@@ -190,6 +206,12 @@ class PolicyFile(Base):
             approval=_approval(self.approval) if self.approval else None,
             admission=_admission(self.admission) if self.admission else None,
             roster=tuple(_unit(u) for u in self.roster.units),
+            bulletin=d.Bulletin(
+                self.bulletin.good,
+                self.bulletin.fair,
+                self.bulletin.title_font,
+                self.bulletin.body_font,
+            ),
         )
 
 
