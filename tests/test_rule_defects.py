@@ -98,10 +98,27 @@ def test_vote_excellent_through_targets_set_category(db, cli):
 # ---- 2. 汉中 rewards with a project ---------------------------------------------------------
 
 
-def test_rewards_days_cover_every_ranked_quarter():
+def test_rewards_read_only_the_days_they_load():
+    """Facts reduced to `rewards_days` (as the store loads them) answer every quarter the
+    bottom-of-ranking flag ranks: no "observations not loaded" for a quarter's day."""
+    from zsyz.domain.facts import FundsObservation
+
+    unit = UnitFact("汉台区", "汉台区", "county", "county")
+    explicit = [
+        ExplicitTarget("汉台区", 2021, "signed", D(2)),
+        ExplicitTarget("汉台区", 2021, "funds", D(1000)),
+    ]
+    p = ProjectFact(
+        code="P1",
+        name="P1",
+        stage=Stage.SIGNED,
+        stage_dates={Stage.SIGNED: date(2021, 2, 1)},
+        roles=((Role.SOURCING, "汉台区"),),
+    )
+    obs = [FundsObservation("P1", "funds_in_place", date(2021, 5, 1), D(300))]
     days = rewards_days(HZ, 2021, date(2021, 12, 31))
-    for end in (date(2021, 3, 31), date(2021, 6, 30), date(2021, 9, 30), date(2020, 12, 31)):
-        assert end in days
+    facts = Facts(units=[unit], projects=[p], observations=obs, explicit=explicit, days=days)
+    rewards(HZ, ScoringFacts(facts), 2021, date(2021, 12, 31))  # no AssertionError
 
 
 def test_hanzhong_rewards_with_a_project(db, cli):

@@ -143,7 +143,7 @@ def _target(s: Scorer, c: r.TargetScore, unit: UnitFact) -> Component:
         task = next(iter(tasks_of(unit, s.policy, explicit, metric, c.filters)), None)
         if task is None:
             return Component(_target_rule(c), Decimal(0), "无此项任务，不计分")
-        tp = evaluate(task, unit, s.policy, s.sf.facts, s.year, s.period.end)
+        tp = evaluate(task, unit, s.policy, s.sf.facts, s.year, s.day)
         got, required, codes = tp.achieved, tp.required, list(tp.projects)
         where = "（本单位任务）"
     else:
@@ -217,7 +217,7 @@ def _events(s: Scorer, event: r.DeductionEvent, unit: UnitFact) -> list[str]:
             roles = s.policy.credit_roles(unit.unit_class)
             out = []
             for p in s.sf.facts.credited_to(unit, roles):
-                on = overdue_signed(p, s.period.end, months)
+                on = overdue_signed(p, s.day, months)
                 if on is not None:
                     out.append(f"{p.code}（{on.isoformat()} 签约，超过 {months} 个月未开工）")
             return out

@@ -132,16 +132,6 @@ class ExplicitTarget:
 
 
 @dataclass(frozen=True)
-class ReportFact:
-    """A unit's periodic report received (an import batch): which period it covers and
-    the date written on it. Missed and late reports are measured from these."""
-
-    unit: str  # unit code
-    covers: date  # a day inside the period the report is for (week or month)
-    reported_on: date
-
-
-@dataclass(frozen=True)
 class AdjustmentFact:
     """Points added or taken by hand for a unit and year (`zsyz adjust add`), for what no
     spreadsheet shows (弄虚作假, 被通报批评); `flag` marks it for a flag rule (一票否优)."""

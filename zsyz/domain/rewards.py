@@ -28,7 +28,7 @@ from zsyz.domain.progress import (
     measure,
     progress,
 )
-from zsyz.domain.ranking import RankRow, ScoringFacts, group_of, num, pct, rank
+from zsyz.domain.ranking import RankRow, ScoringFacts, group_of, num, pct, rank, scoring_day
 from zsyz.domain.stages import Stage
 from zsyz.domain.tasks import tasks_of
 
@@ -341,9 +341,8 @@ def rewards_days(policy: Policy, year: int, as_of: date) -> frozenset[date]:
     for f in policy.flags:
         if isinstance(f, r.BottomOfRanking):
             for period in flag_periods(f, year, on):
-                before = period.previous()
-                days |= funds_days(period.end.year, period.end)
-                days |= funds_days(before.end.year, before.end)
+                for p in (period, period.previous()):
+                    days |= funds_days(p.end.year, scoring_day(policy, p, on))
     return frozenset(days)
 
 
