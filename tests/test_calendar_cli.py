@@ -110,7 +110,7 @@ def agree(cli, tmp_path, slots, period_args, units):
 @pytest.fixture
 def zhenping(db, cli, tmp_path):
     path = with_deductions(cli, tmp_path, "zhenping-2020", LATE)  # it deducts missed ones
-    assert cli("init", "--policy", path).code == 0
+    assert cli("init", "--policy", path, "--with-examples").code == 0
     # February 2024: W05 (29 Jan – 4 Feb, Thursday 1 Feb) … W09 (26 Feb – 3 Mar)
     for day in (date(2024, 2, 2), date(2024, 2, 12), date(2024, 2, 16), date(2024, 2, 23)):
         add_batch(db, "石佛寺镇", "x", day)
@@ -150,7 +150,7 @@ def test_zhenping_weekly_views_agree(zhenping, cli, tmp_path):
 @pytest.fixture
 def panan(db, cli, tmp_path):
     path = with_deductions(cli, tmp_path, "panan-2022", MISSED + LATE)
-    assert cli("init", "--policy", path).code == 0
+    assert cli("init", "--policy", path, "--with-examples").code == 0
     # 2024-Q1, monthly, each month due the 5th of the next
     add_batch(db, "安文街道", "x", date(2024, 2, 3))  # January, on time
     add_batch(db, "安文街道", "x", date(2024, 3, 5))  # February, on its due day
@@ -249,7 +249,7 @@ def test_policy_holidays_fills_the_calendar(cli, tmp_path, db):
     path = tmp_path / "p.toml"
     path.write_text(text, encoding="utf-8")
     assert cli("policy", "check", path).code == 0
-    assert cli("init", "--policy", path).code == 0
+    assert cli("init", "--policy", path, "--with-examples").code == 0
     # September 2024 is due 5 October, a holiday: the 8th (Tuesday) is the due day
     add_batch(db, "安文街道", "x", date(2024, 9, 1))
     add_batch(db, "安文街道", "x", date(2024, 10, 8))
