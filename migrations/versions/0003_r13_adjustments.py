@@ -1,7 +1,7 @@
 """adjustment: points added or taken by hand (zsyz adjust), with reason and evidence
 
 Revision ID: 0003_r13_adjustments
-Revises: 0003_c12_period_named
+Revises: 0003_f15_manual_changes
 Create Date: 2026-12-01 01:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import zsyz.store.types
 
 revision: str = "0003_r13_adjustments"
-down_revision: str | None = "0003_c12_period_named"
+down_revision: str | None = "0003_f15_manual_changes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -24,6 +24,7 @@ from decimal import Decimal
 from zsyz.domain import rules
 from zsyz.domain.components import group_items, score
 from zsyz.domain.facts import AdjustmentFact, ProjectFact, UnitFact
+from zsyz.domain.groups import group_of as group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period
 from zsyz.domain.points import Component as Component
@@ -176,12 +177,6 @@ class Scorer:
         return fai, len(codes)
 
 
-def group_of(unit: UnitFact) -> str:
-    if unit.group:
-        return unit.group
-    return "dept" if unit.unit_class.startswith("dept") else unit.unit_class
-
-
 def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
     scorer = Scorer(policy, sf, period)
     ranking = scorer.ranking
@@ -246,7 +241,7 @@ def _contestants(
     extra = [
         UnitProgress(u, ())
         for u in sorted(facts.units, key=lambda u: u.code)
-        if u.active and u.code not in have and group_of(u) in ranking.groups
+        if u.active_on(period.end) and u.code not in have and group_of(u) in ranking.groups
     ]
     return [*rows, *extra]
 

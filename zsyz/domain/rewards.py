@@ -18,6 +18,7 @@ from zsyz.domain.bottom import FlagLine as FlagLine
 from zsyz.domain.bottom import bottom_of, flag_periods
 from zsyz.domain.credit import passes
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
+from zsyz.domain.groups import group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.policy import CreditRole, Filters, Policy
 from zsyz.domain.progress import (
@@ -28,7 +29,7 @@ from zsyz.domain.progress import (
     measure,
     progress,
 )
-from zsyz.domain.ranking import RankRow, ScoringFacts, group_of, num, pct, rank, scoring_day
+from zsyz.domain.ranking import RankRow, ScoringFacts, num, pct, rank, scoring_day
 from zsyz.domain.stages import Stage
 from zsyz.domain.tasks import tasks_of
 
@@ -351,7 +352,7 @@ def rewards(policy: Policy, sf: ScoringFacts, year: int, as_of: date) -> Rewards
     calc = Calculator(policy, sf, year, as_of)
     order = {cid: i for i, cid in enumerate(policy.classes)}
     units = sorted(
-        (u for u in sf.facts.units if u.active),
+        (u for u in sf.facts.units if u.active_on(as_of)),
         key=lambda u: (order.get(u.unit_class, 99), group_of(u), u.code),
     )
     lines = [
