@@ -11,7 +11,7 @@ from tests.factories import add_activity, add_project
 
 @pytest.fixture
 def zp(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     return db
 
 
@@ -96,7 +96,7 @@ def test_progress_unit_filter_and_alias(zp, cli):
 
 
 def test_funds_as_of_come_from_history_else_current_value(db, cli):
-    assert cli("init", "--preset", "yinjiang-2012").code == 0
+    assert cli("init", "--preset", "yinjiang-2012", "--with-examples").code == 0
     add_project(
         db,
         "F1",

@@ -17,6 +17,7 @@ from zsyz.store.types import FixedDecimal
 
 WAN = FixedDecimal(4)  # 万元
 MU = FixedDecimal(4)  # 亩
+POINTS = FixedDecimal(4)  # 分
 
 
 def _now() -> datetime:
@@ -200,6 +201,22 @@ class Activity(SQLModel, table=True):
     kind: str = Field(max_length=8)  # lead | trip
     note: str = ""
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    created_at: datetime = Field(default_factory=_now)
+
+
+class Adjustment(SQLModel, table=True):
+    """Points added or taken by hand for a unit and year (`zsyz adjust`), with the reason
+    and the evidence (document number); `flag` marks it for a flag rule (一票否优)."""
+
+    __tablename__ = "adjustment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True, ondelete="CASCADE")
+    year: int = Field(index=True)
+    points: Decimal = Field(sa_type=POINTS)
+    reason: str = Field(max_length=400)
+    evidence: str | None = Field(default=None, max_length=400)
+    flag: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_now)
 
 
