@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 
 from zsyz.domain.policy import Filters, Policy
 from zsyz.errors import LedgerStateError
-from zsyz.policy.load import PolicySource, parse_policy
+from zsyz.policy.cache import stored_policy
+from zsyz.policy.load import PolicySource
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Policy as PolicyRow
 from zsyz.store.targets import TargetInput, _upsert
@@ -38,7 +39,7 @@ def install_policy(ledger: Ledger, source: PolicySource, year: int | None = None
     Roster units already in the ledger (same name) are kept; their aliases are added.
     Returns a one-line summary for the operator.
     """
-    policy = parse_policy(source.text, source.origin)
+    policy = stored_policy(source.text, source.origin)  # validated, and kept for reads
     y = year or policy.year
     with ledger.write() as session:
         for old in session.exec(select(PolicyRow).where(PolicyRow.active == True)).all():  # noqa: E712
@@ -90,4 +91,4 @@ def active_policy(session: Session) -> tuple[Policy, int]:
         raise LedgerStateError(
             "台账中没有政策；新建台账时用 zsyz init --preset 名称（或 --policy 文件）载入"
         )
-    return parse_policy(row.text, f"台账中的政策 {row.name}"), row.year
+    return stored_policy(row.text, f"台账中的政策 {row.name}"), row.year
