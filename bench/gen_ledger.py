@@ -28,6 +28,8 @@ from sqlalchemy import insert
 SCALES = {
     "county": {"counties": 1, "units": 100, "projects": 2_000, "updates": 50_000},
     "province": {"counties": 90, "units": 10_000, "projects": 100_000, "updates": 1_000_000},
+    # the dashboard's budget (issue 19): a 50-unit county with 500 projects
+    "dashboard": {"counties": 1, "units": 50, "projects": 500, "updates": 12_500},
 }
 CATEGORIES = ["制造业", "现代服务业", "现代农业", "文化旅游", "民生", "基础设施"]
 STAGES = ["negotiating", "signed", "started", "producing"]

@@ -263,17 +263,36 @@ def report(
     quarter: QuarterOption = None,
     half: HalfOption = None,
     year: YearPeriodOption = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="驾驶舱网页（单个离线 .html 文件，如 看板.html）；与 --per-unit 同用时为目录",
+        ),
+    ] = None,
+    per_unit: Annotated[
+        bool,
+        typer.Option("--per-unit", help="与 --html 目录 同用：每个有目标的单位一页，只含本单位"),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """通报：按月、季、半年或年度生成可打印的通报工作簿（.xlsx）和/或文字通报（.docx）。"""
+    """通报：按月、季、半年或年度生成可打印的通报工作簿（.xlsx）和/或文字通报（.docx）。
+
+    --html 生成领导驾驶舱：单个离线网页（手机、大屏均可看，可打印为 A4 横向）。
+    """
     from zsyz.cli.render import say
     from zsyz.errors import UsageError
 
     # each output: (its path, the suffix it must have); a new format adds a line here
     wanted = {"xlsx": (output, ".xlsx", "-o"), "docx": (docx, ".docx", "--docx")}
     chosen = {k: v for k, v in wanted.items() if v[0] is not None}
-    if not chosen:
-        raise UsageError("请指定输出文件：-o 通报.xlsx（工作簿）或 --docx 通报.docx（文字通报）")
+    if not chosen and html is None:
+        raise UsageError(
+            "请指定输出文件：-o 通报.xlsx（工作簿）、--docx 通报.docx（文字通报）"
+            "或 --html 看板.html（驾驶舱网页）"
+        )
+    if per_unit and html is None:
+        raise UsageError("--per-unit 需与 --html 目录 同用，如 --html 看板/ --per-unit")
     for path, suffix, flag in chosen.values():
         assert path is not None
         if path.suffix.lower() != suffix:
@@ -287,6 +306,12 @@ def report(
         require_docx()  # before the ledger is read: a missing extra is said at once
         load_template(template)  # and so is a template that cannot be read
     period = pick_period(month=month, quarter=quarter, half=half, year=year)
+    if html is not None:
+        from zsyz.cli.dashboard import write_dashboard
+
+        write_dashboard(ledger(ctx, db), period, html, per_unit)
+    if not chosen:
+        return
     data = _bulletin(ctx, db, period)
     place = _place(data.policy.region) or data.policy.name
     if output is not None:

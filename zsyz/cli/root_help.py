@@ -57,7 +57,8 @@ if __name__ == "__main__":
 
     here = Path(__file__)
     text = here.read_text(encoding="utf-8")
-    head, _, tail = text.partition('ROOT_HELP = ""')
+    # the marker is assembled so that this block's own text never matches it
+    head, _, tail = text.partition("ROOT_HELP = " + '""')
     if not _:
         head, _, rest = text.partition("ROOT_HELP = (")
         tail = rest.split("\n)\n", 1)[1]
