@@ -8,10 +8,13 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from zsyz.app.import_plan import resolve_unit
+from zsyz.domain.policy import Reporting
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
+from zsyz.policy.load import parse_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.history import PROJECT, ROLES, field_changes, undo
+from zsyz.store.policies import active_policy_row
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -55,6 +58,7 @@ def batch_rows(
 
 
 def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
+    _existing_id(batch_id)
     with ledger.read() as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
@@ -75,7 +79,14 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
         return out
 
 
+def _existing_id(batch_id: int) -> None:
+    """A batch number no database integer can hold names no batch (not an overflow)."""
+    if not 0 < batch_id < 2**63:
+        raise NotFoundError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
+
+
 def undo_batch(ledger: Ledger, batch_id: int, *, cascade: bool) -> list[int]:
+    _existing_id(batch_id)
     return ledger.run_write(lambda session: undo(session, batch_id, cascade=cascade))
 
 
@@ -110,3 +121,13 @@ def template_projects(ledger: Ledger, unit_name: str) -> tuple[str, list[dict[st
                     )
                 projects.append(d)
         return unit.name, projects
+
+
+def reporting_of(ledger: Ledger) -> Reporting:
+    """The active policy's reporting calendar (the default one when none is loaded), for
+    the template's 报送时间."""
+    with ledger.read() as session:
+        row = active_policy_row(session)
+        if row is None:
+            return Reporting()
+        return parse_policy(row.text, f"台账中的政策 {row.name}").reporting

@@ -21,8 +21,12 @@ from zsyz.app.bulk import no_cyclic_gc
 from zsyz.app.import_plan import LedgerState, Plan, Planner, resolve_unit
 from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256, unchanged_outcome
 from zsyz.domain.names import norm_project_name
-from zsyz.errors import BadInputError, NotFoundError, Problem
+from zsyz.domain.periods import Period, PeriodKind
+from zsyz.domain.policy import Reporting
+from zsyz.domain.reporting import ReportFact, covered_period, period_kind
+from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
+from zsyz.io.workbook import refuse_oversized
 from zsyz.memo import remembered
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
@@ -39,6 +43,7 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
+from zsyz.store.policies import active_policy
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -67,7 +72,10 @@ def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutco
 def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:
     name = str(path)
     try:
+        refuse_oversized(path)  # before hashing: an 8 GB file is refused, not read
         digest = file_sha256(path)
+    except BadInputError as exc:
+        return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
     except OSError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(f"无法读取文件：{exc.strerror}")])
     if not request.dry_run:
@@ -133,7 +141,16 @@ def _reporting_unit(
         return
     if request.unit and report.unit_text:
         sheet = index.find(report.unit_text) or _try(index, report.unit_text)
-        if sheet is not None and sheet.code != plan.unit.code:
+        if sheet is None:
+            plan.problems.append(
+                Problem(
+                    f"表中填报单位「{report.unit_text}」不在单位名册中，无法与 --unit "
+                    f"{plan.unit.name} 核对；请改正表头的填报单位，或先用 zsyz units add 登记",
+                    column="填报单位",
+                    value=report.unit_text,
+                )
+            )
+        elif sheet.code != plan.unit.code:
             plan.problems.append(
                 Problem(
                     f"表中填报单位是{sheet.name}，与 --unit {plan.unit.name} 不一致；请核对",
@@ -169,7 +186,8 @@ def _import(
                 "填报日期晚于今天；请核对", column="填报日期", value=report.report_date.isoformat()
             )
         )
-    period = report.period.label if report.period else None
+    covered = _covered(session, report)
+    period = covered.label if covered else None
     count = len(report.rows)
     outcome = FileOutcome(
         "",
@@ -192,6 +210,10 @@ def _import(
             )
         else:
             reuse = revert_batch(session, old)
+            plan.warnings.append(
+                f"本文件更正并取代同一{'汇总表' if request.all_units else '单位'}同期（{period}）"
+                f"先前导入的批次 #{old.id}（{old.file_name}），该批次的改动已撤回"
+            )
     planner = Planner(
         session,
         report,
@@ -211,11 +233,13 @@ def _import(
         raise Rejected(outcome)
     assert report.report_date is not None and period is not None
     batch = ImportBatch(
-        file_name=report.path.name,
+        # a name that is not UTF-8 is kept readable (U+FFFD for the odd bytes)
+        file_name=report.path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
         sha256=digest,
         unit_id=plan.unit.id if plan.unit else None,
         all_units=request.all_units,
         period=period,
+        period_named=_named(report, covered),
         report_date=report.report_date,
         rows=count,
         warnings=outcome.warnings,
@@ -251,6 +275,29 @@ def _import(
         if k != "last_reported_on"
     ]
     return outcome
+
+
+def _covered(session: Session, report: WeeklyReport) -> Period | None:
+    """The period the report covers, by the policy's reporting calendar."""
+    if report.report_date is None:
+        return None
+    try:
+        reporting = active_policy(session)[0].reporting
+    except LedgerStateError:  # no policy loaded: the default calendar (weekly, Monday)
+        reporting = Reporting()
+    if period_kind(reporting) is PeriodKind.MONTH:
+        named = report.named_month
+    else:
+        named = report.period if report.period_named else None
+    return covered_period(ReportFact("", report.report_date, named), reporting)
+
+
+def _named(report: WeeklyReport, covered: Period | None) -> bool:
+    """Whether the report named the period it covers itself (第10周, 2022年3月)."""
+    named = report.named_month if covered and covered.kind is PeriodKind.MONTH else None
+    if named is None and report.period_named:
+        named = report.period
+    return covered is not None and covered == named
 
 
 def _previous(

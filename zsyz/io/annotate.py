@@ -25,8 +25,20 @@ BAD_FILL = "FFC7CE"
 BAD_FONT = "9C0006"
 
 
-def annotated_name(source: Path, folder: Path | None = None) -> Path:
-    return (folder or source.parent) / f"{source.stem}{SUFFIX}"
+def annotated_name(source: Path, folder: Path | None = None, *, unit: str | None = None) -> Path:
+    """`<name>.错误标注.xlsx` beside the file; in a shared folder also the unit and the
+    time (`<name>.<unit>.<yyyymmdd-hhmmss>.错误标注.xlsx`), never overwriting another."""
+    if folder is None:
+        return source.parent / f"{source.stem}{SUFFIX}"
+    import time
+
+    parts = [source.stem, *([unit] if unit else []), time.strftime("%Y%m%d-%H%M%S")]
+    target = folder / f"{'.'.join(parts)}{SUFFIX}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{'.'.join(parts)}-{n}{SUFFIX}"
+    return target
 
 
 def _open(report: WeeklyReport) -> Any:
@@ -45,6 +57,15 @@ def _open(report: WeeklyReport) -> Any:
         for row in book.rows(name):
             append(ws, [None if v == "" else v for v in row])
     return wb
+
+
+def _writable(ws: Any, row: int, col: int) -> Any:
+    """The cell to mark: inside a merged range (a name merged across rows) its top-left
+    cell, the one that holds the value and can take a comment."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return ws.cell(row=rng.min_row, column=rng.min_col)
+    return ws.cell(row=row, column=col)
 
 
 def _locate(
@@ -94,15 +115,20 @@ def _patched(report: WeeklyReport, problems: list[Problem], target: Path) -> boo
     from xml.etree.ElementTree import ParseError
 
     from zsyz.io.annotate_zip import patch
-    from zsyz.io.xlsx_patch import Unpatchable, worksheets
+    from zsyz.io.xlsx_patch import Unpatchable, anchor, merged_ranges, worksheets
 
     try:
         with zipfile.ZipFile(report.path) as zf:
             sheets = worksheets(zf)
-        by_title = {s.title: s for s in sheets}
-        notes, where = _locate(report, problems, [s.title for s in sheets])
-        for (title, row, col), messages in notes.items():
-            by_title[title].notes[(row, col)] = messages
+            notes, where = _locate(report, problems, [s.title for s in sheets])
+            by_title = {s.title: s for s in sheets}
+            merged: dict[str, list[tuple[int, int, int, int]]] = {}
+            for (title, row, col), messages in notes.items():
+                if title not in merged:  # a name merged across rows: mark its anchor cell
+                    with zf.open(by_title[title].part) as src:
+                        merged[title] = merged_ranges(src)
+                cell = anchor(merged[title], row, col)
+                by_title[title].notes.setdefault(cell, []).extend(messages)
         rows = _summary_rows(problems, where)
         atomic_write(target, lambda tmp: patch(report.path, tmp, sheets, _heading(problems), rows))
     except (Unpatchable, zipfile.BadZipFile, KeyError, ValueError, ParseError, UnicodeError):
@@ -128,7 +154,7 @@ def _rebuilt(report: WeeklyReport, problems: list[Problem], target: Path) -> Pat
     font = Font(color=BAD_FONT, bold=True)
     notes, where = _locate(report, problems, [ws.title for ws in wb.worksheets])
     for (title, row, col), messages in notes.items():
-        cell = wb[title].cell(row=row, column=col)
+        cell = _writable(wb[title], row, col)
         cell.fill = fill
         cell.font = font
         text = "\n".join(f"• {m}" for m in messages)

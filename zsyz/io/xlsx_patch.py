@@ -117,6 +117,32 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
+MERGE_REF = re.compile(rb'<mergeCell\b[^>]*?\sref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def merged_ranges(src: IO[bytes]) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (min_row, min_col, max_row, max_col), read by streaming
+    (mergeCells follows sheetData, so the whole part is scanned)."""
+    found, carry = [], b""
+    for chunk in _chunks(src):
+        buf = carry + chunk
+        last = 0
+        for m in MERGE_REF.finditer(buf):
+            a, r1, b, r2 = m.groups()
+            found.append((int(r1), col_number(a), int(r2), col_number(b)))
+            last = m.end()
+        carry = buf[max(last, len(buf) - 200) :]
+    return found
+
+
+def anchor(ranges: list[tuple[int, int, int, int]], row: int, col: int) -> tuple[int, int]:
+    """The top-left cell of the merged range holding (row, col), else the cell itself."""
+    for r1, c1, r2, c2 in ranges:
+        if r1 <= row <= r2 and c1 <= col <= c2:
+            return r1, c1
+    return row, col
+
+
 def _head(chunks: Iterator[bytes]) -> tuple[bytes, bytes]:
     """Everything before <sheetData (the head) and what follows, read as far as needed."""
     buf = b""
