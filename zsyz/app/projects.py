@@ -16,7 +16,7 @@ from zsyz.domain.field_labels import FIELD_LABELS, shown
 from zsyz.domain.policy import Policy
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
-from zsyz.policy.load import parse_policy
+from zsyz.policy.cache import stored_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import project_facts
 from zsyz.store.history import field_changes
@@ -31,7 +31,7 @@ SHOWN = [k for k in FIELD_LABELS if not k.startswith("roles:")]
 
 def _policy(session: Session) -> Policy | None:
     row = active_policy_row(session)
-    return parse_policy(row.text, f"台账中的政策 {row.name}") if row else None
+    return stored_policy(row.text, f"台账中的政策 {row.name}") if row else None
 
 
 def _approval(

@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 from zsyz.domain.groups import default_group
 from zsyz.domain.policy import Filters, Policy
 from zsyz.errors import LedgerStateError
-from zsyz.policy.load import PolicySource, parse_policy
+from zsyz.policy.cache import stored_policy
+from zsyz.policy.load import PolicySource
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Policy as PolicyRow
 from zsyz.store.targets import TargetInput, _upsert
@@ -55,7 +56,7 @@ def install_policy(
     Roster units already in the ledger (same name) are kept; their aliases are added.
     Returns a one-line summary for the operator.
     """
-    policy = parse_policy(source.text, source.origin)
+    policy = stored_policy(source.text, source.origin)  # validated, and kept for reads
     y = year or policy.year
     roster = [u for u in policy.roster if with_examples or not u.example]
     with ledger.write() as session:
@@ -121,4 +122,4 @@ def active_policy(session: Session, year: int | None = None) -> tuple[Policy, in
         raise LedgerStateError(
             "台账中没有政策；新建台账时用 zsyz init --preset 名称（或 --policy 文件）载入"
         )
-    return parse_policy(row.text, f"台账中的政策 {row.name}"), row.year
+    return stored_policy(row.text, f"台账中的政策 {row.name}"), row.year
