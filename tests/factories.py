@@ -37,6 +37,7 @@ def add_project(
             sha256=code,
             period="test",
             report_date=created_on or date(2000, 1, 1),
+            status="undone",  # holds the history; not a unit's report (no reporting duty)
         )
         session.add(batch)
         for k, v in fields.items():
@@ -102,8 +103,10 @@ def add_batch(
     *,
     status: str = "imported",
     all_units: bool = False,
+    named: bool = False,
 ) -> int:
-    """An import batch as the weekly import writes it (a unit's report of `period`)."""
+    """An import batch as the weekly import writes it (a unit's report of `period`;
+    `named`: the report named that period itself, 第10周)."""
     ledger = open_ledger(db)
     with ledger.write() as session:
         uid = UnitIndex.load(session).resolve(unit).id if unit else None
@@ -113,6 +116,7 @@ def add_batch(
             unit_id=uid,
             all_units=all_units,
             period=period,
+            period_named=named,
             report_date=report_date,
             status=status,
         )

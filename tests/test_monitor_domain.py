@@ -11,7 +11,7 @@ import pytest
 from zsyz.domain.alerts import AlertFacts, Level, Rule, alerts, expected_share
 from zsyz.domain.facts import ActivityFact, ActivityKind, ProjectFact, Role, UnitFact
 from zsyz.domain.history import FieldChange, project_as_of
-from zsyz.domain.periods import parse_period
+from zsyz.domain.periods import iso_week, parse_period
 from zsyz.domain.policy import Alerts, Policy, Reporting
 from zsyz.domain.progress import Facts
 from zsyz.domain.reporting import ReportFact, add_months, due_date, due_period, status
@@ -112,15 +112,19 @@ def test_due_period(reporting, as_of, period):
     assert due_period(as_of, reporting).label == period
 
 
+W04 = iso_week(2022, 4)
+
+
 def test_status_counts_missed_and_late_reports_this_year():
     reports = [
-        ReportFact("u", "2022-W01", date(2022, 1, 10)),
-        ReportFact("u", "2022-W03", date(2022, 1, 24)),
-        ReportFact("u", "2022-W04", date(2022, 2, 2)),  # late: due 1-31
-        ReportFact("u", "2022-W07", date(2022, 2, 14)),  # W06 report labelled with the week sent in
-        ReportFact("other", "2022-W05", date(2022, 2, 7)),
+        ReportFact("u", date(2022, 1, 10)),  # W01, on its due day
+        ReportFact("u", date(2022, 1, 24)),  # W03
+        ReportFact("u", date(2022, 2, 2), W04),  # late: due 1-31, names its week
+        ReportFact("u", date(2022, 2, 14)),  # W06, on its due day
+        ReportFact("other", date(2022, 2, 7)),
     ]
-    st = status("u", reports, WEEKLY, date(2022, 2, 7), since=date(2022, 1, 3))
+    # duty starts with the first report: W52 of 2021, due 3 January, is nobody's to miss
+    st = status("u", reports, WEEKLY, date(2022, 2, 7), since=date(2022, 1, 4))
     assert st.period.label == "2022-W05" and not st.reported
     assert st.missed_this_year == 3  # W02, W04 (late), W05
     assert not st.previous_missed  # W04 came in, late
@@ -237,18 +241,18 @@ def test_planned_start(planned, stage, level):
 
 
 def test_missed_report_yellow_then_red_and_count():
-    reports = [ReportFact("t001", "2022-W24", date(2022, 6, 20))]
+    reports = [ReportFact("t001", date(2022, 6, 20))]
     found = run(
-        as_of=date(2022, 6, 27), reports=reports, since=date(2022, 6, 13), rule=Rule.MISSED_REPORT
+        as_of=date(2022, 6, 27), reports=reports, since=date(2022, 6, 14), rule=Rule.MISSED_REPORT
     )
     by_unit = {a.unit_names[0]: a for a in found}
     assert set(by_unit) == {"石佛寺镇", "晁陂镇", "张县长"}
     assert by_unit["石佛寺镇"].level is Level.YELLOW and by_unit["石佛寺镇"].count == 1
     assert by_unit["晁陂镇"].level is Level.RED and by_unit["晁陂镇"].count == 2
     assert "2022年第25周" in by_unit["晁陂镇"].message
-    reports.append(ReportFact("t001", "2022-W25", date(2022, 6, 27)))
+    reports.append(ReportFact("t001", date(2022, 6, 27)))
     found = run(
-        as_of=date(2022, 6, 27), reports=reports, since=date(2022, 6, 13), rule=Rule.MISSED_REPORT
+        as_of=date(2022, 6, 27), reports=reports, since=date(2022, 6, 14), rule=Rule.MISSED_REPORT
     )
     assert "石佛寺镇" not in {a.unit_names[0] for a in found}
     # no report in the ledger yet: the rule has nothing to measure against

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -12,7 +12,6 @@ from zsyz.domain.facts import (
     ExplicitTarget,
     FundsObservation,
     ProjectFact,
-    ReportFact,
     Role,
     UnitFact,
 )
@@ -31,6 +30,7 @@ from zsyz.domain.policy import (
 )
 from zsyz.domain.progress import Facts
 from zsyz.domain.ranking import ScoringFacts, rank
+from zsyz.domain.reporting import ReportFact
 from zsyz.domain.rewards import rewards, tiered
 from zsyz.domain.stages import Stage
 from zsyz.policy.load import load_preset
@@ -150,21 +150,23 @@ def test_000_tie_broken_by_signed_fai_before_name():
 
 def test_000_missed_and_late_weekly_reports_cost_a_point_each():
     units = [unit("t1", "township", "township"), unit("t2", "township", "township")]
-    week = [parse_period(f"2020-W{w:02d}", PeriodKind.WEEK) for w in (10, 11, 12)]
+    week = [parse_period(f"2020-W{w:02d}", PeriodKind.WEEK) for w in (10, 11, 12, 13)]
     reports = [
-        # t1 reports weeks 10 and 12 on Friday (on time), misses week 11
-        ReportFact("t1", week[0].start, week[0].start.replace(day=week[0].start.day + 4)),
-        ReportFact("t1", week[2].start, week[2].end),
-        # t2 reports all three weeks; week 11 comes in on Wednesday after (late)
-        *(ReportFact("t2", w.start, w.end) for w in (week[0], week[2])),
-        ReportFact("t2", week[1].start, date(2020, 3, 18)),
+        # t1 reports weeks 10, 12 and 13 on Friday (on time), misses week 11
+        ReportFact("t1", week[0].start + timedelta(days=4)),
+        ReportFact("t1", week[2].end),
+        ReportFact("t1", week[3].end),
+        # t2 reports all four weeks; week 11 comes in on Wednesday after, naming its week
+        *(ReportFact("t2", w.end) for w in (week[0], week[2], week[3])),
+        ReportFact("t2", date(2020, 3, 18), week[1]),
     ]
     late = ScoreComponent(
         ComponentKind.DEDUCTION, "迟报周报", D(D("0.5")), event=DeductionEvent.LATE_REPORT
     )
     assert ZP.ranking is not None
     policy = replace(ZP, ranking=replace(ZP.ranking, components=(*ZP.ranking.components, late)))
-    rows = rank(policy, ScoringFacts(Facts(units=units), reports), parse_period("2020-Q1"))
+    sf = ScoringFacts(Facts(units=units), reports, since=week[0].start + timedelta(days=4))
+    rows = rank(policy, sf, parse_period("2020-Q1"))
     by = {r.unit.code: r for r in rows}
     assert [c.points for c in by["t1"].components] == [D(0), D(-1), D(0)]
     assert "2020年第11周" in by["t1"].components[1].detail
@@ -303,12 +305,13 @@ def test_003_veto_excellent_for_units_the_policy_names():
 def test_003_stale_projects_cost_points():
     units = [unit("尖山镇", "township", "township")]
     p = proj("S", ("尖山镇",), total_investment=1000, signed=date(2022, 2, 1))
-    seen = {"S": [date(2022, 2, 1), date(2022, 5, 1)]}  # signed: 20 days allowed
+    seen = {"S": [date(2022, 2, 1), date(2022, 5, 1)]}  # signed: 35 days allowed (monthly)
     rows = rank(
         PA, ScoringFacts(Facts(units=units, projects=[p]), (), seen), parse_period("2022-Q2")
     )
     stale = rows[0].components[-1]
-    assert stale.points == D(-1) and "S 60 天未更新" in stale.detail
+    # Q2 is read as of 5 July, when June's monthly reports are due: 65 days idle
+    assert stale.points == D(-1) and "S 65 天未更新" in stale.detail
 
 
 # ---- 004 友谊县: tiers and the efficacy coefficient ------------------------------------

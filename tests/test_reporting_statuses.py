@@ -20,9 +20,10 @@ START = date(2022, 1, 1)
 @st.composite
 def report(draw: st.DrawFn) -> ReportFact:
     on = START + timedelta(days=draw(st.integers(0, 150)))
-    shift = draw(st.sampled_from([0, 0, -7, 7]))  # labelled with this, last or next week
-    label = period_containing(PeriodKind.WEEK, on + timedelta(days=shift)).label
-    return ReportFact(draw(st.sampled_from(UNITS)), draw(st.sampled_from([label, "?"])), on)
+    shift = draw(st.sampled_from([0, 0, -7, -31, 7]))  # naming this, last or next period
+    kind = draw(st.sampled_from([PeriodKind.WEEK, PeriodKind.MONTH]))
+    named = period_containing(kind, on + timedelta(days=shift))
+    return ReportFact(draw(st.sampled_from(UNITS)), on, draw(st.sampled_from([named, None])))
 
 
 rhythms = st.sampled_from(

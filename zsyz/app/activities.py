@@ -1,4 +1,5 @@
-"""Activities (项目信息 leads, 外出招商 trips): adding, importing whole or not at all, listing."""
+"""Activities (项目信息 leads, 外出招商 trips): adding, importing whole or not at all,
+listing, removing. The same unit, date, kind and note twice is one activity."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import ActivityKind
-from zsyz.errors import InvalidDataError, NotFoundError, Problem
+from zsyz.errors import InvalidDataError, NotFoundError, Problem, UsageError
 from zsyz.io.activities import ActivityRow
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Activity, Unit
@@ -17,32 +19,102 @@ from zsyz.store.units import UnitIndex
 
 KIND_LABELS = {ActivityKind.LEAD: "项目信息", ActivityKind.TRIP: "外出招商"}
 
+Key = tuple[int, date, str, str]  # unit id, day, kind, note
 
-def add_activity(ledger: Ledger, unit: str, on: date, kind: ActivityKind, note: str) -> Unit:
-    with ledger.write() as session:
+
+def _existing(session: Session, unit_ids: set[int]) -> set[Key]:
+    if not unit_ids:
+        return set()
+    table = Activity.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(table.c.unit_id, table.c.happened_on, table.c.kind, table.c.note).where(
+            table.c.unit_id.in_(unit_ids)
+        )
+    )
+    return {(u, d, k, n) for u, d, k, n in rows}
+
+
+def _future(on: date, today: date) -> None:
+    if on > today:
+        raise UsageError(f"活动日期 {on.isoformat()} 晚于今天（{today.isoformat()}）；请核对")
+
+
+def add_activity(
+    ledger: Ledger, unit: str, on: date, kind: ActivityKind, note: str, today: date
+) -> tuple[Unit, bool]:
+    """(the unit, whether a new activity was written: False when it was already there)."""
+    _future(on, today)
+
+    def work(session: Session) -> tuple[Unit, bool]:
         found = UnitIndex.load(session).resolve(unit)
-        session.add(Activity(unit_id=found.id, happened_on=on, kind=kind.value, note=note))  # type: ignore[arg-type]
-        return found
+        assert found.id is not None
+        if (found.id, on, kind.value, note) in _existing(session, {found.id}):
+            return found, False
+        session.add(Activity(unit_id=found.id, happened_on=on, kind=kind.value, note=note))
+        return found, True
+
+    return ledger.run_write(work)
 
 
-def import_activities(ledger: Ledger, rows: Sequence[ActivityRow], file_name: str) -> int:
-    """Write every row, or none: every unknown unit is reported before anything is written."""
-    with ledger.write() as session:
+def import_activities(
+    ledger: Ledger, rows: Sequence[ActivityRow], problems: Sequence[Problem], file_name: str
+) -> tuple[int, int]:
+    """Write every row, or none: the file's own problems and every unknown unit are listed
+    together before anything is written. (written, already in the ledger or repeated)."""
+
+    def work(session: Session) -> tuple[int, int]:
         index = UnitIndex.load(session)
-        problems: list[Problem] = []
-        resolved: list[tuple[Unit, ActivityRow]] = []
+        found = list(problems)
+        resolved: list[tuple[int, ActivityRow]] = []
         for r in rows:
             try:
-                resolved.append((index.resolve(r.unit), r))
+                uid = index.resolve(r.unit).id
             except NotFoundError as exc:
-                problems.append(Problem(exc.message, row=r.row, column="单位", value=r.unit))
-        if problems:
-            raise InvalidDataError(f"{file_name} 有 {len(problems)} 处问题，未导入", problems)
-        for unit, r in resolved:
-            session.add(
-                Activity(unit_id=unit.id, happened_on=r.on, kind=r.kind.value, note=r.note)  # type: ignore[arg-type]
-            )
-        return len(resolved)
+                found.append(Problem(exc.message, row=r.row, column="单位", value=r.unit))
+                continue
+            assert uid is not None
+            resolved.append((uid, r))
+        if found:
+            found.sort(key=lambda p: p.row or 0)
+            raise InvalidDataError(f"{file_name} 有 {len(found)} 处问题，未导入", found)
+        seen = _existing(session, {uid for uid, _ in resolved})
+        written = 0
+        for uid, r in resolved:
+            key = (uid, r.on, r.kind.value, r.note)
+            if key in seen:
+                continue
+            seen.add(key)
+            session.add(Activity(unit_id=uid, happened_on=r.on, kind=r.kind.value, note=r.note))
+            written += 1
+        return written, len(resolved) - written
+
+    return ledger.run_write(work)
+
+
+def remove_activity(ledger: Ledger, activity_id: int) -> dict[str, Any]:
+    """Delete one activity; what it was, for the confirmation line."""
+
+    def work(session: Session) -> dict[str, Any]:
+        a = session.get(Activity, activity_id)
+        if a is None:
+            raise NotFoundError(f"没有编号为 {activity_id} 的活动；请用 zsyz activities list 查看")
+        unit = session.get(Unit, a.unit_id)
+        out = {
+            "id": a.id,
+            "unit": unit.name if unit else "",
+            "date": a.happened_on,
+            "kind_label": _label(a.kind),
+        }
+        session.delete(a)
+        return out
+
+    return ledger.run_write(work)
+
+
+def _label(kind: str) -> str:
+    if kind in ActivityKind._value2member_map_:
+        return KIND_LABELS[ActivityKind(kind)]
+    return kind
 
 
 def activity_rows(
@@ -74,9 +146,7 @@ def activity_rows(
                 "unit_code": u.code,
                 "date": a.happened_on,
                 "kind": a.kind,
-                "kind_label": KIND_LABELS.get(ActivityKind(a.kind), a.kind)
-                if a.kind in ActivityKind._value2member_map_
-                else a.kind,
+                "kind_label": _label(a.kind),
                 "note": a.note,
             }
             for a, u in session.exec(query).all()

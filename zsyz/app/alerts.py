@@ -33,7 +33,7 @@ def alerts_in(
         known = [d for d in (first_report, first_activity_on(session, as_of)) if d is not None]
         facts = AlertFacts(
             ledger=facts_as_of(session, as_of),
-            reports=report_facts(session, as_of),
+            reports=report_facts(session, as_of, policy.reporting),
             since=first_report,
             activities_since=min(known) if known else None,
         )

@@ -8,10 +8,13 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from zsyz.app.import_plan import resolve_unit
+from zsyz.domain.policy import Reporting
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
+from zsyz.policy.load import parse_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.history import PROJECT, ROLES, field_changes, undo
+from zsyz.store.policies import active_policy_row
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -110,3 +113,13 @@ def template_projects(ledger: Ledger, unit_name: str) -> tuple[str, list[dict[st
                     )
                 projects.append(d)
         return unit.name, projects
+
+
+def reporting_of(ledger: Ledger) -> Reporting:
+    """The active policy's reporting calendar (the default one when none is loaded), for
+    the template's 报送时间."""
+    with ledger.read() as session:
+        row = active_policy_row(session)
+        if row is None:
+            return Reporting()
+        return parse_policy(row.text, f"台账中的政策 {row.name}").reporting

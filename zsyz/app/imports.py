@@ -21,7 +21,10 @@ from zsyz.app.bulk import no_cyclic_gc
 from zsyz.app.import_plan import LedgerState, Plan, Planner, resolve_unit
 from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256, unchanged_outcome
 from zsyz.domain.names import norm_project_name
-from zsyz.errors import BadInputError, NotFoundError, Problem
+from zsyz.domain.periods import Period, PeriodKind
+from zsyz.domain.policy import Reporting
+from zsyz.domain.reporting import ReportFact, covered_period, period_kind
+from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.memo import remembered
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
@@ -39,6 +42,7 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
+from zsyz.store.policies import active_policy
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
@@ -169,7 +173,8 @@ def _import(
                 "填报日期晚于今天；请核对", column="填报日期", value=report.report_date.isoformat()
             )
         )
-    period = report.period.label if report.period else None
+    covered = _covered(session, report)
+    period = covered.label if covered else None
     count = len(report.rows)
     outcome = FileOutcome(
         "",
@@ -216,6 +221,7 @@ def _import(
         unit_id=plan.unit.id if plan.unit else None,
         all_units=request.all_units,
         period=period,
+        period_named=_named(report, covered),
         report_date=report.report_date,
         rows=count,
         warnings=outcome.warnings,
@@ -251,6 +257,29 @@ def _import(
         if k != "last_reported_on"
     ]
     return outcome
+
+
+def _covered(session: Session, report: WeeklyReport) -> Period | None:
+    """The period the report covers, by the policy's reporting calendar."""
+    if report.report_date is None:
+        return None
+    try:
+        reporting = active_policy(session)[0].reporting
+    except LedgerStateError:  # no policy loaded: the default calendar (weekly, Monday)
+        reporting = Reporting()
+    if period_kind(reporting) is PeriodKind.MONTH:
+        named = report.named_month
+    else:
+        named = report.period if report.period_named else None
+    return covered_period(ReportFact("", report.report_date, named), reporting)
+
+
+def _named(report: WeeklyReport, covered: Period | None) -> bool:
+    """Whether the report named the period it covers itself (第10周, 2022年3月)."""
+    named = report.named_month if covered and covered.kind is PeriodKind.MONTH else None
+    if named is None and report.period_named:
+        named = report.period
+    return covered is not None and covered == named
 
 
 def _previous(

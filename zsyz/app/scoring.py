@@ -3,7 +3,7 @@ bulletin reads. Each loads what the pure rules need in one read transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -18,18 +18,26 @@ from zsyz.domain.bulletin import (
     same_period_last_year,
     summary,
 )
-from zsyz.domain.facts import ProjectFact, ReportFact
-from zsyz.domain.periods import Period, parse_period
+from zsyz.domain.facts import ProjectFact
+from zsyz.domain.periods import Period
 from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, funds_days, progress, reads_amounts
 from zsyz.domain.ranking import RankRow, ScoringFacts, rank, reads_reports, reads_seen
+from zsyz.domain.reporting import (
+    closing_day,
+    earliest,
+    figures_due,
+    outstanding,
+    reading_day,
+)
 from zsyz.domain.rewards import Rewards, reads_ranking, rewards
-from zsyz.store.asof import projects_on
+from zsyz.errors import LedgerStateError
+from zsyz.store.asof import first_report_on, projects_on, report_facts
 from zsyz.store.asof_history import changed_after
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import activity_facts, funds_observations, project_facts
 from zsyz.store.policies import active_policy
-from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
+from zsyz.store.tables import Project, ProjectRole, ProjectUpdate, Unit
 from zsyz.store.targets import explicit_targets
 from zsyz.store.units import UnitIndex, unit_facts
 
@@ -39,34 +47,6 @@ class Loaded:
     policy: Policy
     facts: ScoringFacts
     now: list[ProjectFact]  # the projects as they stand today (`facts` holds `until`'s)
-
-
-def report_facts(session: Session) -> list[ReportFact]:
-    """Every unit's report received (undone imports are not reports)."""
-    batches = ImportBatch.__table__  # type: ignore[attr-defined]
-    units = Unit.__table__  # type: ignore[attr-defined]
-    conn = session.connection()
-    codes = {uid: code for uid, code in conn.execute(sa_select(units.c.id, units.c.code)).all()}
-    starts: dict[str, date | None] = {}  # a province has 500,000 batches but few periods
-    out = []
-    for unit_id, period, reported in conn.execute(
-        sa_select(batches.c.unit_id, batches.c.period, batches.c.report_date)
-        .where(batches.c.unit_id.is_not(None), batches.c.status != "undone")
-        .order_by(batches.c.id)
-    ).all():
-        start = starts.get(period, _UNPARSED)
-        if start is _UNPARSED:
-            try:
-                start = starts[period] = parse_period(period).start
-            except ValueError:
-                start = starts[period] = None
-        code = codes.get(unit_id)
-        if code is not None:
-            out.append(ReportFact(code, start or reported, reported))
-    return out
-
-
-_UNPARSED = date.min  # a sentinel: no period starts on 1 January of year 1
 
 
 def seen_days(session: Session) -> dict[str, list[date]]:
@@ -97,6 +77,7 @@ def load(
     days: frozenset[date] | None = None,
     *,
     ranks: bool = True,
+    today: date | None = None,
 ) -> Loaded:
     """The facts scoring reads, the projects as they stood on `until` (`asof.projects_on`);
     with `days` (see `domain.progress.funds_days`) only the amount observations those
@@ -115,9 +96,12 @@ def load(
         explicit=explicit,
         days=days if amounts else frozenset(),
     )
-    reports = report_facts(session) if ranks and reads_reports(policy) else None
+    reads = ranks and reads_reports(policy)
+    reported = today or until  # reports filed by the day the ranking is made count
+    reports = report_facts(session, reported, policy.reporting) if reads else None
     seen = seen_days(session) if ranks and reads_seen(policy) else None
-    return Loaded(policy, ScoringFacts(facts, reports, seen), now)
+    since = first_report_on(session, reported)
+    return Loaded(policy, ScoringFacts(facts, reports, seen, since, reported), now)
 
 
 def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
@@ -135,17 +119,58 @@ def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
         explicit=f.explicit,
         days=f.days,
     )
-    return ScoringFacts(facts, loaded.facts.reports, loaded.facts.seen)
+    return replace(loaded.facts, facts=facts)
+
+
+def _period_facts(
+    session: Session, period: Period, today: date, *, every_day: bool = False
+) -> tuple[Loaded, ScoringFacts | None, date]:
+    """The ledger as a ranking or bulletin of `period` reads it: as of the day its reports
+    are due (`reporting.reading_day`), the previous period's as of its own; refused,
+    naming the units, while reports the period waits for are still outstanding.
+    `every_day`: every amount observation (the bulletin reads amounts on any day)."""
+    policy, _ = active_policy(session)
+    rep = policy.reporting
+    before = period.previous()
+    until, then_day = reading_day(period, rep, today), reading_day(before, rep, today)
+    day, then_close = closing_day(period, until), closing_day(before, then_day)
+    days = funds_days(period.end.year, day) | funds_days(before.end.year, then_close)
+    years = [period.end.year, before.end.year]
+    loaded = load(session, years, until, None if every_day else days, today=today)
+    _refuse_incomplete(session, loaded, period, today)
+    return loaded, earlier(session, loaded, then_day), until
+
+
+def _refuse_incomplete(session: Session, loaded: Loaded, period: Period, today: date) -> None:
+    rep = loaded.policy.reporting
+    due = figures_due(period, rep)
+    if today > due:
+        return
+    first = earliest(report_facts(session, today, rep), rep)
+    units = {u.code: u for u in loaded.facts.facts.units if u.active}
+    codes = outstanding(
+        ((u.code, u.unit_class) for u in units.values()),
+        first,
+        period,
+        rep,
+        today,
+        loaded.facts.since,
+    )
+    if not codes:
+        return
+    names = "、".join(units[c].name for c in codes[:10])
+    more = f"等 {len(codes)} 个单位" if len(codes) > 10 else ""
+    raise LedgerStateError(
+        f"{period.label_zh}的报告尚未收齐：{names}{more}还未报送"
+        f"（应于 {due.isoformat()} 前报送）；请到期后再运行，或先导入这些单位的报告"
+    )
 
 
 def ranking(
-    ledger: Ledger, period: Period, group: str | None = None
+    ledger: Ledger, period: Period, group: str | None = None, today: date | None = None
 ) -> tuple[Policy, list[RankRow]]:
-    before = period.previous()
-    days = funds_days(period.end.year, period.end) | funds_days(before.end.year, before.end)
     with ledger.read() as session:
-        loaded = load(session, [period.end.year, before.end.year], period.end, days)
-        then = earlier(session, loaded, before.end)
+        loaded, then, _ = _period_facts(session, period, today or date.today())
     return loaded.policy, rank(loaded.policy, loaded.facts, period, group, then)
 
 
@@ -259,32 +284,34 @@ class BulletinData:
     lists: dict[str, list[ProjectRow]]
     alerts: list[dict[str, Any]]
     headlines: list[Headline]  # the 通报's opening figures (year to date, 同比, 序时进度)
+    read_on: date  # the day the ledger is read as of: when the period's reports are due
 
 
-def bulletin_data(ledger: Ledger, period: Period) -> BulletinData:
+def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> BulletinData:
     """Everything the monthly bulletin shows, read in one transaction (one snapshot: an
-    import committed meanwhile is in none of it or all of it)."""
+    import committed meanwhile is in none of it or all of it) as of the day the period's
+    reports are due (what the ranking reads, and the alerts of that day)."""
     from zsyz.app.alerts import alert_row, alerts_in
 
     with ledger.read() as session:
-        loaded = load(session, [period.end.year, period.previous().end.year], period.end)
-        then = earlier(session, loaded, period.previous().end)
+        loaded, then, until = _period_facts(session, period, today or date.today(), every_day=True)
         project_list = project_rows_in(session)
-        found = [alert_row(a) for a in alerts_in(session, period.end)]
+        found = [alert_row(a) for a in alerts_in(session, until)]
     policy, sf = loaded.policy, loaded.facts
     rows = rank(policy, sf, period, previous=then)
+    day = closing_day(period, until)
     county = [
         up
-        for up in progress(policy, sf.facts, period.end.year, period.end)
+        for up in progress(policy, sf.facts, period.end.year, day)
         if up.unit.unit_class == "county"
     ]
-    figures = summary(sf.facts, county, period)
+    figures = summary(sf.facts, county, period, day)
     # 同比: the same span last year, from the ledger (no targets: only its figures count)
     last_year = summary(sf.facts, [], same_period_last_year(period))
     heads = headlines(figures, last_year, period.end, policy.alerts.schedule)
     by_code = {p.code: p for p in project_list}
     lists = {
         name: [by_code[c] for c in codes if c in by_code]
-        for name, codes in listed(sf.facts, period).items()
+        for name, codes in listed(sf.facts, period, day).items()
     }
-    return BulletinData(policy, period, rows, figures, lists, found, heads)
+    return BulletinData(policy, period, rows, figures, lists, found, heads, until)

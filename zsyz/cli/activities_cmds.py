@@ -1,21 +1,24 @@
-"""zsyz activities add|import|list: project leads and outbound trips (000 三、3.)."""
+"""zsyz activities add|import|list|remove: project leads and trips (000 三、3.)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger
 
+if TYPE_CHECKING:
+    from zsyz.domain.facts import ActivityKind
+
 app = typer.Typer(
-    help="招商活动登记：有效项目信息（lead）与外出招商（trip），计入 leads/trips 指标与月度预警。",
+    help="招商活动登记：项目信息与外出招商，计入项目信息、外出招商指标与月度预警。",
     no_args_is_help=True,
 )
 
 COLUMNS = [
+    ("id", "编号"),
     ("date", "日期"),
     ("unit", "单位"),
     ("kind_label", "类型"),
@@ -23,9 +26,17 @@ COLUMNS = [
 ]
 
 
-class KindChoice(StrEnum):
-    lead = "lead"
-    trip = "trip"
+KIND_HELP = "项目信息（有效项目信息，也可写 lead）或 外出招商（也可写 trip）"
+
+
+def _kind(text: str, option: str = "--kind") -> ActivityKind:
+    from zsyz.errors import UsageError
+    from zsyz.io.activities import parse_kind
+
+    try:
+        return parse_kind(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}：{exc}") from None
 
 
 @app.command("add")
@@ -33,23 +44,23 @@ def add(
     ctx: typer.Context,
     unit: Annotated[str, typer.Argument(help="单位名称、编码或别名（县领导写姓名）")],
     on: Annotated[str, typer.Option("--date", help="活动日期 YYYY-MM-DD")],
-    kind: Annotated[KindChoice, typer.Option("--kind", help="lead 有效项目信息；trip 外出招商")],
+    kind: Annotated[str, typer.Option("--kind", help=KIND_HELP)],
     note: Annotated[str, typer.Option("--note", help="内容：对接的项目、去向、洽谈对象")] = "",
     db: DbOption = None,
 ) -> None:
-    """登记一次活动。"""
+    """登记一次活动（同一单位、日期、类型、内容只记一次）。"""
     from datetime import date
 
     from zsyz.app.activities import KIND_LABELS, add_activity
     from zsyz.cli.alerts_cmds import parse_day
     from zsyz.cli.render import say
-    from zsyz.domain.facts import ActivityKind
 
     day = parse_day(on, "--date")
     assert isinstance(day, date)
-    k = ActivityKind(kind.value)
-    found = add_activity(ledger(ctx, db), unit, day, k, note)
-    say(f"已登记 {found.name} {day.isoformat()} {KIND_LABELS[k]}")
+    k = _kind(kind)
+    found, new = add_activity(ledger(ctx, db), unit, day, k, note, date.today())
+    what = f"{found.name} {day.isoformat()} {KIND_LABELS[k]}"
+    say(f"已登记 {what}" if new else f"{what} 已登记过，未重复登记")
 
 
 @app.command("import")
@@ -58,22 +69,26 @@ def import_file(
     file: Annotated[Path, typer.Argument(help="活动登记表：单位、日期、类型、内容")],
     db: DbOption = None,
 ) -> None:
-    """从表格导入活动：整份检查，有任何问题逐条列出（退出码 65），一条也不写入。"""
+    """从表格导入活动：整份检查，所有问题一次列出（退出码 65），一条也不写入；
+    已登记过的活动不重复登记。"""
+    from datetime import date
+
     from zsyz.app.activities import import_activities
     from zsyz.cli.render import say
     from zsyz.io.activities import read_activities
 
     target = ledger(ctx, db)
-    rows = read_activities(file)
-    n = import_activities(target, rows, file.name)
-    say(f"活动登记表 {file.name}：导入 {n} 条")
+    rows, problems = read_activities(file, date.today())
+    n, repeated = import_activities(target, rows, problems, file.name)
+    more = f"，{repeated} 条已登记过、未重复登记" if repeated else ""
+    say(f"活动登记表 {file.name}：导入 {n} 条{more}")
 
 
 @app.command("list")
 def list_activities(
     ctx: typer.Context,
     unit: Annotated[str | None, typer.Option("--unit", help="只看该单位")] = None,
-    kind: Annotated[KindChoice | None, typer.Option("--kind", help="只看 lead 或 trip")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="只看项目信息或外出招商")] = None,
     period: Annotated[
         str | None, typer.Option("--period", help="期间：2022-03、2022-Q1、2022-H1、2022")
     ] = None,
@@ -84,7 +99,6 @@ def list_activities(
     """列出登记的活动。"""
     from zsyz.app.activities import activity_rows
     from zsyz.cli.render import emit
-    from zsyz.domain.facts import ActivityKind
     from zsyz.domain.periods import parse_period
     from zsyz.errors import UsageError
 
@@ -95,7 +109,19 @@ def list_activities(
         except ValueError as exc:
             raise UsageError(f"--period：{exc}") from None
         start, end = p.start, p.end
-    rows = activity_rows(
-        ledger(ctx, db), unit, ActivityKind(kind.value) if kind else None, start, end
-    )
+    rows = activity_rows(ledger(ctx, db), unit, _kind(kind) if kind else None, start, end)
     emit(rows, COLUMNS, fmt.value, title="招商活动", output=output)
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    activity_id: Annotated[int, typer.Argument(help="活动编号（见 zsyz activities list）")],
+    db: DbOption = None,
+) -> None:
+    """删除一条登记错了的活动。"""
+    from zsyz.app.activities import remove_activity
+    from zsyz.cli.render import say
+
+    gone = remove_activity(ledger(ctx, db), activity_id)
+    say(f"已删除活动 #{gone['id']}：{gone['unit']} {gone['date'].isoformat()} {gone['kind_label']}")

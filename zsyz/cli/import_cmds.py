@@ -337,11 +337,13 @@ def template_command(
     db: DbOption = None,
 ) -> None:
     """生成某单位的项目周报模板，预填其在库项目及项目编号。"""
-    from zsyz.app.batches import template_projects
+    from zsyz.app.batches import reporting_of, template_projects
+    from zsyz.domain.reporting import due_rule
     from zsyz.io.template import write_template
 
-    found, projects = template_projects(ledger(ctx, db), unit)
-    write_template(output, found, projects, parse_date_option(when))
+    led = ledger(ctx, db)
+    found, projects = template_projects(led, unit)
+    write_template(output, found, projects, parse_date_option(when), due_rule(reporting_of(led)))
     say(f"已生成 {found} 的周报模板 {output}（{len(projects)} 个在库项目）")
 
 

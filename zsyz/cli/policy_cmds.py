@@ -61,7 +61,10 @@ def show(
 def check(
     file: Annotated[Path, typer.Argument(help="政策文件（TOML）", dir_okay=False)],
 ) -> None:
-    """检查政策文件：格式、每个键的取值；有错时逐条列出键路径与原因（退出码 65）。"""
+    """检查政策文件：格式、每个键的取值；有错时逐条列出键路径与原因（退出码 65）。
+
+    可疑的设置（如久未更新天数短于报送周期）给出警告。"""
+    from zsyz.domain.reporting import stale_warnings
     from zsyz.policy.load import file_source, parse_policy
 
     source = file_source(file)
@@ -71,3 +74,20 @@ def check(
         f"政策文件 {file} 有效：{p.name}（{p.year} 年），单位类别 {len(p.classes)} 个，"
         f"类别目标 {targets} 项，名册单位 {len(p.roster)} 个，奖励规则 {len(p.rewards)} 条"
     )
+    for warning in stale_warnings(p.reporting, p.alerts.stale_days):
+        say(f"警告：{warning}")
+
+
+@app.command("holidays")
+def holidays(
+    year: Annotated[
+        list[int], typer.Option("--year", help="年份，可写多次，如 --year 2025 --year 2026")
+    ],
+    output: OutputOption = None,
+) -> None:
+    """节假日：按国务院放假安排生成政策文件的 [calendar] 一节（需 zsyz[holidays]）。
+
+    列出节假日与调休上班日；报送截止日逢节假日顺延至下一个工作日。"""
+    from zsyz.io.holidays import calendar_toml
+
+    write_text(calendar_toml(year), output)

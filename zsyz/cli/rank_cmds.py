@@ -166,7 +166,7 @@ def rank(
 
             write_ranking(output, title, rows, policy)
             return
-        from zsyz.io.bulletin import change_text
+        from zsyz.io.bulletin import NO_RANK, change_text
 
         flat = [
             {
@@ -175,7 +175,7 @@ def rank(
                 "unit": r.unit.name,
                 "score": r.score,
                 "percent": (r.completion * 100).quantize(1),
-                "previous_rank": r.previous_rank,
+                "previous_rank": NO_RANK if r.previous_rank is None else r.previous_rank,
                 "change": change_text(r),
                 "components": "；".join(
                     f"{c.rule.split('：')[0]} {c.points}" for c in r.components

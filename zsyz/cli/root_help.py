@@ -26,7 +26,7 @@ ROOT_HELP = (
     "  units       责任单位：名册、类别、分组、上级单位与别名。\n"
     "  targets     目标任务：按单位、年度设定的显式目标（覆盖政策中的类别目标）。\n"
     "  policy      政策：内置预设的列表与内容，政策文件检查。\n"
-    "  activities  招商活动登记：有效项目信息（lead）与外出招商（trip），计入 leads/trips 指标与月度预警。\n"
+    "  activities  招商活动登记：项目信息与外出招商，计入项目信息、外出招商指标与月度预警。\n"
     "  projects    项目：列表、详情、审批权限、准入核查与变更历史。\n"
     "  imports     导入批次：查看、明细与撤销。\n"
 )
@@ -57,7 +57,8 @@ if __name__ == "__main__":
 
     here = Path(__file__)
     text = here.read_text(encoding="utf-8")
-    head, _, tail = text.partition('ROOT_HELP = ""')
+    # the marker is assembled so that this block's own text never matches it
+    head, _, tail = text.partition("ROOT_HELP = " + '""')
     if not _:
         head, _, rest = text.partition("ROOT_HELP = (")
         tail = rest.split("\n)\n", 1)[1]

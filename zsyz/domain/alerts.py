@@ -24,7 +24,14 @@ from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period, PeriodKind, period_containing
 from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, TargetProgress, progress
-from zsyz.domain.reporting import ReportFact, add_months, due_date, must_report, statuses
+from zsyz.domain.reporting import (
+    ReportFact,
+    add_months,
+    due_date,
+    must_report,
+    owed,
+    statuses,
+)
 from zsyz.domain.stages import Stage
 
 
@@ -125,7 +132,7 @@ def missed_reports(policy: Policy, facts: AlertFacts, as_of: date) -> list[Alert
     found = statuses((u.code for u in duty), facts.reports, rep, as_of, facts.since)
     for u in duty:
         st = found[u.code]
-        if st.reported or st.period.end < facts.since:
+        if st.reported or not owed(st.period, facts.since, rep):
             continue
         what = "周报" if weekly else "月报"
         due = due_date(st.period, rep)

@@ -58,15 +58,19 @@ def _county_target(county: list[UnitProgress], metric: Metric) -> Decimal | None
     return sum(found, Decimal(0)) if found else None
 
 
-def summary(facts: Facts, county: list[UnitProgress], period: Period) -> list[Figure]:
-    """One figure per stage (count, 总投资, 固投) and one for funds arriving."""
+def summary(
+    facts: Facts, county: list[UnitProgress], period: Period, through: date | None = None
+) -> list[Figure]:
+    """One figure per stage (count, 总投资, 固投) and one for funds arriving, as the
+    reports covering the period say: up to `through` (`reporting.closing_day`)."""
     year_start = date(period.end.year, 1, 1)
+    end = through or period.end
     out = []
     for metric, stage in SUMMARY_STAGES:
         in_period, in_year = [], []
         for p in facts.projects:
             day = p.reached_on(stage)
-            if day is None or day > period.end:
+            if day is None or day > end:
                 continue
             if day >= period.start:
                 in_period.append(p)
@@ -92,9 +96,9 @@ def summary(facts: Facts, county: list[UnitProgress], period: Period) -> list[Fi
     before_year = year_start - timedelta(days=1)
     arrived = [
         (
-            facts.value_on(p.code, "funds_in_place", period.end)
+            facts.value_on(p.code, "funds_in_place", end)
             - facts.value_on(p.code, "funds_in_place", before_period),
-            facts.value_on(p.code, "funds_in_place", period.end)
+            facts.value_on(p.code, "funds_in_place", end)
             - facts.value_on(p.code, "funds_in_place", before_year),
         )
         for p in facts.projects
@@ -117,11 +121,11 @@ def summary(facts: Facts, county: list[UnitProgress], period: Period) -> list[Fi
     return out
 
 
-def listed(facts: Facts, period: Period) -> dict[str, list[str]]:
-    """Project codes in each stage list as of the period's end."""
+def listed(facts: Facts, period: Period, through: date | None = None) -> dict[str, list[str]]:
+    """Project codes in each stage list as of the period's end (or `through`)."""
     out: dict[str, list[str]] = {name: [] for name, _ in LISTS}
     for p in sorted(facts.projects, key=lambda p: p.code):
-        stage = stage_on(p, period.end)
+        stage = stage_on(p, through or period.end)
         for name, stages in LISTS:
             if stage in stages:
                 out[name].append(p.code)

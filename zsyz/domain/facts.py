@@ -129,13 +129,3 @@ class ExplicitTarget:
     required: Decimal
     filters: dict[str, object] = field(default_factory=dict)
     label: str | None = None
-
-
-@dataclass(frozen=True)
-class ReportFact:
-    """A unit's periodic report received (an import batch): which period it covers and
-    the date written on it. Missed and late reports are measured from these."""
-
-    unit: str  # unit code
-    covers: date  # a day inside the period the report is for (week or month)
-    reported_on: date

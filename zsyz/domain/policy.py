@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -179,6 +180,11 @@ class Reporting:
     due_day: int = 25  # monthly: due by this day of the month
     due_next_month: bool = False  # monthly: the due day falls in the next month (次月5日前)
     classes: tuple[str, ...] = ()  # classes that must report; empty: every class
+    # a county summary (import --all-units) also fills the duty of each unit it mentions
+    summaries: bool = False
+    # [calendar]: a due day on a holiday moves to the next working day (国务院放假安排)
+    holidays: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()  # make-up working days (调休上班) on weekends
 
 
 @dataclass(frozen=True)

@@ -18,22 +18,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from zsyz.domain.facts import ProjectFact, ReportFact, UnitFact
+from zsyz.domain.facts import ProjectFact, UnitFact
 from zsyz.domain.metrics import Metric
-from zsyz.domain.periods import Period, PeriodKind, period_containing
+from zsyz.domain.periods import Period
 from zsyz.domain.policy import (
     ComponentKind,
     DeductionEvent,
     Filters,
     Policy,
     Ranking,
+    Reporting,
     ScoreComponent,
     ScoreForm,
 )
 from zsyz.domain.progress import Facts, UnitProgress, measure, progress
+from zsyz.domain.reporting import (
+    ReportFact,
+    ReportState,
+    closing_day,
+    earliest,
+    figures_due,
+    must_report,
+    slot_states,
+)
 from zsyz.domain.stages import LIFE_CYCLE, Stage
 
 POINTS = Decimal("0.01")
@@ -51,34 +61,22 @@ class ScoringFacts:
     # None: not loaded, as `reads_reports`/`reads_seen` said the policy never reads them
     reports: Sequence[ReportFact] | None = ()
     seen: Mapping[str, Sequence[date]] | None = field(default_factory=dict)  # project → days
-    # per reporting cadence: each unit's earliest report per slot, and the slots anyone
-    # reported in (built once; every period ranked reads them)
-    _first: dict[str, tuple[dict[str, dict[Period, date]], frozenset[Period]]] = field(
+    since: date | None = None  # the ledger's first report: reporting duty starts then
+    # the day the ranking is made: reports filed by then count (None: every report), and
+    # figures are read as of the period's due day when that is earlier
+    as_of: date | None = None
+    # each unit's earliest report per reporting period (built once; every period ranked
+    # reads them)
+    _first: dict[Reporting, dict[str, dict[Period, date]]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
-    def first_reports(
-        self, cadence: str
-    ) -> tuple[dict[str, dict[Period, date]], frozenset[Period]]:
-        """(unit → reporting slot → earliest report date, slots in which some unit
-        reported) for a weekly or monthly cadence."""
-        got = self._first.get(cadence)
+    def first_reports(self, reporting: Reporting) -> dict[str, dict[Period, date]]:
+        """unit → reporting period → earliest report dated by `as_of` (`reporting.earliest`)."""
+        got = self._first.get(reporting)
         if got is None:
             assert self.reports is not None, "reports were not loaded (see reads_reports)"
-            kind = PeriodKind.MONTH if cadence == "monthly" else PeriodKind.WEEK
-            slots: dict[date, Period] = {}  # many reports, few distinct days
-            first: dict[str, dict[Period, date]] = {}
-            for r in self.reports:
-                slot = slots.get(r.covers)
-                if slot is None:
-                    slot = slots[r.covers] = period_containing(kind, r.covers)
-                mine = first.get(r.unit)
-                if mine is None:
-                    mine = first[r.unit] = {}
-                on = mine.get(slot)
-                if on is None or r.reported_on < on:
-                    mine[slot] = r.reported_on
-            got = self._first[cadence] = (first, frozenset(slots.values()))
+            got = self._first[reporting] = earliest(self.reports, reporting, self.as_of)
         return got
 
 
@@ -170,46 +168,30 @@ class Scorer:
         self.sf = sf
         self.period = period
         self.year = period.end.year
+        due = figures_due(period, policy.reporting)
+        self.day = closing_day(period, due if sf.as_of is None else min(sf.as_of, due))
         self.projects = {p.code: p for p in sf.facts.projects}
-        self._reports: tuple[dict[str, dict[Period, date]], list[Period]] | None = None
 
-    # ---- reporting rhythm -------------------------------------------------------------
-
-    def _due(self, slot: Period) -> date:
-        rep = self.policy.reporting
-        if slot.kind is PeriodKind.WEEK:  # due on weekday N of the following week
-            return slot.end + timedelta(days=rep.due_weekday)
-        return slot.start.replace(day=min(rep.due_day, slot.end.day))  # due within the month
+    # ---- reporting calendar (domain/reporting.py) -------------------------------------
 
     def report_slots(self, unit: UnitFact) -> tuple[list[Period], list[Period]]:
-        """(missed, late) reporting slots of the unit inside the period.
-
-        Only slots in which some unit reported count: before the ledger collected
-        reports (or after the last import) nobody is known to have missed one.
-        """
-        classes = self.policy.reporting.classes
-        if classes and unit.unit_class not in classes:
+        """(missed, late) reporting periods of the unit inside the period, as of the day
+        the ledger is read (`ScoringFacts.as_of`); none before the ledger's first report."""
+        rep = self.policy.reporting
+        if not must_report(unit.unit_class, rep):
             return [], []
-        if self._reports is None:
-            every, active = self.sf.first_reports(self.policy.reporting.cadence)
-            # the slots of this period in which some unit reported, in order
-            slots = [s for s in sorted(active) if self.period.contains(_anchor(s))]
-            self._reports = (every, slots)
-        every, slots = self._reports
-        first = every.get(unit.code, {})
-        missed, late = [], []
-        for slot in slots:
-            if slot not in first:
-                missed.append(slot)
-            elif first[slot] > self._due(slot):
-                late.append(slot)
+        first = self.sf.first_reports(rep).get(unit.code, {})
+        as_of = self.sf.as_of or date.max
+        found = slot_states(first, self.period, rep, as_of, self.sf.since)
+        missed = [s for s, st in found if st is ReportState.MISSED]
+        late = [s for s, st in found if st is ReportState.LATE]
         return missed, late
 
     def stale(self, unit: UnitFact) -> list[tuple[ProjectFact, int]]:
         """Projects credited to the unit not reported for longer than their stage allows."""
         limits = self.policy.alerts.stale_days
         roles = self.policy.credit_roles(unit.unit_class)
-        end = self.period.end
+        end = self.day
         out = []
         for p in self.sf.facts.credited_to(unit, roles):
             stage = stage_on(p, end)
@@ -226,9 +208,7 @@ class Scorer:
 
     # ---- components -------------------------------------------------------------------
     def _measure(self, metric: Metric, f: Filters, unit: UnitFact) -> tuple[Decimal, list[str]]:
-        got, codes = measure(
-            metric, f, unit, self.policy, self.sf.facts, self.year, self.period.end
-        )
+        got, codes = measure(metric, f, unit, self.policy, self.sf.facts, self.year, self.day)
         return got, list(codes)
 
     def component(self, c: ScoreComponent, up: UnitProgress) -> Component:
@@ -307,12 +287,6 @@ class Scorer:
         return fai, len(codes)
 
 
-def _anchor(slot: Period) -> date:
-    """The day that places a reporting slot in a period: a week belongs to the month
-    (quarter, …) of its Thursday, as ISO weeks belong to years; a month to itself."""
-    return slot.start + timedelta(days=3) if slot.kind is PeriodKind.WEEK else slot.start
-
-
 def _metric(metric: Metric | None) -> str:
     return (metric or Metric.SIGNED).label.removesuffix("项目")
 
@@ -336,7 +310,7 @@ def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
     ranking = scorer.ranking
     cap = _completion_cap(ranking)
     rows: list[RankRow] = []
-    for up in _contestants(policy, ranking, sf.facts, period):
+    for up in _contestants(policy, ranking, sf.facts, period, scorer.day):
         comps = tuple(scorer.component(c, up) for c in ranking.components)
         amount, count = scorer.signed_this_year(up.unit)
         rows.append(
@@ -368,11 +342,11 @@ def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
 
 
 def _contestants(
-    policy: Policy, ranking: Ranking, facts: Facts, period: Period
+    policy: Policy, ranking: Ranking, facts: Facts, period: Period, day: date
 ) -> list[UnitProgress]:
     """Units with targets, and units of a ranked group without any (they can still earn
     bonus points; 003's townships without a 7亿 task), in policy order."""
-    rows = progress(policy, facts, period.end.year, period.end)
+    rows = progress(policy, facts, period.end.year, day)
     have = {up.unit.code for up in rows}
     extra = [
         UnitProgress(u, ())
@@ -434,10 +408,18 @@ def rank(
     previous: ScoringFacts | None = None,
 ) -> list[RankRow]:
     """Ranked rows for the period, within each group, with the previous period's rank
-    (from `previous`: the ledger as it stood at that period's end, when it differs)."""
+    (from `previous`: the ledger as it stood when that period's reports were due, when
+    it differs). Figures are measured as of each period's due day
+    (`reporting.figures_due`); missed and late reports as of `sf.as_of`, as the alerts
+    of that day see them. The previous rank is None for a period due before the
+    ledger's first report."""
     now = _ranked(policy, sf, period)
-    earlier = _ranked(policy, previous or sf, period.previous())
-    before = {(r.unit.code, r.group): r.rank for r in earlier}
+    before_period = period.previous()
+    if sf.since is not None and figures_due(before_period, policy.reporting) < sf.since:
+        before: dict[tuple[str, str], int] = {}
+    else:
+        earlier = _ranked(policy, previous or sf, before_period)
+        before = {(r.unit.code, r.group): r.rank for r in earlier}
     out = [replace(r, previous_rank=before.get((r.unit.code, r.group))) for r in now]
     return [r for r in out if group is None or r.group == group]
 

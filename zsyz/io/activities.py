@@ -53,10 +53,11 @@ class ActivityRow:
 
 
 def parse_kind(text: str) -> ActivityKind:
+    """项目信息/外出招商 (and their synonyms) or lead/trip, wherever a kind is written."""
     key = clean_text(text).replace(" ", "").lower()
     if key in KIND_WORDS:
         return KIND_WORDS[key]
-    raise ValueError("类型应为「项目信息」(lead) 或「外出招商」(trip)")
+    raise ValueError("类型应为「项目信息」或「外出招商」")
 
 
 def parse_day(value: Any) -> date:
@@ -78,8 +79,9 @@ def parse_day(value: Any) -> date:
     raise ValueError("日期无法识别，应写作 2022-03-05")
 
 
-def read_activities(path: Path) -> list[ActivityRow]:
-    """Every activity in the file; InvalidDataError listing every bad row otherwise."""
+def read_activities(path: Path, today: date) -> tuple[list[ActivityRow], list[Problem]]:
+    """Every good activity in the file and every problem of the others (a date after
+    `today` is one); the caller adds the ledger's problems and refuses the file whole."""
     sheets = read_workbook(path)
     if not sheets:
         raise InvalidDataError(f"{path.name} 没有工作表", [])
@@ -104,6 +106,8 @@ def read_activities(path: Path) -> list[ActivityRow]:
             bad = True
         try:
             on = parse_day(cell("date"))
+            if on > today:
+                raise ValueError(f"日期晚于今天（{today.isoformat()}），活动应已发生；请核对")
         except ValueError as exc:
             problems.append(
                 Problem(str(exc), row=i, column=header.headings["date"], value=_shown(cell("date")))
@@ -119,9 +123,7 @@ def read_activities(path: Path) -> list[ActivityRow]:
         if not bad:
             note = "" if blank(cell("note")) else str(cell("note")).strip()
             out.append(ActivityRow(i, unit, on, kind, note))
-    if problems:
-        raise InvalidDataError(f"{path.name} 有 {len(problems)} 处问题，未导入", problems)
-    return out
+    return out, problems
 
 
 def _shown(value: Any) -> str:

@@ -59,7 +59,7 @@ def ranking_rows(
             "unit": r.unit.name,
             "score": r.score,
             "completion": r.completion,
-            "previous": r.previous_rank,
+            "previous": NO_RANK if r.previous_rank is None else r.previous_rank,
             "change": change_text(r),
             "detail": "\n".join(f"{_short(c.rule)}：{c.detail}" for c in r.components),
         }
@@ -69,7 +69,11 @@ def ranking_rows(
     return cols, out
 
 
-def change_text(r: RankRow, *, new: str = "新进") -> str:
+NO_RANK = "—"  # no previous rank: the period before the ledger's first report, or unranked
+
+
+def change_text(r: RankRow, *, new: str = NO_RANK) -> str:
+    """Movement since the previous period; an arrow only where both ranks exist."""
     if r.previous_rank is None:
         return new
     moved = r.previous_rank - r.rank
@@ -227,7 +231,10 @@ def summary_table(data: Any, region: str) -> Any:
                 "completion": f.completion,
             }
         )
-    notes = [f"统计截至{_day_zh(period.end)}；依据：{policy.title}。"]
+    notes = [
+        f"统计截至{_day_zh(period.end)}，各单位报表截至{_day_zh(data.read_on)}（本期报送截止日）；"
+        f"依据：{policy.title}。"
+    ]
     if any(f.target is not None for f in data.figures):
         notes.append(
             "全县完成数按全县所有项目统计；全县年度目标为县区级单位的目标，完成率＝年累计÷目标。"

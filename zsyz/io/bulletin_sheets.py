@@ -188,8 +188,8 @@ def alert_summary(data: Any) -> Table:
     kind_cols = [Col(f"k{i}", k, COUNT_FORMAT) for i, k in enumerate(kinds)]
     return Table(
         sheet="预警汇总",
-        title=f"各单位预警情况汇总（统计截至{data.period.end.year}年"
-        f"{data.period.end.month}月{data.period.end.day}日）",
+        title=f"各单位预警情况汇总（统计截至{data.read_on.year}年"
+        f"{data.read_on.month}月{data.read_on.day}日）",
         cols=[
             Col("unit", "单位"),
             Col("red", "红色", COUNT_FORMAT),
@@ -272,7 +272,7 @@ def project_list(name: str, projects: list[Any], period: Any) -> Table:
 
 
 def alert_list(data: Any) -> Table:
-    """预警清单 (the last sheet): every alert as of the period's end."""
+    """预警清单 (the last sheet): every alert as of the day the period's reports are due."""
     rows = [
         {
             "level": LEVEL_ZH.get(a["level"], a["level"]),
@@ -285,7 +285,7 @@ def alert_list(data: Any) -> Table:
         }
         for a in data.alerts
     ]
-    end = data.period.end
+    end = data.read_on
     return Table(
         sheet="预警清单",
         title=f"预警清单（截至{end.year}年{end.month}月{end.day}日，共{len(rows)}条）",

@@ -46,7 +46,7 @@ TEMPLATE_FIELDS: tuple[str, ...] = (
 
 INSTRUCTIONS = (
     "填表说明",
-    "1. 每周五下班前报送；一个项目一行，项目编号由系统生成，请勿修改。",
+    "1. 报送时间：{due}。一个项目一行，项目编号由系统生成，请勿修改。",
     "2. 新项目在表末另起一行，项目编号留空，导入后系统自动编号。",
     "3. 金额单位为万元（也可在单元格写「1.2亿」）；用地面积单位为亩。",
     "4. 项目阶段写：谋划、线索、洽谈、研判通过、审批、签约、开工、投产、达效、终止。",
@@ -76,8 +76,13 @@ def _cell_value(key: str, project: dict[str, Any]) -> Any:
 
 
 def write_template(
-    path: Path, unit_name: str, projects: list[dict[str, Any]], report_date: date | None
+    path: Path,
+    unit_name: str,
+    projects: list[dict[str, Any]],
+    report_date: date | None,
+    due: str,
 ) -> None:
+    """`due`: the policy's due rule in words (`domain.reporting.due_rule`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -89,7 +94,7 @@ def write_template(
     notes = wb.active
     notes.title = "填表说明"
     for line in INSTRUCTIONS:
-        notes.append([line])
+        notes.append([line.format(due=due)])
     notes.column_dimensions["A"].width = 90
     ws = wb.create_sheet("项目周报")
     width = len(TEMPLATE_FIELDS)

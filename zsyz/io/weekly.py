@@ -76,7 +76,7 @@ class WeeklyReport:
     kind: str  # xlsx | xls | xlsb | ods
     unit_text: str | None
     report_date: date | None
-    period: Period | None
+    period: Period | None  # the week it names (第10周), else the week of its date
     rows: list[ReportRow]
     problems: list[Problem]
     header: HeaderMatch
@@ -86,6 +86,8 @@ class WeeklyReport:
     unit_hints: tuple[str, ...] = ()
     taken: bool = False  # the rows were handed out by `take_rows` (read the file again)
     headers: dict[str, HeaderMatch] = field(default_factory=dict)  # every data sheet's
+    period_named: bool = False  # the report names its week itself (第10周)
+    named_month: Period | None = None  # the month it names (「2022年3月」), for monthly reports
 
     def take_rows(self) -> Iterator[ReportRow]:
         """Every row once, in order, each released as it is handed out: the plan made
@@ -188,11 +190,19 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         if pre.date_raw in (None, "") and pre.week is None:
             pre.date_raw, pre.week, pre.year = more.date_raw, more.week, pre.year or more.year
         pre.free_date = pre.free_date or more.free_date
+        pre.month = pre.month or more.month
+    pre.month = pre.month or read_preamble([[Path(path).stem]]).month
     if pre.date_raw in (None, "") and pre.week is None and pre.free_date is None:
         named = read_preamble([[Path(path).stem]])  # "石佛寺镇2022年第10周.xlsx"
         pre.week, pre.free_date = named.week, named.free_date
         pre.year = pre.year or named.year
     when, period = resolve_period(pre, report_date, problems)
+    period_named = (
+        report_date is None
+        and pre.week is not None
+        and period is not None
+        and period.start.isocalendar().week == pre.week
+    )
     year = when.year if when else pre.year
     rows: list[ReportRow] = []
     many = len(picked) > 1
@@ -215,6 +225,8 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         warnings=notes,
         unit_hints=hints,
         headers={p[0]: p[1] for p in picked},
+        period_named=period_named,
+        named_month=pre.month if report_date is None else None,
     )
 
 

@@ -19,6 +19,7 @@ _DATE_LINE = re.compile(r"(?:填报|报送|统计)(?:日期|时间)[:：]?\s*(.*
 _WEEK = re.compile(r"(?:(\d{4})\s*年\s*)?第\s*(\d{1,2})\s*周")
 _ISO_WEEK = re.compile(r"(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})(?!\d)")
 _YEAR = re.compile(r"(\d{4})\s*年")
+_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")  # 2022年3月, not 2022年3月11日
 _MONEY_UNIT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
 _LABEL_END = re.compile(r"\s{2,}|(?=(?:填报|报送|统计)(?:日期|时间|单位))")
 
@@ -40,6 +41,7 @@ class Preamble:
     money_unit: str | None = None
     texts: list[str] = field(default_factory=list)  # every line above the headings
     free_date: date | None = None  # a date written without a 填报日期 label (title, range)
+    month: Period | None = None  # a month the report names (「2022年3月项目月报」)
 
 
 def read_preamble(rows: list[list[Any]]) -> Preamble:
@@ -61,12 +63,20 @@ def read_preamble(rows: list[list[Any]]) -> Preamble:
                 pre.year = int(m.group(1)) if m.group(1) else pre.year
             elif m := _YEAR.search(text):
                 pre.year = pre.year or int(m.group(1))
+            if pre.month is None and (m := _MONTH.search(text)):
+                pre.month = named_month(int(m.group(1)), int(m.group(2)))
             if m := _MONEY_UNIT.search(text):
                 pre.money_unit = m.group(1)
             if text:
                 pre.texts.append(text)
                 pre.free_date = pre.free_date or free_date(text)
     return pre
+
+
+def named_month(year: int, month: int) -> Period | None:
+    if not (1990 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return period_containing(PeriodKind.MONTH, date(year, month, 1))
 
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")

@@ -5,6 +5,7 @@ never silently drops a rule.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, get_args
 
@@ -166,6 +167,22 @@ class ReportingModel(Base):
     due_day: Annotated[StrictInt, Field(ge=1, le=31)] = 25
     due_next_month: StrictBool = False
     classes: list[ClassId] = Field(default_factory=list)
+    summaries: StrictBool = False
+
+
+class CalendarModel(Base):
+    """国务院放假安排: holidays move a due day on to the next working day."""
+
+    holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list)  # make-up working days (调休上班)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> CalendarModel:
+        both = sorted(set(self.holidays) & set(self.workdays))
+        if both:
+            days = "、".join(d.isoformat() for d in both)
+            raise ValueError(f"这些日期既是节假日又是调休上班日：{days}")
+        return self
 
 
 class AlertsModel(Base):
@@ -483,6 +500,7 @@ class PolicyFile(Base):
     targets: dict[ClassId, list[TargetModel]] = Field(default_factory=dict)
     credit: CreditModel = CreditModel()
     reporting: ReportingModel = ReportingModel()
+    calendar: CalendarModel = CalendarModel()
     alerts: AlertsModel = AlertsModel()
     ranking: RankingModel | None = None
     rewards: list[Reward] = Field(default_factory=list)
@@ -535,6 +553,9 @@ class PolicyFile(Base):
                 self.reporting.due_day,
                 self.reporting.due_next_month,
                 tuple(self.reporting.classes),
+                self.reporting.summaries,
+                frozenset(self.calendar.holidays),
+                frozenset(self.calendar.workdays),
             ),
             alerts=_alerts(self.alerts),
             ranking=self.ranking.ranking() if self.ranking else None,

@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import ProjectFact
 from zsyz.domain.history import NO_HISTORY, apply_history
+from zsyz.domain.periods import Period, parse_period
+from zsyz.domain.policy import Reporting
 from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
 from zsyz.store.asof_history import changed_after, histories_as_of
@@ -70,26 +72,45 @@ def projects_on(
     return out
 
 
-def report_facts(session: Session, day: date) -> list[ReportFact]:
-    """Import batches as units' reports. A summary sheet (all units) counts as a report of
-    every unit holding a role on a project it touched."""
+def report_facts(session: Session, day: date, reporting: Reporting) -> list[ReportFact]:
+    """Every unit's report dated on or before `day` (undone imports are not reports).
+
+    A county summary (imported with --all-units) is the county office's report (the units
+    of class county); it fills every unit holding a role on a project it touched only
+    when the policy says summaries do (`[reporting] summaries = true`)."""
     conn = session.connection()
-    codes: dict[int, str] = dict(conn.execute(sa_select(Unit.id, Unit.code)).all())  # type: ignore[call-overload]
+    units = Unit.__table__  # type: ignore[attr-defined]
+    codes: dict[int, str] = {}
+    county: list[str] = []
+    for uid, code, cls in conn.execute(sa_select(units.c.id, units.c.code, units.c.unit_class)):
+        codes[uid] = code
+        if cls == "county":
+            county.append(code)
     table = ImportBatch.__table__  # type: ignore[attr-defined]
     # plain tuples, one pass: a province ledger holds 500,000 batches
     batches = conn.execute(
         sa_select(
-            table.c.id, table.c.unit_id, table.c.all_units, table.c.period, table.c.report_date
+            table.c.id,
+            table.c.unit_id,
+            table.c.all_units,
+            table.c.period,
+            table.c.period_named,
+            table.c.report_date,
         ).where(table.c.status.in_(LIVE_BATCH), table.c.report_date <= day)
     )
+    named: dict[str, Period | None] = {}  # many batches, few periods
     out: list[ReportFact] = []
-    summary: list[tuple[int, str, date]] = []
-    for bid, uid, all_units, period, on in batches:
+    summary: list[tuple[int, Period | None, date]] = []
+    for bid, uid, all_units, period, is_named, on in batches:
+        p = None
+        if is_named:
+            p = named[period] if period in named else named.setdefault(period, _parsed(period))
         if all_units or uid is None:
-            summary.append((bid, period, on))
+            summary.append((bid, p, on))
+            out += [ReportFact(c, on, p) for c in county]
         elif uid in codes:
-            out.append(ReportFact(codes[uid], period, on))
-    if summary:
+            out.append(ReportFact(codes[uid], on, p))
+    if summary and reporting.summaries:
         touched: dict[int, set[str]] = {}
         rows = session.exec(
             select(ProjectUpdate.batch_id, ProjectRole.unit_id)
@@ -98,9 +119,16 @@ def report_facts(session: Session, day: date) -> list[ReportFact]:
         ).all()
         for bid, uid in rows:
             touched.setdefault(bid, set()).add(codes[uid])
-        for bid, period, on in summary:
-            out += [ReportFact(c, period, on) for c in sorted(touched.get(bid, ()))]
+        for bid, p, on in summary:
+            out += [ReportFact(c, on, p) for c in sorted(touched.get(bid, ())) if c not in county]
     return out
+
+
+def _parsed(label: str) -> Period | None:
+    try:
+        return parse_period(label)
+    except ValueError:
+        return None
 
 
 def first_report_on(session: Session, day: date) -> date | None:

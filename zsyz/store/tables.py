@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -143,7 +144,9 @@ class ImportBatch(SQLModel, table=True):
     sha256: str = Field(index=True, max_length=64)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     all_units: bool = Field(default=False)
-    period: str = Field(index=True, max_length=20)  # e.g. 2022-W10
+    period: str = Field(index=True, max_length=20)  # the period it covers, e.g. 2022-W10
+    # the report named that period itself (第10周); else it came from the report's date
+    period_named: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     report_date: date
     imported_at: datetime = Field(default_factory=_now)
     status: str = Field(default="imported", index=True, max_length=16)  # imported|superseded|undone
