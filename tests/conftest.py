@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from zsyz.cli.app import run
 
@@ -56,9 +57,28 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield str(path)
 
 
+@pytest.fixture(scope="session")
+def template_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite ledger migrated by Alembic once per worker, copied for each test that
+    wants an empty one (running the migrations costs ~1 s a test on a loaded machine)."""
+    from zsyz.store.lifecycle import create_ledger
+
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    ledger = create_ledger(str(path))
+    ledger.engine.dispose()  # checkpointed: the whole ledger is in the one file
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
 @pytest.fixture
-def ledger_db(db: str, cli: Callable[..., Result]) -> str:
-    """An initialised, empty ledger (no policy)."""
+def ledger_db(db: str, cli: Callable[..., Result], request: pytest.FixtureRequest) -> str:
+    """An initialised, empty ledger (no policy): a copy of the template on SQLite, a fresh
+    `zsyz init` on PostgreSQL."""
+    if "://" not in db:
+        import shutil
+
+        shutil.copyfile(request.getfixturevalue("template_ledger"), db)
+        return db
     result = cli("init")
     assert result.code == 0, result.err
     return db
@@ -100,4 +120,13 @@ def xlsx(tmp_path: Path) -> Callable[..., Path]:
 
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+# Two cores shared by many processes: a property test's time says nothing about it, so no
+# deadline and no "too slow" health check, unless a test sets its own.
+settings.register_profile(
+    "loaded",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "loaded"))
 os.environ.setdefault("ZSYZ_BUSY_TIMEOUT_MS", "5000")

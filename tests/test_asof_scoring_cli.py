@@ -111,18 +111,14 @@ def import_week14(cli, tmp_path: Path) -> None:
             [["新材料", "甲公司", 6000, "制造业", "已签约", "2022-03-08", "甲镇"]],
         ),
     )
-    imported(  # the county's summary sheet moves a project between units
-        cli,
-        report(
-            tmp_path,
-            "县招商局",
-            W14,
-            [["电商基地", "乙公司", 9000, "制造业", "已签约", "2022-03-02", "丙镇"]],
-        ),
-        "--all-units",
-        "--link",
-        "4=ZS20220002",  # W10 created 新材料 (0001), then 电商基地
-    )
+    summary = [  # the county's summary sheet moves a project between units, by its code
+        ["项目周报"],
+        ["填报单位：县招商局", None, None, f"填报日期：{W14}"],
+        ["项目编号", *HEAD],
+        # W10 created 新材料 (0001), then 电商基地
+        ["ZS20220002", "电商基地", "乙公司", 9000, "制造业", "已签约", "2022-03-02", "丙镇"],
+    ]
+    imported(cli, write_xlsx(tmp_path / "县招商局.xlsx", summary), "--all-units")
     imported(
         cli,
         report(

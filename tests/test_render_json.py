@@ -44,8 +44,10 @@ class Text(str):
 
 
 def reference(value: Any) -> bytes:
-    """Today's rendering, written out as `emit` writes it."""
-    return (json.dumps(plain(value), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Today's rendering, written out as `emit` writes it (a lone surrogate, from a file
+    name that is not UTF-8, as its JSON escape \\udcff rather than an encoding error)."""
+    text = json.dumps(plain(value), ensure_ascii=False, indent=2) + "\n"
+    return text.encode("utf-8", "backslashreplace")
 
 
 def outcome(render_it: Any, value: Any) -> tuple[str, Any]:

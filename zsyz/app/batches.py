@@ -58,6 +58,7 @@ def batch_rows(
 
 
 def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
+    _existing_id(batch_id)
     with ledger.read() as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
@@ -78,7 +79,14 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
         return out
 
 
+def _existing_id(batch_id: int) -> None:
+    """A batch number no database integer can hold names no batch (not an overflow)."""
+    if not 0 < batch_id < 2**63:
+        raise NotFoundError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
+
+
 def undo_batch(ledger: Ledger, batch_id: int, *, cascade: bool) -> list[int]:
+    _existing_id(batch_id)
     return ledger.run_write(lambda session: undo(session, batch_id, cascade=cascade))
 
 

@@ -9,7 +9,6 @@ with no problems in the same transaction that made it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from zsyz.app.import_scope import ROLE_LABELS as ROLE_LABELS  # one vocabulary, re-exported
+from zsyz.app.import_scope import ScopeRules
 from zsyz.domain.names import norm_project_name
 from zsyz.domain.stages import LIFE_CYCLE, Stage, stage_from_dates
 from zsyz.errors import NotFoundError, Problem
@@ -31,12 +32,8 @@ _DATED = (*LIFE_CYCLE, Stage.DROPPED)
 STAGE_DATES = frozenset(s.date_field for s in _DATED)
 _SUFFIXES = re.compile(r"(人民政府|政府|办事处|[（(]盖章[)）]|盖章)$")
 ROLE_KEYS = {role: f"roles:{role}" for role in ("sourcing", "landing", "leader", "compiling")}
-ROLE_LABELS = {
-    "sourcing": "招引单位",
-    "landing": "落地单位",
-    "leader": "责任领导",
-    "compiling": "编制单位",
-}
+# Roles a unit's own report may set only for itself (the leader is a person, not a unit).
+OWN_ROLES = frozenset({"sourcing", "landing", "compiling"})
 
 
 @dataclass
@@ -114,7 +111,7 @@ def resolve_unit(index: UnitIndex, name: str) -> Unit:
 
 
 @dataclass
-class Planner:
+class Planner(ScopeRules):
     session: Session
     report: WeeklyReport
     index: UnitIndex
@@ -132,6 +129,8 @@ class Planner:
     _units: dict[str, str | NotFoundError] = field(default_factory=dict)
     _leaders: dict[str, str | None] = field(default_factory=dict)
     _sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
+    _stated: set[str] = field(default_factory=set)
+    _new_codes: dict[str, tuple[str | None, int]] = field(default_factory=dict)
 
     def problem(self, row: ReportRow | None, key: str | None, message: str) -> None:
         column = self.report.header.headings.get(key, HEADINGS.get(key or "")) if key else None
@@ -189,6 +188,8 @@ class Planner:
         return self.report.header.headings.get(key, HEADINGS[key])
 
     def run(self) -> None:
+        # Codes the report itself states are not free for the rows it leaves blank.
+        self._stated = {c for r in self.report.rows if (c := r.values.get("code"))}
         for row in self.report.take_rows():
             self.plan_row(row)
 
@@ -244,6 +245,13 @@ class Planner:
             code = v.get("code") or self.reuse_codes.get(norm) or self.new_code()
             if code in self.state.by_code:
                 self.problem(row, "code", "项目编号已被其他项目使用")
+            first = self._new_codes.setdefault(code, here)
+            if first != here:
+                self.problem(
+                    row,
+                    "code",
+                    f"项目编号与{row_place(*first)}的新项目相同；一个编号只能给一个项目",
+                )
             values["code"] = code
             values.setdefault("name", name)
             if "stage" not in values:
@@ -261,6 +269,8 @@ class Planner:
         held = self.state.roles.get(pid or 0, {})
         for role, codes in sorted(roles.items()):
             old = frozenset(held.get(role, set()))
+            if self.plan.unit is not None and role in OWN_ROLES:
+                codes = self.own_part(row, role, old, codes)
             if old != codes:
                 changes[f"roles:{role}"] = (old or None, codes or None)
         substantive = len(changes) > ("last_reported_on" in changes)
@@ -295,79 +305,18 @@ class Planner:
             twins = self.lookalikes(row, norm)
             if twins:
                 shown = "；".join(self.state.describe(p, self.index) for p in twins[:3])
-                code0 = self.state.projects[twins[0]]["code"]
                 key = by_row or row.values["name"]
+                mine = [p for p in twins if self.linkable(p, row)]
+                same = (
+                    f"是同一项目请加 --link {key}={self.state.projects[mine[0]]['code']}"
+                    if mine
+                    else "是同一项目请由县招商中心用汇总表（--all-units，写明项目编号）报送"
+                )
                 self.problem(
-                    row,
-                    "name",
-                    f"疑似与已有项目重复：{shown}。是同一项目请加 --link {key}={code0}，"
-                    f"确是新项目请加 --new {key}",
+                    row, "name", f"疑似与已有项目重复：{shown}。{same}，确是新项目请加 --new {key}"
                 )
                 return False, False
         return None, False
-
-    def in_scope(self, pid: int, row: ReportRow) -> bool:
-        """Is this project among those a row is matched against by name?"""
-        owners = self.state.owners(pid)
-        if self.plan.unit is not None:
-            return self.plan.unit.code in owners
-        named = set()
-        for key in ("roles:sourcing", "roles:landing"):
-            for name in row.values.get(key) or ():
-                unit = self.index.find(name)
-                if unit is not None:
-                    named.add(unit.code)
-        return bool(owners & named) if named else True
-
-    def lookalikes(self, row: ReportRow, norm: str) -> list[int]:
-        found = list(self.state.by_norm.get(norm, []))
-        investor = row.values.get("investor")
-        if investor:
-            for pid in self.state.by_investor.get(norm_project_name(investor), []):
-                other = self.state.projects[pid]["norm_name"]
-                if pid not in found and (
-                    norm in other
-                    or other in norm
-                    or difflib.SequenceMatcher(None, norm, other).ratio() >= 0.6
-                ):
-                    found.append(pid)
-        return found
-
-    def check_scope(
-        self, row: ReportRow, pid: int | None, roles: dict[str, frozenset[str]], linked: bool
-    ) -> None:
-        unit = self.plan.unit
-        if unit is None:
-            if (
-                self.all_units
-                and pid is None
-                and not (roles.get("sourcing") or roles.get("landing"))
-            ):
-                self.problem(row, "name", "汇总表每个新项目须写明招引单位或落地单位")
-            return
-        named = roles.get("sourcing", frozenset()) | roles.get("landing", frozenset())
-        if pid is None and unit.code not in named and "sourcing" not in roles:
-            roles["sourcing"] = frozenset({unit.code})  # a unit reports what it brought in
-        held = self.state.roles.get(pid, {}) if pid is not None else {}
-        if linked and unit.code not in self.state.owners(pid or 0) and "sourcing" not in roles:
-            roles["sourcing"] = frozenset(held.get("sourcing", set()) | {unit.code})
-        if pid is not None and not linked and unit.code not in self.state.owners(pid):
-            self.problem(
-                row,
-                "name",
-                f"项目 {self.state.describe(pid, self.index)} 的招引/落地单位不含{unit.name}，"
-                "本单位周报不能修改；请由相关单位报送，或由县招商中心用 --all-units 导入汇总表",
-            )
-            return
-        after = set(roles.get("sourcing", held.get("sourcing", set()))) | set(
-            roles.get("landing", held.get("landing", set()))
-        )
-        if unit.code not in after:
-            self.problem(
-                row,
-                "roles:sourcing" if "roles:sourcing" in row.values else "name",
-                f"{unit.name}既不是该项目的招引单位也不是落地单位，不能在本单位周报中报送（县里的多单位汇总表请加 --all-units 导入）",
-            )
 
     def stage_rules(self, row: ReportRow, pid: int | None, values: dict[str, Any]) -> None:
         when = self.plan.report_date
@@ -416,7 +365,7 @@ class Planner:
             self._next_seq[prefix] = max(used, default=0)
         self._next_seq[prefix] += 1
         code = f"{prefix}{self._next_seq[prefix]:04d}"
-        while code in self.state.by_code:
+        while code in self.state.by_code or code in self._stated:
             self._next_seq[prefix] += 1
             code = f"{prefix}{self._next_seq[prefix]:04d}"
         return code

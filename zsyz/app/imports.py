@@ -26,6 +26,7 @@ from zsyz.domain.policy import Reporting
 from zsyz.domain.reporting import ReportFact, covered_period, period_kind
 from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
+from zsyz.io.workbook import refuse_oversized
 from zsyz.memo import remembered
 from zsyz.store.driver import bulk_insert, converters, db_value, fetch
 from zsyz.store.engine import Ledger
@@ -71,7 +72,10 @@ def import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutco
 def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutcome:
     name = str(path)
     try:
+        refuse_oversized(path)  # before hashing: an 8 GB file is refused, not read
         digest = file_sha256(path)
+    except BadInputError as exc:
+        return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
     except OSError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(f"无法读取文件：{exc.strerror}")])
     if not request.dry_run:
@@ -137,7 +141,16 @@ def _reporting_unit(
         return
     if request.unit and report.unit_text:
         sheet = index.find(report.unit_text) or _try(index, report.unit_text)
-        if sheet is not None and sheet.code != plan.unit.code:
+        if sheet is None:
+            plan.problems.append(
+                Problem(
+                    f"表中填报单位「{report.unit_text}」不在单位名册中，无法与 --unit "
+                    f"{plan.unit.name} 核对；请改正表头的填报单位，或先用 zsyz units add 登记",
+                    column="填报单位",
+                    value=report.unit_text,
+                )
+            )
+        elif sheet.code != plan.unit.code:
             plan.problems.append(
                 Problem(
                     f"表中填报单位是{sheet.name}，与 --unit {plan.unit.name} 不一致；请核对",
@@ -197,6 +210,10 @@ def _import(
             )
         else:
             reuse = revert_batch(session, old)
+            plan.warnings.append(
+                f"本文件更正并取代同一{'汇总表' if request.all_units else '单位'}同期（{period}）"
+                f"先前导入的批次 #{old.id}（{old.file_name}），该批次的改动已撤回"
+            )
     planner = Planner(
         session,
         report,
@@ -216,7 +233,8 @@ def _import(
         raise Rejected(outcome)
     assert report.report_date is not None and period is not None
     batch = ImportBatch(
-        file_name=report.path.name,
+        # a name that is not UTF-8 is kept readable (U+FFFD for the odd bytes)
+        file_name=report.path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
         sha256=digest,
         unit_id=plan.unit.id if plan.unit else None,
         all_units=request.all_units,

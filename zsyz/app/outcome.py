@@ -70,9 +70,12 @@ def unchanged_file(db: str | None, path: Path) -> FileOutcome | None:
     """The "unchanged" outcome of a file a live batch already holds (same sha256), answered
     from a SQLite ledger with the standard library alone; None when it is not, or when
     that cannot be told cheaply (PostgreSQL, unreadable file): then the import decides."""
+    from zsyz.io.guards import MAX_FILE_BYTES
     from zsyz.store.fastpath import unchanged_batch
 
-    try:
+    try:  # past the size cap a file is never hashed: the import refuses it unread
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
         found = unchanged_batch(db, file_sha256(path))
     except OSError:
         return None

@@ -76,7 +76,9 @@ import_cmds.register(app)
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"zsyz: {message}", file=sys.stderr)
+    from zsyz.cli.render import visible
+
+    print(f"zsyz: {visible(message, keep_newlines=True)}", file=sys.stderr)
     return code
 
 
@@ -106,10 +108,12 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("ZSYZ_DEBUG"):
             raise
-        from zsyz.store.engine import is_busy_error
+        from zsyz.store.engine import fault_message, is_busy_error
 
         if is_busy_error(exc):
             return _fail("台账正被其他进程写入，等待超时；请稍后重试", EXIT_BUSY)
+        if (fault := fault_message(exc)) is not None:
+            return _fail(fault, EXIT_FAILURE)
         return _fail(
             f"内部错误 {type(exc).__name__}: {exc}（设置 ZSYZ_DEBUG=1 可看详细信息，请报告维护人员）",
             EXIT_FAILURE,

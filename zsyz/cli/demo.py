@@ -1,4 +1,7 @@
-"""zsyz demo: a throw-away ledger built from samples/, walked through the real commands.
+"""zsyz demo: a throw-away ledger built from the samples, walked through the real commands.
+
+The samples are the repository's samples/ or, after a plain `pip install`, the same
+workbooks built from code in the package (zsyz/io/sample_*.py) into a temporary folder.
 
 Each step is the command line an operator would type, run in-process, so the demo is
 also a smoke test of the CLI. Steps grow with each capability.
@@ -13,14 +16,19 @@ from pathlib import Path
 from zsyz.errors import LedgerStateError, ZsyzError
 
 
-def find_samples(given: Path | None) -> Path:
-    candidates = (
-        [given] if given else [Path("samples"), Path(__file__).resolve().parents[2] / "samples"]
-    )
-    for c in candidates:
-        if c is not None and (c / "单位名册.xlsx").exists():
+def find_samples(given: Path | None, scratch: Path) -> Path:
+    """--samples, else the repository's samples/, else (a plain `pip install`, any
+    folder) the same samples built from the package's code into `scratch`."""
+    if given is not None:
+        if (given / "单位名册.xlsx").exists():
+            return given
+        raise ZsyzError(f"{given} 中没有样例（单位名册.xlsx）；去掉 --samples 即用内置样例")
+    for c in (Path("samples"), Path(__file__).resolve().parents[2] / "samples"):
+        if (c / "单位名册.xlsx").exists() and (c / "weekly").is_dir():
             return c
-    raise ZsyzError("找不到样例目录 samples/；请在仓库根目录运行，或用 --samples 指定")
+    from zsyz.io.sample_roster import build
+
+    return build(scratch / "samples")
 
 
 def steps(samples: Path, db: str) -> list[tuple[str, list[str]]]:
@@ -82,13 +90,13 @@ def run_demo(samples_dir: Path | None, keep: Path | None) -> None:
 
     from zsyz.cli.app import run
 
-    samples = find_samples(samples_dir)
     if keep is not None and keep.exists():
         raise LedgerStateError(f"{keep} 已存在，不会覆盖")
     from zsyz.cli.render import terminal_console
 
     console = terminal_console()
     with tempfile.TemporaryDirectory(prefix="zsyz-demo-") as tmp:
+        samples = find_samples(samples_dir, Path(tmp))
         db = str(Path(tmp) / "demo.db")
         for title, argv in steps(samples, db):
             console.rule(f"[bold]{title}")

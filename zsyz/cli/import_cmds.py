@@ -108,18 +108,6 @@ def _links(links: list[str], new: list[str], many: bool) -> tuple[dict[str, str]
     return out, fresh
 
 
-def _archive(path: Path, folder: Path) -> Path:
-    import shutil
-    import time
-
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / path.name
-    if target.exists():
-        target = folder / f"{path.stem}.{time.strftime('%Y%m%d%H%M%S')}{path.suffix}"
-    shutil.move(str(path), target)
-    return target
-
-
 def _run_files(
     files: list[Path],
     request: ImportRequest,
@@ -127,46 +115,84 @@ def _run_files(
     move_to: Path | None,
     db: str | None,
     open_db: Callable[[], Ledger],
-) -> list[FileOutcome]:
-    from zsyz.app.outcome import unchanged_file
+    outcomes: list[FileOutcome],
+) -> None:
+    """Import each file into `outcomes` (filled as it goes: Ctrl-C still reports them).
+    With --move-to each file is claimed first, so runs sharing a folder import it once."""
+    from zsyz.io import dropfolder
 
-    outcomes: list[FileOutcome] = []
     opened: list[Ledger] = []
-
-    def one(path: Path) -> FileOutcome:
-        if not request.dry_run and (found := unchanged_file(db, path)) is not None:
-            return found
-        from zsyz.app.imports import import_file
-
-        if not opened:
-            opened.append(open_db())
-        return import_file(opened[0], path, request)
-
+    moving = move_to is not None and not request.dry_run
+    if moving:
+        for note in dropfolder.recover({p.parent for p in files}):
+            say(note)
     with _progress(len(files)) as step:
         for path in files:
             step(f"导入 {path.name}")
-            outcome = one(path)
+            here = dropfolder.claim(path) if moving else path
+            if here is None:
+                say(f"跳过 {path}：已被同时运行的另一个导入取走")
+                continue
+            try:
+                outcome = _one(here, request, db, open_db, opened)
+            except BaseException:
+                dropfolder.release(here, path)
+                raise
+            outcome.file = str(path)
             outcomes.append(outcome)
-            if not request.dry_run:
-                rejected_dir = move_to / "rejected" if move_to else None
-                if outcome.status == "rejected" and outcome.report is not None:
-                    folder = rejected_to or rejected_dir
-                    if folder is not None:
-                        folder.mkdir(parents=True, exist_ok=True)
-                    try:
-                        from zsyz.io.annotate import annotated_name, write_annotated
+            if request.dry_run:
+                continue
+            _annotate(outcome, here, rejected_to or (move_to / "rejected" if move_to else None))
+            if moving:
+                assert move_to is not None
+                _move(outcome, here, path, move_to)
 
-                        note = write_annotated(
-                            outcome.report, outcome.errors, annotated_name(path, folder)
-                        )
-                        outcome.warnings.append(f"已生成错误标注文件 {note}")
-                    except Exception as exc:  # the refusal stands even if the copy fails
-                        outcome.warnings.append(f"未能生成错误标注文件：{exc}")
-                if move_to is not None:
-                    dest = rejected_dir if outcome.status == "rejected" else move_to
-                    assert dest is not None
-                    _archive(path, dest)
-    return outcomes
+
+def _one(
+    path: Path,
+    request: ImportRequest,
+    db: str | None,
+    open_db: Callable[[], Ledger],
+    opened: list[Ledger],
+) -> FileOutcome:
+    from zsyz.app.outcome import unchanged_file
+
+    if not request.dry_run and (found := unchanged_file(db, path)) is not None:
+        return found
+    from zsyz.app.imports import import_file
+
+    if not opened:
+        opened.append(open_db())
+    return import_file(opened[0], path, request)
+
+
+def _annotate(outcome: FileOutcome, path: Path, folder: Path | None) -> None:
+    """The refused report marked up for its sender: beside the file, or in a shared
+    folder named by unit and time so two units' 周报.xlsx never overwrite each other."""
+    if outcome.status != "rejected" or outcome.report is None:
+        return
+    from zsyz.io.annotate import annotated_name, write_annotated
+
+    try:
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        target = annotated_name(path, folder, unit=outcome.unit if folder else None)
+        note = write_annotated(outcome.report, outcome.errors, target)
+        outcome.warnings.append(f"已生成错误标注文件 {note}")
+    except Exception as exc:  # the refusal stands even if the copy fails
+        outcome.warnings.append(f"未能生成错误标注文件：{exc}")
+
+
+def _move(outcome: FileOutcome, claimed: Path, path: Path, move_to: Path) -> None:
+    from zsyz.io import dropfolder
+
+    dest = move_to / "rejected" if outcome.status == "rejected" else move_to
+    try:
+        dropfolder.archive(claimed, path, dest)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        done = {"imported": "已导入台账", "unchanged": "内容未变化"}.get(outcome.status, "已拒收")
+        outcome.warnings.append(f"{done}，但未能移入 {dest}（{why}），文件仍在原处 {path}")
 
 
 @contextmanager
@@ -250,9 +276,18 @@ def import_command(
         links=links,
         new=fresh,
     )
-    outcomes = _run_files(
-        paths, request, rejected_to, move_to, db_of(ctx, db), lambda: ledger(ctx, db)
-    )
+    if move_to is not None and move_to.exists() and not move_to.is_dir():
+        raise UsageError(f"--move-to {move_to} 是文件，不是目录；请指定一个目录")
+    outcomes: list[FileOutcome] = []
+    try:
+        _run_files(
+            paths, request, rejected_to, move_to, db_of(ctx, db), lambda: ledger(ctx, db), outcomes
+        )
+    except KeyboardInterrupt:  # what was done is said before stopping (exit 130)
+        if outcomes:
+            report_outcomes(outcomes, fmt.value, dry_run)
+        say(f"已中断：{len(outcomes)} 个文件已处理（见上），其余文件未导入")
+        raise
     report_outcomes(outcomes, fmt.value, dry_run)
     if any(o.status == "rejected" for o in outcomes):
         raise typer.Exit(65)

@@ -85,12 +85,14 @@ def upgrade(ctx: typer.Context, db: DbOption = None) -> None:
 def current(ctx: typer.Context, db: DbOption = None) -> None:
     """显示台账的结构版本。"""
     from zsyz.store import migrate
-    from zsyz.store.engine import open_ledger
+    from zsyz.store.engine import known_revision, open_ledger
     from zsyz.store.schema import HEAD_REVISION
 
     ledger = open_ledger(db_of(ctx, db), check_schema=False)
     rev = migrate.current(ledger)
     state = "最新" if rev == HEAD_REVISION else f"落后，请运行 zsyz db upgrade 升到 {HEAD_REVISION}"
+    if rev is not None and rev != HEAD_REVISION and not known_revision(rev):
+        state = f"比本程序新（本程序支持到 {HEAD_REVISION}），请升级 zsyz"
     print(f"{rev or '（无）'}（{state}）")
 
 
@@ -110,13 +112,14 @@ def backup(
 
 def demo(
     samples: Annotated[
-        Path | None, typer.Option("--samples", help="样例目录，默认仓库的 samples/")
+        Path | None,
+        typer.Option("--samples", help="样例目录；默认仓库的 samples/，没有时用内置样例"),
     ] = None,
     keep: Annotated[
         Path | None, typer.Option("--keep", help="把演示台账保存到此文件（不覆盖）", dir_okay=False)
     ] = None,
 ) -> None:
-    """用 samples/ 的样例建一个临时台账，演示导入、完成情况、排名与奖励。"""
+    """用样例建一个临时台账，演示导入、完成情况、排名与奖励（任何目录下都可运行）。"""
     from zsyz.cli.demo import run_demo
 
     run_demo(samples, keep)

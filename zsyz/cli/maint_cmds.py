@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, db_of
+from zsyz.cli.common import ledger as ledger_of
 from zsyz.cli.render import emit, say
 
 CHECK_COLUMNS = [("check", "检查项"), ("table", "表"), ("row_id", "记录号"), ("message", "问题")]
@@ -36,18 +37,27 @@ def check(
     """检查台账：数据库完整性、外键，以及阶段日期、导入批次、责任单位、金额等台账规则。
 
     无问题退出 0；发现问题时列出并退出 1。"""
+    from zsyz.errors import LedgerStateError
     from zsyz.store.check import check_ledger
-    from zsyz.store.engine import open_ledger
+    from zsyz.store.engine import resolve_url, sqlite_path
 
-    ledger = open_ledger(db_of(ctx, db))
-    findings = [f.as_dict() for f in check_ledger(ledger)]
+    try:
+        ledger = ledger_of(ctx, db)
+        findings = [f.as_dict() for f in check_ledger(ledger)]
+        where = ledger.where
+    except LedgerStateError as exc:  # not SQLite, damaged, another program's: a finding
+        path = sqlite_path(resolve_url(db_of(ctx, db)))
+        if path is None or not path.is_file():
+            raise
+        findings = [{"check": "integrity", "table": "", "row_id": None, "message": exc.message}]
+        where = str(path)
     if not findings:
         if fmt is not Format.table:
             emit([], CHECK_COLUMNS, fmt.value, output=output)
-        say(f"台账 {ledger.where} 检查通过，未发现问题")
+        say(f"台账 {where} 检查通过，未发现问题")
         return
     emit(findings, CHECK_COLUMNS, fmt.value, title="台账检查发现的问题", output=output)
-    say(f"台账 {ledger.where} 有 {len(findings)} 处问题；请按上表逐条核对（可先 db backup 再修正）")
+    say(f"台账 {where} 有 {len(findings)} 处问题；请按上表逐条核对（可先 db backup 再修正）")
     raise typer.Exit(1)
 
 

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -52,7 +53,9 @@ def json_bytes(data: Any, *, newline: bool = False) -> bytes:
     fast = orjson_bytes(data, newline=newline)
     if fast is not None:
         return fast
-    return (stdlib_json(data) + ("\n" if newline else "")).encode("utf-8")
+    # A file name that is not UTF-8 carries lone surrogates: written as \udcff escapes,
+    # still valid JSON (and read back as the same string), never an encoding error.
+    return (stdlib_json(data) + ("\n" if newline else "")).encode("utf-8", "backslashreplace")
 
 
 def stdlib_json(data: Any) -> str:
@@ -141,6 +144,25 @@ def _fast_odd(value: Any) -> bool:
     if type(value) in _FAST_KINDS:
         return True
     return isinstance(value, Enum) and type(value.value) in _FAST_ENUM_VALUE
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """Text safe to print on a terminal: control characters, terminal escapes (ESC …),
+    bidi overrides and undecodable bytes of a file name shown as \x1b, \u202e, \udcff."""
+    if text.isprintable():  # nearly every value: one C-level scan
+        return text
+    out = []
+    for ch in text:
+        if (
+            ch.isprintable()
+            or ch == " "
+            or unicodedata.category(ch) == "Zs"
+            or (keep_newlines and ch == "\n")
+        ):
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
 
 
 def cell_text(value: Any) -> str:
@@ -256,8 +278,10 @@ def terminal_console(stderr: bool = False) -> Any:
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str | None) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    shown = visible(title, keep_newlines=True) if title else title
+    table = Table(title=shown, show_lines=False, header_style="bold")
     for key, heading in columns:
         numeric = (
             bool(rows)
@@ -269,13 +293,14 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[Column], title: str | N
             and any(r.get(key) is not None for r in rows)
         )
         table.add_column(heading, justify="right" if numeric else "left")
-    for row in rows:
-        table.add_row(*(cell_text(row.get(key)) for key, _ in columns))
+    for row in rows:  # Text, not markup: a name such as "[red]…" prints as written
+        table.add_row(*(Text(visible(cell_text(row.get(key)))) for key, _ in columns))
     return table
 
 
 def write_text(text: str, output: Path | None, *, bom: bool = False) -> None:
-    write_bytes(text.encode("utf-8-sig" if bom else "utf-8"), output)
+    # a file name that is not UTF-8 (lone surrogates) is written as \udcff, never a crash
+    write_bytes(text.encode("utf-8-sig" if bom else "utf-8", "backslashreplace"), output)
 
 
 def write_bytes(data: bytes, output: Path | None) -> None:
@@ -290,4 +315,4 @@ def write_bytes(data: bytes, output: Path | None) -> None:
 
 def say(message: str) -> None:
     """A one-line human message on stderr (keeps stdout clean for --format json)."""
-    print(message, file=sys.stderr)
+    print(visible(message, keep_newlines=True), file=sys.stderr)

@@ -25,8 +25,20 @@ BAD_FILL = "FFC7CE"
 BAD_FONT = "9C0006"
 
 
-def annotated_name(source: Path, folder: Path | None = None) -> Path:
-    return (folder or source.parent) / f"{source.stem}{SUFFIX}"
+def annotated_name(source: Path, folder: Path | None = None, *, unit: str | None = None) -> Path:
+    """`<name>.错误标注.xlsx` beside the file; in a shared folder also the unit and the
+    time (`<name>.<unit>.<yyyymmdd-hhmmss>.错误标注.xlsx`), never overwriting another."""
+    if folder is None:
+        return source.parent / f"{source.stem}{SUFFIX}"
+    import time
+
+    parts = [source.stem, *([unit] if unit else []), time.strftime("%Y%m%d-%H%M%S")]
+    target = folder / f"{'.'.join(parts)}{SUFFIX}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{'.'.join(parts)}-{n}{SUFFIX}"
+    return target
 
 
 def _open(report: WeeklyReport) -> Any:
@@ -45,6 +57,15 @@ def _open(report: WeeklyReport) -> Any:
         for row in book.rows(name):
             append(ws, [None if v == "" else v for v in row])
     return wb
+
+
+def _writable(ws: Worksheet, row: int, col: int) -> Any:
+    """The cell to mark: inside a merged range (a name merged across rows) its top-left
+    cell, the one that holds the value and can take a comment."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return ws.cell(row=rng.min_row, column=rng.min_col)
+    return ws.cell(row=row, column=col)
 
 
 def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path) -> Path:
@@ -74,7 +95,7 @@ def write_annotated(report: WeeklyReport, problems: list[Problem], target: Path)
         notes.setdefault((ws.title, p.row, col + 1), []).append(p.message)
         where.append(f"'{ws.title}'!{get_column_letter(col + 1)}{p.row}")
     for (title, row, col), messages in notes.items():
-        cell = wb[title].cell(row=row, column=col)
+        cell = _writable(wb[title], row, col)
         cell.fill = fill
         cell.font = font
         text = "\n".join(f"• {m}" for m in messages)

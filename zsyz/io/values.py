@@ -109,6 +109,19 @@ def checked_wan(amount: Decimal) -> Decimal:
 # ---- dates, codes, land, yes/no -----------------------------------------------------
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 after Excel's leap-year bug
+# A date cell before this is Excel's zero or a blank formatted as a date (1900-01-00,
+# 1900-01-01), never a real signing or start: refused, not stored.
+EARLIEST_DAY = date(1950, 1, 1)
+
+
+def real_day(day: date) -> date:
+    if day < EARLIEST_DAY:
+        raise ValueProblem(
+            f"日期 {day.isoformat()} 不可信（多为 Excel 的 0 或设成日期格式的空单元格）；请填写真实日期"
+        )
+    return day
+
+
 _YMD = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
 )
@@ -130,9 +143,9 @@ def parse_date(
     if isinstance(value, bool):
         raise ValueProblem("应为日期")
     if isinstance(value, datetime):
-        return value.date()
+        return real_day(value.date())
     if isinstance(value, date):
-        return value
+        return real_day(value)
     if isinstance(value, int | float):
         if isinstance(value, float) and not value.is_integer():
             value = int(value)  # a date-time serial: the day is what counts

@@ -4,7 +4,8 @@ One pass over the data sheet: the lines above the headings give the reporting un
 (填报单位), the date (填报日期) or week (第N周) and a default amount unit (金额单位：万元);
 the headings (one row, or a merged group row over sub-headings) are matched through
 `WEEKLY_COLUMNS`; then each row becomes a `ReportRow` of exact values, or problems.
-Blank rows, 合计 rows and the 填表说明 notes below the table are skipped. Nothing here
+Blank rows, 合计 rows and the 填表说明 notes below the table are skipped, each named in
+the report's warnings. Nothing here
 touches the ledger: units are names as written, resolved by the store.
 """
 
@@ -35,10 +36,20 @@ from zsyz.io.workbook import Book
 
 SCAN_ROWS = 30
 
-_TOTAL_ROW = re.compile(r"^(合计|总计|小计|全县合计|累计合计)")
-_NOTES = re.compile(
-    r"^(填表说明|说明|注[:：]|备注[:：]|填报人|审核人|单位负责人|制表人|联系人[:：])"
+# A total or a note is recognised by the whole row, never by how a name begins (a coded
+# 小计算机配件产业园 or 说明书印刷包装项目 is a project): the label alone in its cell …
+_TOTAL_LABEL = re.compile(
+    r"^(?:合计|总计|小计|共计|全县合计|全县总计|累计合计|本页合计)[:：]?"
+    r"(?:[（(][^）)]*[）)]|\d+个?(?:项目)?)?$"
 )
+_TOTAL_PREFIX = ("合", "总", "小", "共", "全", "累", "本")
+# … a note line: the label then a colon, a number or nothing ("说明：1.…", "注1：", "填报人：")
+_NOTES = re.compile(
+    r"^(?:填表说明|说明|注|备注|填报人|审核人|单位负责人|制表人|联系人|联系电话)"
+    r"(?:$|[:：\d（(、.．])"
+)
+# … and besides it only sums: numbers in the amount columns, no 项目编号, no other text.
+_SUM_TEXT = re.compile(r"^[\d.,，\s]+(?:个|项|万元|亿元|元)?$")
 
 
 @dataclass(frozen=True)
@@ -209,7 +220,7 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
     for sheet in picked:
         money = read_preamble(sheet[2][: sheet[1].first_row]).money_unit if many else None
         rows += _sheet_rows(
-            book, sheet, money or pre.money_unit, year, problems, sheet[0] if many else None
+            book, sheet, money or pre.money_unit, year, problems, sheet[0] if many else None, notes
         )
     hints = (*pre.texts, *(p[0] for p in picked), Path(path).stem)
     return WeeklyReport(
@@ -237,6 +248,7 @@ def _sheet_rows(
     year: int | None,
     problems: list[Problem],
     sheet: str | None,
+    skipped: list[str],
 ) -> list[ReportRow]:
     name, header, head, rest = picked
     gaps = book.formula_gaps(name)
@@ -246,15 +258,25 @@ def _sheet_rows(
     # A stage named by the sheet ("开工项目") or by a section line ("二、已签约项目（3个）")
     # holds for the rows under it that give no stage of their own.
     section = section_stage(name)
-    for index, cells in enumerate(itertools.chain(head, rest)):
+    code_col = header.columns.get("code")
+    lines = itertools.chain(head, rest)
+    for index, cells in enumerate(lines):
         if index <= header.row:
             continue
         heading = section_heading(cells)
         if heading is not None:
             section = heading
             continue
-        parsed = _parse_row(index, cells, parsers, name_col, gaps, problems, sheet)
+        parsed = _parse_row(
+            index, cells, parsers, name_col, gaps, problems, sheet, code_col, skipped
+        )
         if parsed is _STOP:
+            left = 1 + sum(1 for more in lines if any(text_of(c) for c in more))
+            said = next((t for c in cells if (t := text_of(c))), "")[:20]
+            skipped.append(
+                f"{row_place(sheet, index + 1)}起是表后说明或签字栏（「{said}」），"
+                f"共 {left} 行未作为项目读取"
+            )
             break
         if isinstance(parsed, ReportRow):
             if section is not None and "stage" not in parsed.values:
@@ -266,6 +288,32 @@ def _sheet_rows(
 _STOP = object()
 
 
+def _no_code(cells: list[Any], code_col: int | None, label: str) -> bool:
+    if code_col is None or code_col >= len(cells):
+        return True
+    code = text_of(cells[code_col]).replace(" ", "")
+    return not code or code == label
+
+
+def _is_total(label: str, cells: list[Any], code_col: int | None) -> bool:
+    """The label alone in its cell, no 项目编号, only sums (numbers) in the other cells."""
+    if not _TOTAL_LABEL.match(label) or not _no_code(cells, code_col, label):
+        return False
+    seen_label = False
+    for c in cells:
+        if c is None or c == "" or (isinstance(c, int | float) and not isinstance(c, bool)):
+            continue
+        text = text_of(c).replace(" ", "").replace("\u3000", "")
+        if not text:
+            continue
+        if text == label and not seen_label:
+            seen_label = True
+            continue
+        if not _SUM_TEXT.match(text):
+            return False
+    return True
+
+
 def _parse_row(
     index: int,
     cells: list[Any],
@@ -273,7 +321,9 @@ def _parse_row(
     name_col: int,
     gaps: set[tuple[int, int]],
     problems: list[Problem],
-    sheet: str | None = None,
+    sheet: str | None,
+    code_col: int | None,
+    skipped: list[str],
 ) -> ReportRow | object | None:
     width = len(cells)
     first = ""
@@ -286,11 +336,15 @@ def _parse_row(
     name_text = name_cell.strip() if type(name_cell) is str else text_of(name_cell)
     if not first and not any(text_of(c) for c in cells):
         return None  # blank row
-    if _TOTAL_ROW.match(first.replace(" ", "")) or _TOTAL_ROW.match(name_text.replace(" ", "")):
-        return None
-    if _NOTES.match(first.replace(" ", "")):
-        return _STOP  # 填表说明 and signatures: the table has ended
     row_no = index + 1
+    label = (first or name_text).replace(" ", "").replace("\u3000", "")
+    if label and label[0] in _TOTAL_PREFIX and _is_total(label, cells, code_col):
+        skipped.append(
+            f"{row_place(sheet, row_no)}「{label}」是合计行（只有合计数），未作为项目导入"
+        )
+        return None
+    if label and _NOTES.match(label) and _no_code(cells, code_col, label):
+        return _STOP  # 填表说明 and signatures: the table has ended
     values: dict[str, Any] = {}
     raw: dict[str, str] = {}
     for key, col, heading, parse, quoted in parsers:
@@ -319,8 +373,17 @@ def _parse_row(
             if quoted and (text := quoted_text(value, parsed)) is not None:
                 raw[key] = text
     if not values:
+        shown = "、".join(t for c in cells if (t := text_of(c)))[:40]
+        skipped.append(f"{row_place(sheet, row_no)}没有可读取的项目内容（{shown}），未导入")
         return None
     if "name" not in values:
-        problems.append(Problem("缺少项目名称", row=row_no, column=HEADINGS["name"], sheet=sheet))
+        problems.append(
+            Problem(
+                "缺少项目名称（一行一个项目：名称不能与上一行合并单元格，请每行填写）",
+                row=row_no,
+                column=HEADINGS["name"],
+                sheet=sheet,
+            )
+        )
         return None
     return ReportRow(row_no, values, raw, sheet)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from zsyz.domain.stages import Stage, stage_from_text
 from zsyz.io.columns import HeaderMatch
 from zsyz.io.values import (
+    EARLIEST_DAY,
     SCALE_TO_WAN,
     ValueProblem,
     checked_wan,
@@ -81,10 +82,8 @@ def _bind_amount(unit: str) -> Parser:
 def _bind_date(year: int | None, *, month_end: bool) -> Parser:
     def parse(value: Any) -> date | None:
         kind = type(value)
-        if kind is date:
+        if kind is date and value >= EARLIEST_DAY:
             return value  # type: ignore[no-any-return]
-        if kind is datetime:
-            return value.date()  # type: ignore[no-any-return]
         return parse_date(value, year, month_end=month_end)
 
     return parse

@@ -16,10 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from zsyz.errors import BadInputError
+from zsyz.io.guards import (
+    MAX_FILE_BYTES,
+    Extent,
+    check_shared_strings,
+    check_zip_entries,
+    scan_ods,
+    scan_xls,
+)
 
 SAVE_AS = "请用 Excel/WPS 另存为 .xlsx 后重新导入"
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed/compressed per zip entry; real sheets stay well below
 MAX_ROWS = 200_000
@@ -36,6 +43,17 @@ class Sheet:
     rows: list[list[Any]]  # calamine values: str, int, float, bool, date, datetime, "" empty
 
 
+def refuse_oversized(path: Path, size: int | None = None) -> None:
+    """The size cap, checked before anything reads the file (hashing an 8 GB sparse file
+    would take minutes)."""
+    size = path.stat().st_size if size is None else size
+    if size > MAX_FILE_BYTES:
+        raise BadInputError(
+            f"{path.name} 有 {size // (1024 * 1024)} MB，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 上限；"
+            "请拆分后导入"
+        )
+
+
 def sniff(path: Path) -> str:
     """Return 'xlsx', 'xlsb', 'ods' or 'xls' from the file's bytes; refuse anything else."""
     try:
@@ -44,11 +62,7 @@ def sniff(path: Path) -> str:
         raise BadInputError(f"无法读取文件 {path}：{exc.strerror}") from exc
     if size == 0:
         raise BadInputError(f"{path.name} 是空文件；{SAVE_AS}")
-    if size > MAX_FILE_BYTES:
-        raise BadInputError(
-            f"{path.name} 有 {size // (1024 * 1024)} MB，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 上限；"
-            "请拆分后导入"
-        )
+    refuse_oversized(path, size)
     with open(path, "rb") as fh:
         head = fh.read(8)
         if head.startswith(OLE2_MAGIC):
@@ -64,6 +78,7 @@ def sniff(path: Path) -> str:
 
 
 def _sniff_zip(path: Path) -> str:
+    check_zip_entries(path)  # from the end record: listing 400k entries costs 400 MB
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -94,37 +109,42 @@ def _sniff_zip(path: Path) -> str:
     raise BadInputError(f"{path.name} 是压缩包但不是表格文件；{SAVE_AS}")
 
 
-def read_workbook(path: Path, *, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> list[Sheet]:
-    """Every visible sheet's cells, refusing oversized sheets before loading them."""
+def open_calamine(path: Path) -> Any:
+    """calamine's workbook; a file name that is not valid UTF-8 (bytes from another
+    system) is opened through a file object, which calamine reads whole (size-capped)."""
     from python_calamine import CalamineWorkbook
 
-    path = Path(path)
-    scans = scan_xlsx(path) if sniff(path) == "xlsx" else {}
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise BadInputError(f"{path.name} 无法解析（{exc}）；{SAVE_AS}") from exc
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    return CalamineWorkbook.from_path(str(path))
+
+
+def read_workbook(path: Path, *, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> list[Sheet]:
+    """Every visible sheet's cells, through the one guarded loader (`Book`): rosters,
+    targets and activities are bounded exactly as weekly reports are."""
+    book = Book(Path(path))
     sheets: list[Sheet] = []
     try:
-        for meta in wb.sheets_metadata:
-            if str(getattr(meta, "visible", "Visible")).lower().endswith("hidden"):
-                continue
-            if (scan := scans.get(meta.name)) is not None:
-                scan.refuse_beyond(path, meta.name, max_rows, max_cols)
-            sheet = wb.get_sheet_by_name(meta.name)
-            height, width = sheet.height, sheet.width
-            if height > max_rows or width > max_cols:
-                raise BadInputError(
-                    f"{path.name} 的工作表「{meta.name}」有 {height} 行 × {width} 列，超过上限"
-                    f"（{max_rows} 行 × {max_cols} 列）；请删除多余行列后导入"
-                )
-            rows = sheet.to_python(skip_empty_area=False)
-            sheets.append(Sheet(meta.name, [list(r) for r in rows]))
+        for name in book.sheet_names():
+            rows = book.rows(name, max_rows=max_rows, max_cols=max_cols)
+            sheets.append(Sheet(name, [list(r) for r in rows]))
     except BadInputError:
         raise
     except Exception as exc:
-        raise BadInputError(f"{path.name} 读取失败（{exc}）；{SAVE_AS}") from exc
+        raise BadInputError(f"{book.path.name} 读取失败（{exc}）；{SAVE_AS}") from exc
     return sheets
+
+
+def extents_of(path: Path, kind: str) -> dict[str, Extent]:
+    """What each sheet really holds, for the formats `scan_xlsx` does not read."""
+    if kind == "ods":
+        return scan_ods(path)
+    if kind == "xls":
+        return scan_xls(path)
+    return {}
 
 
 class Book:
@@ -135,15 +155,20 @@ class Book:
     """
 
     def __init__(self, path: Path) -> None:
-        from python_calamine import CalamineWorkbook
 
         self.path = Path(path)
         self.kind = sniff(self.path)
+        # calamine reads every sheet of an .ods/.xls when it opens it: check them all first
+        self._extents = extents_of(self.path, self.kind)
+        for sheet, extent in self._extents.items():
+            extent.refuse_beyond(self.path, sheet, MAX_ROWS, MAX_COLS)
+        self._scans: dict[str, SheetScan] | None = None
+        if self.kind == "xlsx":  # calamine reads the shared strings when it opens the file
+            self._scan()
         try:
-            self._wb = CalamineWorkbook.from_path(str(self.path))
+            self._wb = open_calamine(self.path)
         except Exception as exc:  # calamine raises its own error types for broken files
             raise BadInputError(f"{self.path.name} 无法解析（已损坏或不完整）；{SAVE_AS}") from exc
-        self._scans: dict[str, SheetScan] | None = None
 
     def sheet_names(self) -> list[str]:
         names = []
@@ -159,6 +184,8 @@ class Book:
             scan = self._scan().get(name)
             if scan is not None:
                 scan.refuse_beyond(self.path, name, max_rows, max_cols)
+        elif (extent := self._extents.get(name)) is not None:
+            extent.refuse_beyond(self.path, name, max_rows, max_cols)
         try:
             sheet = self._wb.get_sheet_by_name(name)
         except Exception as exc:
@@ -221,6 +248,8 @@ class SheetScan:
                 f"{path.name} 的工作表「{name}」几乎是空的，却有内容远到第 {self.max_row} 行，"
                 "疑似异常文件；请删除多余的行后另存再导入"
             )
+        # rows × columns as calamine will lay them out (a cell at GR99999: 20 M cells)
+        Extent(self.max_row, self.max_col or 26).refuse_beyond(path, name, max_rows, max_cols)
 
 
 _SHEET_REL = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
@@ -243,7 +272,8 @@ def _col_index(letters: bytes) -> int:
 # A row number of 6+ digits or a column past GR (the 200th) in any r="…" reference:
 # rare in real sheets, so these searches cost little on a 50,000-row report.
 _FAR_ROW = re.compile(rb'r="[A-Z]{0,3}(\d{6,})"')
-_FAR_COL = re.compile(rb'r="([A-Z]{3,}|[H-Z][A-Z]|G[S-Z])\d')
+_FAR_COL = re.compile(rb'r="([A-Z]{2,})\d')
+_ROW_NO = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 
 
 def scan_xlsx(path: Path) -> dict[str, SheetScan]:
@@ -254,6 +284,7 @@ def scan_xlsx(path: Path) -> dict[str, SheetScan]:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
+            check_shared_strings(path, zf, names)
             book = zf.read("xl/workbook.xml")
             rels = (
                 zf.read("xl/_rels/workbook.xml.rels")
@@ -306,8 +337,15 @@ def _scan_part(zf: zipfile.ZipFile, part: str) -> SheetScan:
 
 
 def _far(scan: SheetScan, data: bytes) -> None:
+    """The farthest row (every <row r=…>, and cells of 6+ digit rows) and column (every
+    cell past Z) named in this piece of sheet XML."""
     for m in _FAR_ROW.finditer(data):
         scan.max_row = max(scan.max_row, int(m.group(1)))
+    for m in _ROW_NO.finditer(data):
+        if len(m.group(1)) > 9:
+            scan.max_row = max(scan.max_row, 10**9)
+        elif (n := int(m.group(1))) > scan.max_row:
+            scan.max_row = n
     for m in _FAR_COL.finditer(data):
         scan.max_col = max(scan.max_col, _col_index(m.group(1)) + 1)
 

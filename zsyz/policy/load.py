@@ -78,6 +78,11 @@ def parse_policy(text: str, origin: str = "政策") -> Policy:
 
     try:
         raw = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise InvalidDataError(
+            f"{origin} 嵌套过深（数组或表层层相套）；请检查格式",
+            [Problem("TOML 嵌套层数过多")],
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise InvalidDataError(
             f"{origin} 不是合法的 TOML：{exc}；请按 README 的格式改正",

@@ -10,13 +10,14 @@ sourcing or landing unit, amounts are never negative, units nest without cycles.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Column, Table, func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from zsyz.domain.facts import Role
 from zsyz.domain.stages import LIFE_CYCLE, Stage
@@ -42,14 +43,24 @@ def check_ledger(ledger: Ledger, *, today: date | None = None) -> list[Finding]:
     with ledger.read() as session:
         conn = session.connection()
         findings: list[Finding] = []
+        checks: list[Callable[[], Iterator[Finding]]] = []
         if ledger.is_sqlite:
-            findings += _sqlite_integrity(conn)
-            findings += _sqlite_foreign_keys(conn)
+            checks += [lambda: _sqlite_integrity(conn), lambda: _sqlite_foreign_keys(conn)]
         for check in (_stage_dates, _update_refs, _batch_counts, _project_units):
-            findings += check(conn, today)
-        findings += _negative_amounts(conn)
-        findings += _unit_cycles(conn)
+            checks.append(lambda check=check: check(conn, today))  # type: ignore[misc]
+        checks += [lambda: _negative_amounts(conn), lambda: _unit_cycles(conn)]
+        for run in checks:
+            try:
+                findings += run()
+            except DBAPIError as exc:  # damaged pages: say so and go on with the rest
+                if not ledger.is_sqlite:
+                    raise
+                findings.append(damaged(str(exc.orig)))
         return findings
+
+
+def damaged(why: str) -> Finding:
+    return Finding("integrity", "", None, f"台账文件已损坏或不是台账（{why}）；请从备份恢复")
 
 
 def _sqlite_integrity(conn: Connection) -> Iterator[Finding]:

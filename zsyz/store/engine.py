@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterator
@@ -31,7 +32,23 @@ from zsyz.store.schema import HEAD_REVISION
 T = TypeVar("T")
 
 DEFAULT_LEDGER = "zsyz.db"
-BUSY_TIMEOUT_MS = int(os.environ.get("ZSYZ_BUSY_TIMEOUT_MS", "15000"))
+
+
+def busy_timeout_ms() -> int:
+    """ZSYZ_BUSY_TIMEOUT_MS (default 15 s); anything but a whole number of ms is a usage error."""
+    raw = os.environ.get("ZSYZ_BUSY_TIMEOUT_MS", "").strip() or "15000"
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 86_400_000:
+        raise UsageError(
+            f"环境变量 ZSYZ_BUSY_TIMEOUT_MS 应为等待的毫秒数（0–86400000 的整数），"
+            f"而不是「{raw[:40]}」；请改正或删除该变量"
+        )
+    return int(raw)
+
+
+try:
+    BUSY_TIMEOUT_MS = busy_timeout_ms()
+except UsageError:  # reported when a ledger is opened (make_engine), as one line
+    BUSY_TIMEOUT_MS = 15000
 
 
 def resolve_url(db: str | None) -> str:
@@ -80,14 +97,15 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def _install_sqlite_behaviour(engine: Engine) -> None:
+def _install_sqlite_behaviour(engine: Engine, timeout: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {timeout}")
         cur.execute("PRAGMA foreign_keys = ON")
+        _refuse_foreign(cur, engine)
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
@@ -98,7 +116,34 @@ def _install_sqlite_behaviour(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _install_postgresql_behaviour(engine: Engine) -> None:
+def _refuse_foreign(cur: Any, engine: Engine) -> None:
+    """Asked on the engine's own connection before it switches to WAL: a file that is not
+    SQLite, a damaged one, or another program's database is refused and left as it was.
+    (Never open the ledger file outside SQLite: closing any descriptor of it drops this
+    process's SQLite locks, and a writer elsewhere may then overwrite what a reader reads.)"""
+    try:
+        tables = {r[0] for r in cur.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        why = str(exc).lower()
+        if "locked" in why or "busy" in why:
+            raise
+        where = engine.url.database
+        if "not a database" in why:
+            raise LedgerStateError(
+                f"{where} 不是 SQLite 数据库文件，不是 zsyz 台账；请核对 --db 或 ZSYZ_DB"
+            ) from exc
+        raise LedgerStateError(
+            f"台账 {where} 已损坏（{exc}）；请用 zsyz db check 查看，或从备份恢复"
+        ) from exc
+    if tables and "alembic_version" not in tables:
+        shown = "、".join(sorted(tables)[:5])
+        raise LedgerStateError(
+            f"{engine.url.database} 是其他程序的 SQLite 数据库（表：{shown}），不是 zsyz 台账，"
+            "未作任何改动；请核对 --db 或 ZSYZ_DB"
+        )
+
+
+def _install_postgresql_behaviour(engine: Engine, timeout: int) -> None:
     # psycopg logs a second warning when a pipeline (executemany) ends in the error we
     # already report as one line (exit 75 on a conflict): keep stderr to that line.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
@@ -107,7 +152,7 @@ def _install_postgresql_behaviour(engine: Engine) -> None:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # lock_timeout is PostgreSQL's busy timeout: waiting longer raises 55P03.
         with dbapi_conn.cursor() as cur:
-            cur.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute(f"SET lock_timeout = {timeout}")
         dbapi_conn.commit()
 
 
@@ -125,6 +170,28 @@ def is_busy_error(exc: BaseException) -> bool:
         msg = str(orig).lower()
         return "locked" in msg or "busy" in msg
     return sqlstate(exc) == LOCK_NOT_AVAILABLE
+
+
+def fault_message(exc: BaseException) -> str | None:
+    """One Chinese line for a fault of the machine or the file, not of zsyz: a full disk,
+    a damaged ledger, a read-only place. None for anything else."""
+    import errno
+
+    orig = getattr(exc, "orig", exc)
+    text_ = str(orig).lower()
+    if (isinstance(orig, OSError) and orig.errno == errno.ENOSPC) or "disk is full" in text_:
+        return "磁盘空间已满，本次操作未完成（台账保持操作前的状态）；请清理磁盘后重试"
+    if isinstance(orig, sqlite3.DatabaseError) and (
+        "malformed" in text_ or "not a database" in text_ or "corrupt" in text_
+    ):
+        return f"台账已损坏（{orig}）；请运行 zsyz db check 查看，并从备份恢复"
+    if isinstance(orig, OSError) and orig.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return f"没有权限：{orig.strerror}（{orig.filename}）；请检查文件和目录的权限"
+    if isinstance(orig, OverflowError) or ("out of range" in text_ and "integer" in text_):
+        return "输入的数字过大，超出台账能存的范围；请核对后重试"
+    if isinstance(orig, sqlite3.OperationalError) and "readonly" in text_.replace(" ", ""):
+        return "台账文件或其目录只读，无法写入；请检查权限"
+    return None
 
 
 def is_conflict_error(exc: BaseException) -> bool:
@@ -214,9 +281,41 @@ class Ledger:
             raise LedgerStateError(
                 f"{self.where} 不是 zsyz 台账（没有版本信息）；请用 zsyz init 新建台账"
             )
+        if not known_revision(rev):
+            raise LedgerStateError(newer_message(rev))
         raise LedgerStateError(
             f"台账结构版本 {rev} 落后于程序（{HEAD_REVISION}）；请先运行 zsyz db upgrade"
         )
+
+
+def known_revision(rev: str) -> bool:
+    """Is `rev` one of this program's schema revisions, or older than them all? False:
+    the ledger was written by a newer zsyz (revision ids start with their number)."""
+    from importlib import resources
+
+    number = re.match(r"\d+", rev)
+    head = re.match(r"\d+", HEAD_REVISION)
+    if number is None or head is None or int(number.group()) <= int(head.group()):
+        return True
+
+    quoted = (f"'{rev}'", f'"{rev}"')
+    try:
+        files = list(resources.files("zsyz.migrations.versions").iterdir())
+    except (ModuleNotFoundError, OSError):  # no migrations shipped: cannot tell
+        return True
+    for f in files:
+        if f.name.endswith(".py"):
+            for line in f.read_text(encoding="utf-8").splitlines():
+                if line.startswith("revision") and any(q in line for q in quoted):
+                    return True
+    return False
+
+
+def newer_message(rev: str) -> str:
+    return (
+        f"台账结构版本 {rev} 比本程序新（本程序支持到 {HEAD_REVISION}），是更新版本的 zsyz 写的；"
+        f"需要能读结构版本 {rev} 的 zsyz：请升级 zsyz 后再用（旧程序不会改动它）"
+    )
 
 
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -226,11 +325,12 @@ def make_engine(url: str) -> Engine:
     """An engine for a ledger URL; a URL no driver understands is a usage error."""
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+    timeout = busy_timeout_ms()
     try:
         u = make_url(url)
         if u.get_backend_name() == "sqlite":
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-            _install_sqlite_behaviour(engine)
+            engine = create_engine(url, connect_args={"timeout": timeout / 1000})
+            _install_sqlite_behaviour(engine, timeout)
             _ENGINES.add(engine)
             return engine
         engine = create_engine(url, pool_pre_ping=True)
@@ -241,7 +341,7 @@ def make_engine(url: str) -> Engine:
             f"使用 {describe_safely(url)} 需要数据库驱动 {exc.name}；请安装 zsyz[postgres]"
         ) from exc
     if engine.dialect.name == "postgresql":
-        _install_postgresql_behaviour(engine)
+        _install_postgresql_behaviour(engine, timeout)
     _ENGINES.add(engine)
     return engine
 

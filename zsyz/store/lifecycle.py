@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 
 from zsyz.errors import LedgerStateError
 from zsyz.store import migrate
-from zsyz.store.engine import Ledger, open_ledger, sqlite_path
+from zsyz.store.engine import Ledger, known_revision, newer_message, open_ledger, sqlite_path
 from zsyz.store.schema import HEAD_REVISION
 
 
@@ -71,6 +71,8 @@ def upgrade_ledger(db: str | None) -> tuple[str | None, str, Path | None]:
     """
     ledger = open_ledger(db, check_schema=False)
     before = migrate.current(ledger)
+    if before is not None and not known_revision(before):
+        raise LedgerStateError(newer_message(before))
     backup_path = None
     if before != HEAD_REVISION:
         path = sqlite_path(ledger.url)

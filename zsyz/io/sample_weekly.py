@@ -1,6 +1,6 @@
-"""Regenerate samples/weekly/: fictional weekly project reports, 2022 weeks 10–14.
-
-    python samples/build_weekly.py        (needs xlwt, in the "test" extra, for the .xls)
+"""Fictional weekly project reports, 2022 weeks 10–14 (samples/weekly/, and `zsyz demo`
+after a plain install). 雪枫街道's are old-style .xls when xlwt (the "test" extra) is
+installed, else .xlsx of the same cells.
 
 Each unit sends its reports in its own messy shape, as real offices do:
 - 石佛寺镇: merged title, 填报单位/填报日期 lines, two-row headings (投资情况 over
@@ -24,7 +24,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-HERE = Path(__file__).resolve().parent / "weekly"
 WEEKS = (10, 11, 12, 13, 14)
 
 
@@ -33,7 +32,7 @@ def friday(week: int) -> date:
 
 
 # project → week → (stage, funds in place 万元, progress); stage dates follow the stage.
-SHIFOSI = {
+SHIFOSI: dict[str, dict[str, Any]] = {
     "玉雕文化产业园": dict(
         investor="河南玉都实业有限公司",
         origin="广东深圳",
@@ -80,7 +79,7 @@ SHIFOSI = {
         weeks={w: ("洽谈", None, "商谈用地") for w in WEEKS},
     ),
 }
-CHAOPI = {
+CHAOPI: dict[str, dict[str, Any]] = {
     "新能源电池材料项目": dict(
         investor="深圳比科新能源有限公司",
         origin="广东深圳",
@@ -112,7 +111,7 @@ CHAOPI = {
         },
     ),
 }
-XUEFENG = {
+XUEFENG: dict[str, dict[str, Any]] = {
     "智慧康养中心": dict(
         investor="上海颐和健康产业集团",
         category="民生",
@@ -132,7 +131,7 @@ XUEFENG = {
         weeks={12: ("洽谈", None, "对接用地"), 13: ("洽谈", None, "赴京汇报")},
     ),
 }
-SHANGWU = {
+SHANGWU: dict[str, dict[str, Any]] = {
     "00101": dict(
         name="农产品精深加工项目",
         investor="河南中粮农业发展有限公司",
@@ -166,7 +165,7 @@ SHANGWU = {
         },
     ),
 }
-FAGAI = {
+FAGAI: dict[str, dict[str, Any]] = {
     "光伏发电储能项目": dict(
         investor="国家电投河南分公司",
         origin="河南郑州",
@@ -331,10 +330,37 @@ def chaopi(week: int) -> Workbook:
     return wb
 
 
-def xuefeng(week: int, path: Path) -> None:
-    import xlwt
+class _Xlsx:
+    """xlwt's few calls over openpyxl, for an install without xlwt (.xlsx, same cells)."""
 
-    wb = xlwt.Workbook(encoding="utf-8")
+    def __init__(self) -> None:
+        self.wb = Workbook()
+        self.ws = self.wb.active
+
+    def add_sheet(self, title: str) -> _Xlsx:
+        self.ws.title = title
+        return self
+
+    def write(self, row: int, col: int, value: Any) -> None:
+        self.ws.cell(row=row + 1, column=col + 1, value=value)
+
+    def write_merge(self, r1: int, r2: int, c1: int, c2: int, value: Any) -> None:
+        self.write(r1, c1, value)
+        self.ws.merge_cells(
+            start_row=r1 + 1, end_row=r2 + 1, start_column=c1 + 1, end_column=c2 + 1
+        )
+
+    def save(self, path: str) -> None:
+        self.wb.save(str(Path(path).with_suffix(".xlsx")))
+
+
+def xuefeng(week: int, path: Path) -> None:
+    try:
+        import xlwt
+
+        wb: Any = xlwt.Workbook(encoding="utf-8")
+    except ImportError:
+        wb = _Xlsx()
     ws = wb.add_sheet("Sheet1")
     ws.write_merge(0, 0, 0, 8, "雪枫街道招商引资项目周报")
     ws.write(1, 0, "填报单位：雪枫街道办事处")
@@ -486,25 +512,20 @@ def fagai(week: int) -> Workbook:
     return wb
 
 
-def main() -> None:
-    HERE.mkdir(exist_ok=True)
-    for old in HERE.glob("*"):
+def write_weekly(here: Path) -> None:
+    here.mkdir(parents=True, exist_ok=True)
+    for old in here.glob("*"):
         old.unlink()
     for week in WEEKS:
         prefix = f"2022-W{week:02d}"
-        shifosi(week).save(HERE / f"{prefix}-石佛寺镇.xlsx")
+        shifosi(week).save(here / f"{prefix}-石佛寺镇.xlsx")
         if week == 11:
-            shifosi(week, corrected=True).save(HERE / f"{prefix}-石佛寺镇（更正）.xlsx")
+            shifosi(week, corrected=True).save(here / f"{prefix}-石佛寺镇（更正）.xlsx")
         if week >= 11:
-            chaopi(week).save(HERE / f"{prefix}-晁陂镇.xlsx")
+            chaopi(week).save(here / f"{prefix}-晁陂镇.xlsx")
         if week in (12, 13):
-            xuefeng(week, HERE / f"{prefix}-雪枫街道.xls")
+            xuefeng(week, here / f"{prefix}-雪枫街道.xls")
         if week in (10, 12, 14):
-            shangwu(week).save(HERE / f"{prefix}-商务局.xlsx")
+            shangwu(week).save(here / f"{prefix}-商务局.xlsx")
         if week in (11, 12, 13):
-            fagai(week).save(HERE / f"{prefix}-发改委.xlsx")
-    print("weekly samples written to", HERE)
-
-
-if __name__ == "__main__":
-    main()
+            fagai(week).save(here / f"{prefix}-发改委.xlsx")
