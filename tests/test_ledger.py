@@ -151,6 +151,15 @@ def test_db_backup_is_a_working_ledger(ledger_db, cli, tmp_path):
     assert cli("db", "backup", str(dest)).code == 1  # never overwrites
 
 
+@pytest.mark.sqlite_only(reason="db backup copies a SQLite file")
+def test_db_backup_into_a_missing_folder_says_so(ledger_db, cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("db", "backup", "nodir/x.db")
+    assert result.code == 1 and "Error" not in result.err
+    assert result.err.count("\n") == 1 and "备份目录 nodir 不存在" in result.err
+    assert not (tmp_path / "nodir").exists()
+
+
 @pytest.mark.skipif(not on_postgres(), reason="needs a PostgreSQL ledger (ZSYZ_TEST_PG)")
 def test_db_backup_on_postgresql_points_at_pg_dump(ledger_db, cli, tmp_path):
     result = cli("db", "backup", str(tmp_path / "x.db"))

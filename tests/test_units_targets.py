@@ -27,6 +27,7 @@ def test_units_add_list_json(ledger_db, cli):
         "parent",
         "aliases",
         "active",
+        "retired_on",
     }
     only = cli("units", "list", "--class", "township", "--format", "json").json()
     assert {u["name"] for u in only} == {"石佛寺镇", "石佛寺村"}
@@ -208,10 +209,10 @@ def test_roster_with_a_title_and_office_headings(ledger_db, cli, tmp_path):
         [
             ["2022年招商引资目标责任单位名单"],
             ["序号", "责任单位", "单位类型", "所属组别"],
-            [1, "石佛寺镇", "乡镇（街道）", "第一组"],
+            [1, "石佛寺镇", "乡镇（街道）", "乡镇组"],
             [2, "县商务局", "县直部门（A类）", None],
         ],
     )
     assert cli("units", "import", str(path)).code == 0
     units = {u["name"]: u for u in cli("units", "list", "-f", "json").json()}
-    assert units["石佛寺镇"]["group"] == "第一组" and units["县商务局"]["class"] == "dept_a"
+    assert units["石佛寺镇"]["group"] == "township" and units["县商务局"]["class"] == "dept_a"

@@ -17,7 +17,7 @@ from zsyz.domain.fields import (
 )
 from zsyz.domain.history import parse_value
 
-BOOKKEEPING = {"id", "norm_name", "created_batch_id", "created_at", "updated_at"}
+BOOKKEEPING = {"id", "norm_name", "created_batch_id", "merged_into_id", "created_at", "updated_at"}
 
 
 def test_the_project_table_has_exactly_the_vocabulary_in_its_order():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlmodel import col
 from zsyz.app.import_plan import resolve_unit
 from zsyz.domain.policy import Reporting
 from zsyz.domain.stages import Stage
-from zsyz.errors import NotFoundError
+from zsyz.errors import LedgerStateError, NotFoundError
 from zsyz.policy.load import parse_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.history import PROJECT, ROLES, field_changes, undo
@@ -18,6 +19,7 @@ from zsyz.store.policies import active_policy_row
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
+KIND_LABELS = {"import": "导入", "manual": "手工更正"}
 STATUS_LABELS = {"imported": "有效", "superseded": "已被更正", "undone": "已撤销"}
 
 
@@ -37,6 +39,10 @@ def _batch_dict(batch: ImportBatch, units: dict[int, str]) -> dict[str, Any]:
         "warnings": list(batch.warnings or []),
         "superseded_by": batch.superseded_by_id,
         "sha256": batch.sha256,
+        "kind": batch.kind,
+        "kind_label": KIND_LABELS.get(batch.kind, batch.kind),
+        "reason": batch.reason,
+        "operator": batch.operator,
     }
 
 
@@ -76,6 +82,10 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
             }
             for c in field_changes(session, batch_id=batch_id)
         ]
+        if batch.kind == "manual":
+            from zsyz.store.manual import change_rows
+
+            out["changes"] += change_rows(session, batch_id)
         return out
 
 
@@ -95,6 +105,10 @@ def template_projects(ledger: Ledger, unit_name: str) -> tuple[str, list[dict[st
     with ledger.read() as session:
         index = UnitIndex.load(session)
         unit = resolve_unit(index, unit_name)
+        if unit.retired_on is not None and unit.retired_on <= date.today():
+            raise LedgerStateError(
+                f"单位 {unit.name} 已于 {unit.retired_on.isoformat()} 撤并，不再生成周报模板"
+            )
         names = {u.code: u.name for u in index.by_code.values()}
         codes = {u.id: u.code for u in index.by_code.values()}
         roles: dict[int, dict[str, list[str]]] = {}

@@ -209,6 +209,10 @@ class Planner(ScopeRules):
         pid, linked = self.identify(row, norm)
         if pid is False:
             return
+        if pid is not None and (into := self.state.projects[pid]["merged_into_id"]):
+            keep = self.state.projects.get(into, {}).get("code", "?")
+            self.problem(row, "code", f"项目已并入 {keep}（projects merge）；请改填项目编号 {keep}")
+            return
         # (sheet, row), not the row: rows are released as they are planned
         here = (row.sheet, row.row)
         if pid is not None:

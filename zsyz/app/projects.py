@@ -106,9 +106,17 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
         units = {u.code: u for u in unit_facts(session)}
         fact = next(p for p in project_facts(session) if p.code == row.code)
         by_code = {u.code: u.name for u in units.values()}
+        # a merged record's history is this project's too (projects merge)
+        merged_ids = {
+            p.id: p.code
+            for p in session.exec(select(Project).where(col(Project.merged_into_id) == row.id))
+        }
+        into = session.get(Project, row.merged_into_id) if row.merged_into_id else None
+        into_code = into.code if into else None
         changes = [
             {
                 "date": c.effective_on,
+                "record": c.project_code,
                 "batch": c.batch_id,
                 "file": c.file_name,
                 "period": c.period,
@@ -117,7 +125,7 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
                 "old": _shown(c.field, c.old, by_code),
                 "new": _shown(c.field, c.new, by_code),
             }
-            for c in field_changes(session, project_id=row.id)
+            for c in field_changes(session, project_id=row.id, also=list(merged_ids))
         ]
         facts = {k: getattr(row, k) for k in SHOWN}
     route = _approval(fact, policy, units)
@@ -141,6 +149,8 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
             "missing": list(check.missing),
         },
         "history": changes,
+        "merged_into": into_code,
+        "merged": sorted(merged_ids.values()),
     }
 
 

@@ -36,6 +36,8 @@ BATCH_COLUMNS = [
     ("created", "新增"),
     ("updated", "更新"),
     ("imported_at", "导入时间"),
+    ("operator", "操作人"),
+    ("reason", "原因"),
 ]
 
 

@@ -136,5 +136,19 @@ def show(
         verdict = {True: "符合", False: "不符合", None: "无法核算"}[adm["passed"]]
         detail = "；".join(adm["flags"] + [f"缺{m}" for m in adm["missing"]])
         facts.append({"key": "准入核查", "value": verdict + (f"：{detail}" if detail else "")})
+    if data["merged_into"]:
+        facts.append({"key": "已并入", "value": data["merged_into"]})
+    if data["merged"]:
+        facts.append({"key": "并入的重复记录", "value": data["merged"]})
     print_table(facts, [("key", "项目"), ("value", "内容")], title=f"项目 {data['code']}")
-    print_table(data["history"], HISTORY, title="变更历史", empty="（没有变更记录）")
+    history = [("record", "记录"), *HISTORY] if data["merged"] else HISTORY
+    print_table(data["history"], history, title="变更历史", empty="（没有变更记录）")
+
+
+def _register_corrections() -> None:
+    from zsyz.cli import project_fix_cmds
+
+    project_fix_cmds.register(app)
+
+
+_register_corrections()

@@ -122,6 +122,7 @@ def rank(
     """排名：按政策计分，在组内排名（乡镇与乡镇比、部门与部门比），并与上期比较。"""
     from zsyz.app.scoring import rank_json, ranking, resolve_unit
     from zsyz.cli.render import emit, print_table
+    from zsyz.domain.groups import group_labels
     from zsyz.domain.ranking import tie_rule
     from zsyz.errors import UsageError
 
@@ -129,13 +130,16 @@ def rank(
         period = pick_period(month=month, quarter=quarter, half=half, year=year)
         led = ledger(ctx, db)
         policy, rows = ranking(led, period)
-        labels = policy.ranking.groups if policy.ranking else {}
+        labels = group_labels(policy)
         if group:
-            wanted = {k for k, v in labels.items() if group in (k, v)} or {group}
-            rows = [r for r in rows if r.group in wanted]
+            from zsyz.store.units import group_vocabulary, parse_group
+
+            wanted = parse_group(group, group_vocabulary(dict(labels)))
+            present = {r.group for r in rows}
+            rows = [r for r in rows if r.group == wanted]
             if not rows:
-                known = "、".join(f"{k}（{v}）" for k, v in labels.items()) or "无"
-                raise UsageError(f"没有「{group}」组的单位；可用的组：{known}")
+                known = "、".join(labels.get(g, g) for g in sorted(present)) or "无"
+                raise UsageError(f"本期没有「{group}」组的单位参加排名；参加排名的组：{known}")
         title = f"{period.label_zh}排名（{period.start.isoformat()} 至 {period.end.isoformat()}）"
         if explain:
             code = resolve_unit(led, explain)

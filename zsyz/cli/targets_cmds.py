@@ -1,4 +1,4 @@
-"""zsyz targets list|set|import."""
+"""zsyz targets list|set|import|remove."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 
 COLUMNS = [
+    ("id", "编号"),
     ("unit", "单位"),
     ("year", "年度"),
     ("metric_label", "指标"),
@@ -130,3 +131,41 @@ def import_targets(
     ]
     created, replaced = set_targets(target, inputs)
     say(f"分解表 {file.name}（{y} 年）：新设 {created} 项目标，更新 {replaced} 项")
+
+
+@app.command("remove")
+def remove_target(
+    ctx: typer.Context,
+    unit: Annotated[str | None, typer.Argument(help="单位名称、编码或别名")] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", help="指标：signed、started、funds……")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="年度")] = None,
+    ids: Annotated[
+        list[int] | None, typer.Option("--id", help="目标编号（见 targets list），可重复")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="删除原因（记入批次）")] = None,
+    db: DbOption = None,
+) -> None:
+    """删除显式目标（按编号，或按单位、年度与指标）；可用 imports undo 撤销。"""
+    from datetime import date
+
+    from zsyz.app.unit_edits import remove_targets
+    from zsyz.domain.metrics import parse_metric
+    from zsyz.errors import UsageError
+
+    try:
+        m = parse_metric(metric) if metric else None
+    except ValueError as exc:
+        raise UsageError(f"--metric：{exc}") from exc
+    removed, batch = remove_targets(
+        ledger(ctx, db),
+        ids=ids or (),
+        unit=unit,
+        year=year,
+        metric=m,
+        reason=reason,
+        today=date.today(),
+    )
+    shown = "、".join(f"#{r['id']} {r['unit']} {r['year']}年 {r['metric']}" for r in removed)
+    say(f"已删除目标：{shown}（批次 #{batch}，可用 zsyz imports undo {batch} 撤销）")

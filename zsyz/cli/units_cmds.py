@@ -19,6 +19,7 @@ COLUMNS = [
     ("group", "分组"),
     ("parent", "上级单位"),
     ("aliases", "别名"),
+    ("retired_on", "撤并日期"),
 ]
 
 
@@ -69,10 +70,10 @@ def import_roster(
 ) -> None:
     """从名册表格导入单位（已有单位只补充别名）。"""
     from zsyz.io.rosters import read_roster
-    from zsyz.store.units import NewUnit, import_roster
+    from zsyz.store.units import NewUnit, import_roster, roster_groups
 
     target = ledger(ctx, db)
-    rows = read_roster(file)
+    rows = read_roster(file, roster_groups(target))
     added, present = import_roster(
         target, [NewUnit(r.name, r.unit_class, r.group, r.parent, r.aliases, r.code) for r in rows]
     )
@@ -91,3 +92,66 @@ def alias(
 
     unit = add_aliases(ledger(ctx, db), name, aliases)
     say(f"已为 {unit.name} 添加别名：{'、'.join(aliases)}")
+
+
+ReasonOption = Annotated[
+    str | None, typer.Option("--reason", help="更正原因（记入批次，可在 imports list 查看）")
+]
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="单位名称、编码或别名")],
+    new_name: Annotated[
+        str | None, typer.Option("--name", help="新名称（原名称保留为别名）")
+    ] = None,
+    unit_class: Annotated[str | None, typer.Option("--class", help="新类别")] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", help="新排名分组，如 乡镇、部门、township")
+    ] = None,
+    parent: Annotated[
+        str | None, typer.Option("--parent", help="新上级单位；“无”表示去掉上级")
+    ] = None,
+    alias: Annotated[list[str] | None, typer.Option("--alias", help="添加别名，可重复")] = None,
+    remove_alias: Annotated[
+        list[str] | None, typer.Option("--remove-alias", help="删除别名，可重复")
+    ] = None,
+    reason: ReasonOption = None,
+    db: DbOption = None,
+) -> None:
+    """更正单位的名称、类别、分组、上级或别名（手工更正批次，可用 imports undo 撤销）。"""
+    from datetime import date
+
+    from zsyz.app.unit_edits import UnitEdit, edit_unit
+
+    change = UnitEdit(
+        new_name, unit_class, group, parent, tuple(alias or ()), tuple(remove_alias or ()), reason
+    )
+    unit, n, batch = edit_unit(ledger(ctx, db), name, change, date.today())
+    say(f"已更正单位 {unit.name}：{n} 项改动（批次 #{batch}，可用 zsyz imports undo {batch} 撤销）")
+
+
+@app.command("retire")
+def retire(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="单位名称、编码或别名")],
+    on: Annotated[
+        str | None, typer.Option("--from", help="自该日起不再参加排名、提醒和模板，默认今天")
+    ] = None,
+    reason: ReasonOption = None,
+    db: DbOption = None,
+) -> None:
+    """撤并单位：保留其历史和此前各期的数据，自该日起不再参加排名、提醒与周报模板。"""
+    from datetime import date
+
+    from zsyz.app.unit_edits import retire_unit
+    from zsyz.cli.import_cmds import parse_date_option
+
+    today = date.today()
+    day = parse_date_option(on) or today
+    unit, batch = retire_unit(ledger(ctx, db), name, day, reason, today)
+    say(
+        f"单位 {unit.name} 自 {day.isoformat()} 起撤并（批次 #{batch}，"
+        f"可用 zsyz imports undo {batch} 撤销）"
+    )

@@ -118,8 +118,8 @@ def alerts(policy: Policy, facts: AlertFacts, as_of: date) -> list[Alert]:
     )
 
 
-def _active(units: Sequence[UnitFact]) -> list[UnitFact]:
-    return [u for u in units if u.active]
+def _active(units: Sequence[UnitFact], day: date) -> list[UnitFact]:
+    return [u for u in units if u.active_on(day)]
 
 
 def missed_reports(policy: Policy, facts: AlertFacts, as_of: date) -> list[Alert]:
@@ -128,7 +128,7 @@ def missed_reports(policy: Policy, facts: AlertFacts, as_of: date) -> list[Alert
         return []
     out = []
     weekly = rep.cadence != "monthly"
-    duty = [u for u in _active(facts.ledger.units) if must_report(u.unit_class, rep)]
+    duty = [u for u in _active(facts.ledger.units, as_of) if must_report(u.unit_class, rep)]
     found = statuses((u.code for u in duty), facts.reports, rep, as_of, facts.since)
     for u in duty:
         st = found[u.code]
@@ -316,7 +316,7 @@ def monthly_activity(policy: Policy, facts: AlertFacts, as_of: date) -> list[Ale
         "trip": f"外出招商（每月{cfg.monthly_trips}次）",
     }
     out = []
-    for u in _active(facts.ledger.units):
+    for u in _active(facts.ledger.units, month.end):
         if cfg.activity_classes and u.unit_class not in cfg.activity_classes:
             continue
         short = _short(facts, u.code, month, need)

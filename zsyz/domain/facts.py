@@ -36,6 +36,11 @@ class UnitFact:
     parent: str | None = None  # parent unit code
     active: bool = True
     aliases: tuple[str, ...] = ()
+    retired_on: date | None = None  # retired from this day: kept in the past, not after
+
+    def active_on(self, day: date) -> bool:
+        """Whether the unit takes part (rankings, alerts, rewards) on `day`."""
+        return self.active and (self.retired_on is None or day < self.retired_on)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class Kind(StrEnum):
 
     TEXT = "text"
     CODE = "code"  # text kept verbatim (leading zeros)
+    CREDIT_CODE = "credit_code"  # 统一社会信用代码, checked (domain/credit_code.py)
     AMOUNT = "amount"  # Decimal 万元
     AREA = "area"  # Decimal 亩
     DATE = "date"
@@ -67,6 +68,7 @@ PROJECT_FIELDS: tuple[ProjectField, ...] = (
     ProjectField("code", Kind.CODE, "项目编号"),
     ProjectField("name", Kind.TEXT, "项目名称"),
     ProjectField("investor", Kind.TEXT, "投资方"),
+    ProjectField("credit_code", Kind.CREDIT_CODE, "统一社会信用代码"),
     ProjectField("investor_origin", Kind.TEXT, "投资方来源地"),
     ProjectField("investor_type", Kind.TEXT, "投资方类型"),
     ProjectField("category", Kind.TEXT, "产业类别"),
@@ -110,7 +112,7 @@ AMOUNT_FIELDS = frozenset(f.key for f in PROJECT_FIELDS if f.kind in (Kind.AMOUN
 FLAG_FIELDS = frozenset(f.key for f in PROJECT_FIELDS if f.kind is Kind.FLAG)
 DATE_FIELDS = frozenset(f.key for f in PROJECT_FIELDS if f.kind is Kind.DATE)
 TEXT_FIELDS = frozenset(
-    f.key for f in PROJECT_FIELDS if f.kind in (Kind.TEXT, Kind.CODE, Kind.STAGE)
+    f.key for f in PROJECT_FIELDS if f.kind in (Kind.TEXT, Kind.CODE, Kind.CREDIT_CODE, Kind.STAGE)
 )
 # The cumulative amounts: their own history rows, read as observations over time.
 CUMULATIVE: tuple[str, ...] = tuple(f.key for f in PROJECT_FIELDS if f.history is History.OWN_ROW)

@@ -334,7 +334,7 @@ def progress(policy: Policy, facts: Facts, year: int, as_of: date) -> list[UnitP
     cap = completion_cap(policy)
     out = []
     for unit in sorted(facts.units, key=lambda u: (order.get(u.unit_class, 99), u.code)):
-        if not unit.active:
+        if not unit.active_on(as_of):
             continue
         rules = rules_for(unit, policy, facts.explicit_of(unit.code, year))
         if not rules:

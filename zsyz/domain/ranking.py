@@ -22,6 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from zsyz.domain.facts import ProjectFact, UnitFact
+from zsyz.domain.groups import group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period
 from zsyz.domain.policy import (
@@ -299,12 +300,6 @@ def _tier_points(c: ScoreComponent, amount: Decimal | None) -> Decimal:
     return max((t.points for t in hit), default=Decimal(0))
 
 
-def group_of(unit: UnitFact) -> str:
-    if unit.group:
-        return unit.group
-    return "dept" if unit.unit_class.startswith("dept") else unit.unit_class
-
-
 def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
     scorer = Scorer(policy, sf, period)
     ranking = scorer.ranking
@@ -351,7 +346,7 @@ def _contestants(
     extra = [
         UnitProgress(u, ())
         for u in sorted(facts.units, key=lambda u: u.code)
-        if u.active and u.code not in have and group_of(u) in ranking.groups
+        if u.active_on(period.end) and u.code not in have and group_of(u) in ranking.groups
     ]
     return [*rows, *extra]
 

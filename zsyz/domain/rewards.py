@@ -15,11 +15,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from zsyz.domain.credit import passes
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
+from zsyz.domain.groups import group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period, PeriodKind, period_containing
 from zsyz.domain.policy import Filters, FlagKind, FlagRule, Policy, RewardKind, RewardRule
 from zsyz.domain.progress import UnitProgress, measure, progress, rules_for
-from zsyz.domain.ranking import RankRow, ScoringFacts, group_of, num, pct, rank
+from zsyz.domain.ranking import RankRow, ScoringFacts, num, pct, rank
 from zsyz.domain.stages import Stage
 
 YUAN = Decimal("0.0001")  # 万元 to 1 元
@@ -340,7 +341,7 @@ def rewards(policy: Policy, sf: ScoringFacts, year: int, as_of: date) -> Rewards
     calc = Calculator(policy, sf, year, as_of)
     order = {cid: i for i, cid in enumerate(policy.classes)}
     units = sorted(
-        (u for u in sf.facts.units if u.active),
+        (u for u in sf.facts.units if u.active_on(as_of)),
         key=lambda u: (order.get(u.unit_class, 99), group_of(u), u.code),
     )
     lines = [

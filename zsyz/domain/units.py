@@ -69,6 +69,9 @@ _CLASS_BY_LABEL.update(
     }
 )
 
+# Every wording of a class → its id (ranking groups read the same words: domain/groups.py)
+CLASS_WORDS: dict[str, str] = _CLASS_BY_LABEL
+
 # Class words offices put around a class: 一类/A类 tiers of departments.
 _TIERS = {"一类": "dept_a", "a类": "dept_a", "二类": "dept_b", "b类": "dept_b", "c类": "dept_c"}
 

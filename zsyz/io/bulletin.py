@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from zsyz.domain.groups import group_labels
 from zsyz.domain.ranking import RankRow, tie_rule
 from zsyz.io.sheets import (
     AMOUNT_FORMAT,
@@ -83,7 +84,7 @@ def change_text(r: RankRow, *, new: str = NO_RANK) -> str:
 def write_ranking(path: Path, title: str, rows: list[RankRow], policy: Any) -> None:
     """`zsyz rank --format xlsx`: the ranking sheet alone."""
     wb = new_workbook()
-    labels = policy.ranking.groups if policy.ranking else {}
+    labels = group_labels(policy)
     cols, data = ranking_rows(rows, labels)
     table_sheet(wb, "排名", title, cols, data, note=tie_rule(policy))
     save(wb, path)

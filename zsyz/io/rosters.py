@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zsyz.domain.groups import GroupVocabulary
 from zsyz.domain.metrics import Metric, target_key
 from zsyz.domain.units import unit_class_of, unknown_class_message
 from zsyz.errors import InvalidDataError, Problem
@@ -54,7 +55,9 @@ def _text(row: list[Any], idx: int | None) -> str:
     return str(v).strip()
 
 
-def read_roster(path: Path) -> list[RosterRow]:
+def read_roster(path: Path, groups: GroupVocabulary | None = None) -> list[RosterRow]:
+    """The roster's rows; with `groups`, each 分组 is resolved to a group id (an unknown
+    group is a row problem, never a new group)."""
     sheets = read_workbook(path)
     problems: list[Problem] = []
     for sheet in sheets:
@@ -83,12 +86,27 @@ def read_roster(path: Path) -> list[RosterRow]:
             aliases = tuple(
                 a for a in re.split(r"[,，、;；/\s]+", _text(row, cols.get("aliases"))) if a
             )
+            group = _text(row, cols.get("group")) or None
+            if group and groups is not None:
+                gid = groups.resolve(group)
+                if gid is None:
+                    problems.append(
+                        Problem(
+                            f"未知分组「{group}」；可用：{groups.known()}"
+                            "（新分组请在政策 [ranking] groups 中定义）",
+                            row=i,
+                            column=header.headings["group"],
+                            value=group,
+                        )
+                    )
+                    continue
+                group = gid
             out.append(
                 RosterRow(
                     i,
                     name,
                     unit_class,
-                    _text(row, cols.get("group")) or None,
+                    group,
                     _text(row, cols.get("parent")) or None,
                     aliases,
                     _text(row, cols.get("code")) or None,

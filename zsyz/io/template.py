@@ -20,6 +20,7 @@ TEMPLATE_FIELDS: tuple[str, ...] = (
     "code",
     "name",
     "investor",
+    "credit_code",
     "investor_origin",
     "category",
     "chain",

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from zsyz.domain.credit_code import credit_code_problem, normalize_credit_code
 from zsyz.domain.stages import Stage, stage_from_text
 from zsyz.io.columns import HeaderMatch
 from zsyz.io.values import (
@@ -28,7 +29,7 @@ from zsyz.memo import remembered
 
 # Kinds whose cell text later messages may quote (the store checks them against the ledger);
 # long free text is not kept, so a 50,000-row sheet stays small in memory.
-_QUOTED = frozenset({"code", "text", "stage", "units", "date"})
+_QUOTED = frozenset({"code", "text", "stage", "units", "date", "credit_code"})
 Parser = Callable[[Any], Any]
 # Distinct texts kept per column for sharing one string object among equal cells (a
 # sheet repeats 广东深圳 or 制造业 thousands of times; calamine gives each cell its own).
@@ -131,8 +132,20 @@ def _parse_code(value: Any) -> str | None:
     return code_text(value)
 
 
+def _parse_credit_code(value: Any) -> str | None:
+    text = text_of(value)
+    if not text:
+        return None
+    code = normalize_credit_code(text)
+    problem = credit_code_problem(code)
+    if problem is not None:
+        raise ValueProblem(problem)
+    return code
+
+
 _SIMPLE: dict[str, Parser] = {
     "text": _parse_text,
+    "credit_code": _parse_credit_code,
     "code": _parse_code,
     "area": parse_area,
     "stage": _parse_stage,

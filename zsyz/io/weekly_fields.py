@@ -1,6 +1,6 @@
 """The columns of a weekly report: each field's key, kind and the headings offices write
 for it (the first is the template's). Kinds: text, code, amount, area, date, stage, units,
-flag; the key is the project column (`roles:<role>` for units)."""
+flag, credit_code; the key is the project column (`roles:<role>` for units)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "合作企业",
             "投资单位",
         ),
+    ),
+    (
+        "credit_code",
+        "credit_code",
+        ("统一社会信用代码", "社会信用代码", "信用代码", "投资方统一社会信用代码", "企业信用代码"),
     ),
     (
         "investor_origin",
@@ -109,6 +114,7 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("producing_on", "date", ("投产日期", "投产时间", "竣工投产时间")),
     ("full_output_on", "date", ("达效日期", "达产时间", "达效时间")),
     ("dropped_on", "date", ("终止日期", "终止时间", "退库时间")),
+    ("compiled_on", "date", ("项目编制日期", "编制日期", "编制时间", "项目编制时间")),
     ("planned_start_on", "date", ("计划开工日期", "计划开工时间", "预计开工时间")),
     (
         "roles:sourcing",

@@ -96,7 +96,9 @@ def report_facts(session: Session, day: date, reporting: Reporting) -> list[Repo
             table.c.period,
             table.c.period_named,
             table.c.report_date,
-        ).where(table.c.status.in_(LIVE_BATCH), table.c.report_date <= day)
+        ).where(
+            table.c.status.in_(LIVE_BATCH), table.c.report_date <= day, table.c.kind == "import"
+        )
     )
     named: dict[str, Period | None] = {}  # many batches, few periods
     out: list[ReportFact] = []
@@ -135,7 +137,9 @@ def first_report_on(session: Session, day: date) -> date | None:
     """The date of the ledger's first live report on or before `day`."""
     return session.exec(
         select(func.min(col(ImportBatch.report_date))).where(
-            col(ImportBatch.status).in_(LIVE_BATCH), col(ImportBatch.report_date) <= day
+            col(ImportBatch.status).in_(LIVE_BATCH),
+            col(ImportBatch.report_date) <= day,
+            col(ImportBatch.kind) == "import",
         )
     ).one()
 

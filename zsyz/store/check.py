@@ -208,9 +208,17 @@ def _project_units(conn: Connection, _today: date) -> Iterator[Finding]:
     p, r = table_of("project"), table_of("project_role")
     credited = select(r.c.project_id).where(r.c.role.in_([Role.SOURCING.value, Role.LANDING.value]))
     for pid, code in conn.execute(
-        select(p.c.id, p.c.code).where(p.c.id.not_in(credited)).order_by(p.c.id)
+        select(p.c.id, p.c.code)
+        .where(p.c.id.not_in(credited), p.c.merged_into_id.is_(None))  # merged: credit moved
+        .order_by(p.c.id)
     ):
         yield Finding("project_units", "project", pid, f"项目 {code} 没有招引单位或落地单位")
+    for pid, code in conn.execute(
+        select(p.c.id, p.c.code)
+        .where(p.c.merged_into_id.is_not(None), p.c.id.in_(select(r.c.project_id)))
+        .order_by(p.c.id)
+    ):
+        yield Finding("project_units", "project", pid, f"项目 {code} 已并入其他项目，却仍计入单位")
     known = [role.value for role in Role]
     for rid, role in conn.execute(select(r.c.id, r.c.role).where(r.c.role.not_in(known))):
         yield Finding("project_units", "project_role", rid, f"未知的单位角色「{role}」")

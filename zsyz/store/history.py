@@ -112,7 +112,11 @@ class StoredChange:
 
 
 def field_changes(
-    session: Session, *, project_id: int | None = None, batch_id: int | None = None
+    session: Session,
+    *,
+    project_id: int | None = None,
+    batch_id: int | None = None,
+    also: Iterable[int] = (),
 ) -> list[StoredChange]:
     """The history of a project (by date, then as written) or of a batch (as written),
     one change per field: a `*created*` snapshot row comes out as one change per field
@@ -134,8 +138,8 @@ def field_changes(
         .join(PROJECT, PROJECT.c.id == UPDATES.c.project_id)
         .join(batches, batches.c.id == UPDATES.c.batch_id)
     )
-    if project_id is not None:
-        query = query.where(UPDATES.c.project_id == project_id)
+    if project_id is not None:  # `also`: records merged into it (projects merge)
+        query = query.where(UPDATES.c.project_id.in_([project_id, *also]))
     if batch_id is not None:
         query = query.where(UPDATES.c.batch_id == batch_id)
     order = (UPDATES.c.id,) if project_id is None else (UPDATES.c.effective_on, UPDATES.c.id)
@@ -276,6 +280,14 @@ def undo(session: Session, batch_id: int, *, cascade: bool) -> list[int]:
     if batch.status != "imported":
         raise LedgerStateError(f"导入批次 {batch_id} 的状态是「{batch.status}」，无需撤销")
     later = dependents(session, batch)
+    if batch.kind == "manual":
+        from zsyz.store.manual import later_dependents
+
+        extra = later_dependents(session, batch_id) - {b.id for b in later}
+        later = sorted(
+            [*later, *(session.get(ImportBatch, i) for i in extra)],  # type: ignore[list-item]
+            key=lambda b: -(b.id or 0),
+        )
     if later and not cascade:
         ids = "、".join(f"#{b.id}（{b.file_name}）" for b in later)
         raise LedgerStateError(
@@ -286,6 +298,10 @@ def undo(session: Session, batch_id: int, *, cascade: bool) -> list[int]:
         if dep.status == "imported":
             undone += undo(session, dep.id or 0, cascade=True)
     revert_batch(session, batch)
+    if batch.kind == "manual":
+        from zsyz.store.manual import revert_changes
+
+        revert_changes(session, batch_id)
     batch.status = "undone"
     session.add(batch)
     session.flush()

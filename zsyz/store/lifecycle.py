@@ -91,6 +91,10 @@ def backup(ledger: Ledger, dest: Path) -> None:
         raise LedgerStateError("db backup 只适用于 SQLite 台账；PostgreSQL 请用 pg_dump")
     if dest.exists():
         raise LedgerStateError(f"{dest} 已存在，不会覆盖")
+    folder = dest.parent
+    if not folder.is_dir():
+        what = "不是文件夹" if folder.exists() else "不存在"
+        raise LedgerStateError(f"备份目录 {folder} {what}；请先创建该文件夹，或换一个备份路径")
     tmp = dest.with_name(f".{dest.name}.tmp")
     src = sqlite3.connect(str(path))
     try:

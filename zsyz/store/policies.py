@@ -6,13 +6,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from zsyz.domain.groups import default_group
 from zsyz.domain.policy import Filters, Policy
 from zsyz.errors import LedgerStateError
 from zsyz.policy.load import PolicySource, parse_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Policy as PolicyRow
 from zsyz.store.targets import TargetInput, _upsert
-from zsyz.store.units import NewUnit, UnitIndex, add_units, default_group
+from zsyz.store.units import NewUnit, UnitIndex, add_units, group_vocabulary
 
 
 def filters_dict(f: Filters) -> dict[str, Any]:
@@ -55,7 +56,8 @@ def install_policy(ledger: Ledger, source: PolicySource, year: int | None = None
             nu = NewUnit(u.name, u.unit_class, group, u.parent, u.aliases)
             if index.find(u.name) is None:
                 fresh.append(nu)
-        added = add_units(session, fresh, index=index)
+        groups = group_vocabulary(dict(policy.ranking.groups) if policy.ranking else {})
+        added = add_units(session, fresh, index=index, groups=groups)
         targets = 0
         for u in policy.roster:
             unit = index.resolve(u.name)

@@ -33,6 +33,7 @@ class Unit(SQLModel, table=True):
     group_name: str | None = Field(default=None, index=True, max_length=64)
     parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     active: bool = Field(default=True)
+    retired_on: date | None = None  # out of rankings, alerts and templates from this day
     created_at: datetime = Field(default_factory=_now)
 
 
@@ -80,6 +81,7 @@ class Project(SQLModel, table=True):
     name: str = Field(max_length=300)
     norm_name: str = Field(index=True, max_length=300)  # for identity without a code
     investor: str | None = Field(default=None, max_length=300)
+    credit_code: str | None = Field(default=None, index=True, max_length=18)  # 统一社会信用代码
     investor_origin: str | None = Field(default=None, max_length=100)
     investor_type: str | None = Field(default=None, max_length=50)
     category: str | None = Field(default=None, index=True, max_length=50)
@@ -117,6 +119,8 @@ class Project(SQLModel, table=True):
     remarks: str | None = None  # 备注
     last_reported_on: date | None = Field(default=None, index=True)
     created_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    # `projects merge`: this record was another record of that project (一炮数响)
+    merged_into_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 
@@ -155,6 +159,9 @@ class ImportBatch(SQLModel, table=True):
     updated: int = 0
     warnings: list[str] = Field(default_factory=list, sa_type=JSON)
     superseded_by_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    kind: str = Field(default="import", max_length=16)  # import | manual (手工更正)
+    reason: str | None = Field(default=None, max_length=400)  # an operator's reason
+    operator: str | None = Field(default=None, max_length=100)  # $USER of a manual change
 
 
 class ProjectUpdate(SQLModel, table=True):
@@ -188,6 +195,38 @@ class Activity(SQLModel, table=True):
     kind: str = Field(max_length=8)  # lead | trip
     note: str = ""
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    created_at: datetime = Field(default_factory=_now)
+
+
+class LedgerChange(SQLModel, table=True):
+    """One field of a unit, alias or target changed by hand (project fields go to
+    project_update): the audit trail and undo log of manual batches. A row created or
+    removed whole has field `*row*` and its columns as JSON (old NULL when created,
+    new NULL when removed)."""
+
+    __tablename__ = "ledger_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    entity: str = Field(max_length=16)  # unit | unit_alias | target
+    entity_id: int
+    field: str = Field(max_length=40)
+    old_value: str | None = None
+    new_value: str | None = None
+    effective_on: date
+    created_at: datetime = Field(default_factory=_now)
+
+
+class DupeDismissal(SQLModel, table=True):
+    """A pair of projects reviewed as not the same: `projects dupes` lists it no more."""
+
+    __tablename__ = "dupe_dismissal"
+    __table_args__ = (UniqueConstraint("project_a_id", "project_b_id", name="uq_dupe_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_a_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
+    project_b_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    operator: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(default_factory=_now)
 
 

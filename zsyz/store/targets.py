@@ -88,6 +88,7 @@ def target_rows(
             metric = Metric(t.metric)
             out.append(
                 {
+                    "id": t.id,
                     "unit": u.name,
                     "unit_code": u.code,
                     "year": t.year,

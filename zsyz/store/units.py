@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from zsyz.domain.facts import UnitFact
+from zsyz.domain.groups import GroupVocabulary, default_group
 from zsyz.domain.names import closest, normalize, stripped, variants
-from zsyz.domain.units import UNIT_CLASSES, unit_class_of, unknown_class_message
+from zsyz.domain.units import CLASS_WORDS, UNIT_CLASSES, unit_class_of, unknown_class_message
 from zsyz.errors import BadInputError, NotFoundError, UsageError
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Unit, UnitAlias
@@ -21,6 +22,34 @@ def parse_unit_class(text: str) -> str:
     if found is None:
         raise UsageError(unknown_class_message(text))
     return found
+
+
+def group_vocabulary(policy_groups: dict[str, str] | None = None) -> GroupVocabulary:
+    """The group names of a ledger: the policy's [ranking] groups, the default groups,
+    and every class word (街道 → township, 县直部门（一类） → dept)."""
+    words = [(k, default_group(k)) for k in UNIT_CLASSES]
+    words += [(w, default_group(c)) for w, c in CLASS_WORDS.items()]
+    return GroupVocabulary.build(policy_groups or {}, words)
+
+
+def ledger_groups(session: Session) -> GroupVocabulary:
+    """The group vocabulary of the ledger's active policy."""
+    from zsyz.policy.load import parse_policy
+    from zsyz.store.policies import active_policy_row
+
+    row = active_policy_row(session)
+    policy = parse_policy(row.text, f"台账中的政策 {row.name}") if row else None
+    return group_vocabulary(dict(policy.ranking.groups) if policy and policy.ranking else {})
+
+
+def parse_group(text: str, vocab: GroupVocabulary) -> str:
+    """The group id `text` names; an unknown group is refused, listing the known ones."""
+    gid = vocab.resolve(text)
+    if gid is None:
+        raise UsageError(
+            f"未知分组「{text}」；可用：{vocab.known()}（新分组请在政策 [ranking] groups 中定义）"
+        )
+    return gid
 
 
 @dataclass
@@ -106,10 +135,17 @@ class NewUnit:
 
 
 def add_units(
-    session: Session, new: Sequence[NewUnit], *, index: UnitIndex | None = None
+    session: Session,
+    new: Sequence[NewUnit],
+    *,
+    index: UnitIndex | None = None,
+    groups: GroupVocabulary | None = None,
 ) -> list[Unit]:
-    """Add units (parents may be earlier rows of the same batch); names must be new."""
+    """Add units (parents may be earlier rows of the same batch); names must be new.
+    A group is resolved through the ledger's group vocabulary (or `groups`)."""
     index = index or UnitIndex.load(session)
+    if groups is None and any(nu.group for nu in new):
+        groups = ledger_groups(session)
     added: list[Unit] = []
     for nu in new:
         name = nu.name.strip()
@@ -126,7 +162,11 @@ def add_units(
             code=code,
             name=name,
             unit_class=nu.unit_class,
-            group_name=nu.group or default_group(nu.unit_class),
+            group_name=(
+                parse_group(nu.group, groups)
+                if nu.group and groups
+                else default_group(nu.unit_class)
+            ),
             parent_id=parent_id,
         )
         session.add(unit)
@@ -138,12 +178,6 @@ def add_units(
             _add_alias(session, index, unit, alias)
         added.append(unit)
     return added
-
-
-def default_group(unit_class: str) -> str:
-    """Units are ranked within their group; by default a class is its own group, except
-    that every department tier ranks among departments."""
-    return "dept" if unit_class.startswith("dept") else unit_class
 
 
 def _add_alias(session: Session, index: UnitIndex, unit: Unit, alias: str) -> None:
@@ -200,6 +234,11 @@ def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> tuple[int, int]:
     return ledger.run_write(work)
 
 
+def roster_groups(ledger: Ledger) -> GroupVocabulary:
+    with ledger.read() as session:
+        return ledger_groups(session)
+
+
 def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[dict[str, object]]:
     with ledger.read() as session:
         units = session.exec(select(Unit).order_by(Unit.unit_class, Unit.code)).all()
@@ -222,6 +261,7 @@ def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[dict[str, o
                     "parent": parent.name if parent else None,
                     "aliases": aliases.get(u.id or 0, []),
                     "active": u.active,
+                    "retired_on": u.retired_on,
                 }
             )
         return out
@@ -242,6 +282,7 @@ def unit_facts(session: Session) -> list[UnitFact]:
             parent=by_id[u.parent_id].code if u.parent_id in by_id else None,
             active=u.active,
             aliases=tuple(aliases.get(u.id or 0, ())),
+            retired_on=u.retired_on,
         )
         for u in units
     ]
