@@ -64,7 +64,7 @@ def generate(kind: str, path: Path, preset: str | None = "zhenping-2020") -> dic
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     args = ["init", "--db", str(path)]
     if preset:
-        args += ["--preset", preset]
+        args += ["--preset", preset, "--with-examples"]
     if run(args) != 0:
         raise SystemExit("init failed")
     ledger = open_ledger(str(path))

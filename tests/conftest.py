@@ -16,6 +16,9 @@ from zsyz.cli.app import run
 
 pytest_plugins = ["tests.pg"]  # ZSYZ_TEST_PG: the suite on PostgreSQL (tests/pg.py)
 
+# parsed policies are cached per user (zsyz/policy/cache.py): tests keep theirs apart
+os.environ.setdefault("ZSYZ_CACHE_DIR", __import__("tempfile").mkdtemp(prefix="zsyz-cache-"))
+
 
 @dataclass
 class Result:

@@ -11,7 +11,7 @@ import pytest
 
 @pytest.fixture
 def zp(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     return db
 
 

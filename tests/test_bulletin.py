@@ -34,7 +34,7 @@ ENGLISH = re.compile(r"[A-Za-z]{2,}")
 
 @pytest.fixture
 def county(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     for argv in (
         ("units", "add", "镇平县", "--class", "county"),
         ("units", "add", "新城镇", "--class", "township"),
@@ -342,7 +342,7 @@ def test_docx_paragraph_by_paragraph_matches_json(county, cli, tmp_path):
 
 
 def test_docx_leaves_out_growth_without_last_year(db, cli, tmp_path):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_project(
         db,
         "P1",

@@ -20,7 +20,7 @@ LATE = SAMPLES / "weekly" / "2022-W14-石佛寺镇.xlsx"  # imported while the b
 @pytest.fixture
 def demo_but_one(db, cli):
     """The demo ledger without the last weekly report of 石佛寺镇."""
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     assert cli("units", "import", str(SAMPLES / "单位名册.xlsx")).code == 0
     assert cli("targets", "import", str(SAMPLES / "目标任务分解表.xlsx")).code == 0
     weekly = sorted(p for p in (SAMPLES / "weekly").iterdir() if p.suffix in (".xlsx", ".xls"))

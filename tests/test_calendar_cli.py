@@ -110,7 +110,7 @@ def agree(cli, tmp_path, slots, period_args, units):
 @pytest.fixture
 def zhenping(db, cli, tmp_path):
     path = with_deductions(cli, tmp_path, "zhenping-2020", LATE)  # it deducts missed ones
-    assert cli("init", "--policy", path).code == 0
+    assert cli("init", "--policy", path, "--with-examples").code == 0
     # February 2024: W05 (29 Jan – 4 Feb, Thursday 1 Feb) … W09 (26 Feb – 3 Mar)
     for day in (date(2024, 2, 2), date(2024, 2, 12), date(2024, 2, 16), date(2024, 2, 23)):
         add_batch(db, "石佛寺镇", "x", day)
@@ -150,7 +150,7 @@ def test_zhenping_weekly_views_agree(zhenping, cli, tmp_path):
 @pytest.fixture
 def panan(db, cli, tmp_path):
     path = with_deductions(cli, tmp_path, "panan-2022", MISSED + LATE)
-    assert cli("init", "--policy", path).code == 0
+    assert cli("init", "--policy", path, "--with-examples").code == 0
     # 2024-Q1, monthly, each month due the 5th of the next
     add_batch(db, "安文街道", "x", date(2024, 2, 3))  # January, on time
     add_batch(db, "安文街道", "x", date(2024, 3, 5))  # February, on its due day
@@ -191,7 +191,7 @@ def test_panan_monthly_views_agree(panan, cli, tmp_path):
 def test_import_labels_a_report_with_the_week_it_covers(db, cli, xlsx):
     """A report dated on its due Monday (13 July) covers the week before (W28), in the
     import's JSON and in `imports list`, as the alerts read it."""
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     rows = [
         ["填报单位：石佛寺镇", None, "填报日期：2026年7月13日"],
         ["项目名称", "项目阶段", "总投资（万元）"],
@@ -211,14 +211,14 @@ def test_import_labels_a_report_with_the_week_it_covers(db, cli, xlsx):
 
 
 def test_a_county_summary_fills_no_townships_duty(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_batch(db, "石佛寺镇", "x", date(2024, 2, 2))
     add_batch(db, None, "2024-W06", date(2024, 2, 9), all_units=True)
     assert "石佛寺镇" in alerted(cli, date(2024, 2, 12))
 
 
 def test_figures_wait_for_the_periods_reports(db, cli):
-    assert cli("init", "--preset", "panan-2022").code == 0
+    assert cli("init", "--preset", "panan-2022", "--with-examples").code == 0
     today = date.today()
     this_month = f"{today.year}-{today.month:02d}"
     add_batch(db, "安文街道", this_month, today, named=True)  # this month's, early
@@ -249,7 +249,7 @@ def test_policy_holidays_fills_the_calendar(cli, tmp_path, db):
     path = tmp_path / "p.toml"
     path.write_text(text, encoding="utf-8")
     assert cli("policy", "check", path).code == 0
-    assert cli("init", "--policy", path).code == 0
+    assert cli("init", "--policy", path, "--with-examples").code == 0
     # September 2024 is due 5 October, a holiday: the 8th (Tuesday) is the due day
     add_batch(db, "安文街道", "x", date(2024, 9, 1))
     add_batch(db, "安文街道", "x", date(2024, 10, 8))
@@ -274,7 +274,7 @@ def test_policy_holidays_without_the_package_says_what_to_do(tmp_path):
 def test_monthly_report_naming_its_month(db, cli, xlsx):
     """磐安 (due the 5th of the next month): a report titled 2024年3月 and dated 8 April is
     March's, late; the same sheet without the month is April's."""
-    assert cli("init", "--preset", "panan-2022").code == 0
+    assert cli("init", "--preset", "panan-2022", "--with-examples").code == 0
     add_batch(db, "新渥街道", "x", date(2024, 3, 1))  # the ledger's first report (February's)
     body = [["项目名称", "项目阶段", "总投资（万元）"], ["中药饮片厂", "洽谈", 8000]]
     named = [

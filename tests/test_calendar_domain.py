@@ -16,17 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zsyz.domain import rules
 from zsyz.domain.alerts import AlertFacts, Rule, alerts
 from zsyz.domain.facts import UnitFact
 from zsyz.domain.periods import Period, PeriodKind, iso_week, parse_period, period_containing
-from zsyz.domain.policy import (
-    ComponentKind,
-    DeductionEvent,
-    Policy,
-    Ranking,
-    Reporting,
-    ScoreComponent,
-)
+from zsyz.domain.policy import Policy, Ranking, Reporting
 from zsyz.domain.progress import Facts
 from zsyz.domain.ranking import ScoringFacts, rank
 from zsyz.domain.reporting import (
@@ -257,10 +251,10 @@ UNITS = [
     UnitFact("t2", "乙镇", "township"),
     UnitFact("l1", "张县长", "leader"),
 ]
-MISSED = ScoreComponent(
-    ComponentKind.DEDUCTION, "未按时报送", Decimal(1), event=DeductionEvent.MISSED_REPORT
+MISSED = rules.Deduction(
+    label="未按时报送", points=Decimal(1), event=rules.DeductionEvent.MISSED_REPORT
 )
-LATE = ScoreComponent(ComponentKind.DEDUCTION, "迟报", Decimal(1), event=DeductionEvent.LATE_REPORT)
+LATE = rules.Deduction(label="迟报", points=Decimal(1), event=rules.DeductionEvent.LATE_REPORT)
 
 
 def policy(rep: Reporting) -> Policy:

@@ -38,7 +38,7 @@ def test_check_char_worked_by_hand():
 
 @pytest.fixture
 def led(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_project(
         db,
         "P1",

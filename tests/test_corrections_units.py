@@ -16,7 +16,7 @@ TABLES = ("project", "project_role", "project_update", "unit", "unit_alias", "ta
 
 @pytest.fixture
 def zp(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_project(
         db,
         "P1",

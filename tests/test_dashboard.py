@@ -122,7 +122,7 @@ def test_schedule_share_is_the_alerts_one():
 @pytest.fixture
 def zp(db, cli):
     """000 with 石佛寺镇 signing and starting a factory, 晁陂镇 signing one."""
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_project(
         db,
         "P1",

@@ -93,7 +93,7 @@ def test_dismissed_pairs_are_not_listed():
 
 @pytest.fixture
 def zp(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     code = "91110108551385082Q"
     add_project(
         db,

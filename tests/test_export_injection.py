@@ -35,7 +35,7 @@ def week_report(path: Path, rows, unit: str = "石佛寺镇", day: str = "2020-0
 @pytest.fixture
 def evil(db, cli, tmp_path):
     """Zhenping's policy, units named like formulas, projects named like formulas."""
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     for i, name in enumerate(EVIL):
         result = cli("units", "add", "--class", "township", "--", name.strip() or f"单位{i}")
         assert result.code == 0, result.err

@@ -52,7 +52,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     preset = (SAMPLES / "preset.txt").read_text(encoding="utf-8").strip()
     for argv in (
-        ["init", "--preset", preset],
+        ["init", "--preset", preset, "--with-examples"],  # as `zsyz demo` does
         ["units", "import", str(SAMPLES / "单位名册.xlsx")],
         ["targets", "import", str(SAMPLES / "目标任务分解表.xlsx")],
         ["import", *weekly],

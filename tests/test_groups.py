@@ -56,7 +56,7 @@ def test_group_of_defaults_to_the_class():
 
 
 def test_sample_roster_with_chinese_groups_ranks_each_group_once(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     assert cli("units", "import", str(SAMPLES / "单位名册.xlsx")).code == 0
     units = cli("units", "list", "-f", "json").json()
     assert {u["group"] for u in units} == {"township", "dept", "chamber", "leader"}
@@ -71,7 +71,7 @@ def test_sample_roster_with_chinese_groups_ranks_each_group_once(db, cli):
 
 
 def test_unknown_group_is_refused_listing_known_ones(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     bad = cli("units", "add", "新镇", "--class", "township", "--group", "第一组")
     assert (
         bad.code == 2 and "未知分组「第一组」" in bad.err and "乡镇（街道）（township）" in bad.err

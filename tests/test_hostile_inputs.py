@@ -172,29 +172,38 @@ def ledger(ledger_db, cli, tmp_path):
     return ledger_db
 
 
-# A child's ru_maxrss starts at its parent's RSS (Linux keeps the high-water mark of the
-# forked image across exec), so a pytest worker grown to 360 MB would be charged to every
-# child it starts. A small Python starts the command and reports its child's own peak.
-_MEASURE = """
-import os, subprocess, sys
-proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[1], "wb"))
-_pid, status, usage = os.wait4(proc.pid, 0)
-print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+# The child reports its own peak (VmHWM belongs to the address space made by exec):
+# `ru_maxrss` from wait4 would start from the parent's RSS at fork, so a pytest worker
+# grown by earlier tests would inflate every figure.
+_PEAK_CHILD = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as fh:
+        kb = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    with open(os.environ["ZSYZ_TEST_PEAK_FILE"], "w") as out:
+        out.write(str(kb))
+atexit.register(_peak)
+sys.argv = ["zsyz", *sys.argv[1:]]
+runpy.run_module("zsyz", run_name="__main__")
 """
 
 
 def run_measured(args: list[str], db: str, folder: Path) -> tuple[int, str, float]:
     """Run `zsyz ARGS` in a child process: (exit code, stderr, the child's peak RSS in MB)."""
     err_path = folder / "stderr.txt"
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(err_path), sys.executable, "-m", "zsyz", *args],
-        env={**os.environ, "ZSYZ_DB": db},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    code, peak_kb = (int(x) for x in done.stdout.split())
-    return code, err_path.read_text(encoding="utf-8"), peak_kb / 1024
+    peak_path = folder / "peak.txt"
+    peak_path.unlink(missing_ok=True)
+    with open(err_path, "wb") as err:
+        proc = subprocess.run(
+            [sys.executable, "-c", _PEAK_CHILD, *args],
+            env={**os.environ, "ZSYZ_DB": db, "ZSYZ_TEST_PEAK_FILE": str(peak_path)},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            check=False,
+        )
+    assert peak_path.exists(), f"the child did not report its peak: {err_path.read_text()}"
+    peak_kb = int(peak_path.read_text())
+    return proc.returncode, err_path.read_text(encoding="utf-8"), peak_kb / 1024
 
 
 @pytest.mark.slow
@@ -249,6 +258,6 @@ def test_a_folder_named_like_a_workbook_is_skipped_not_read(ledger, cli, tmp_pat
     (inbox / "子目录.xlsx").mkdir(parents=True)
     before = dump(ledger)
     result = cli("import", str(inbox))
-    assert result.code == 2 and "没有找到要导入的文件" in result.err
+    assert result.code == 0 and "没有新文件" in result.err  # an empty drop folder (issue 11)
     assert len(result.err.strip().splitlines()) == 1
     assert dump(ledger) == before

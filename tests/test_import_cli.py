@@ -59,8 +59,13 @@ def test_import_creates_projects_with_history(ledger, cli, tmp_path):
         "rows": 2,
         "created": 2,
         "updated": 0,
-        "warnings": [],
+        "warnings": [
+            "1 行写了阶段但没有写该阶段的日期（第5行），按填报日期 2022-03-11 记为该阶段日期；"
+            "如有实际日期请补填"
+        ],
         "errors": [],
+        "columns": [{"heading": h, "field": h.removesuffix("（万元）")} for h in HEAD],
+        "ignored_columns": [],
     }
     p = projects(ledger)["玉雕产业园"]
     assert p["stage"] == "signed" and p["signed_on"] == "2022-03-08"
@@ -214,7 +219,8 @@ def test_stage_backwards_is_a_warning(ledger, cli, tmp_path):
     assert any("退回" in w for w in result.json()[0]["warnings"])
     dropped = [None, "玉雕产业园", None, None, None, None, "终止", None, None]
     result = cli("import", str(report(tmp_path, [dropped], day="2022-03-25")), "--format", "json")
-    assert result.json()[0]["warnings"] == []
+    (warning,) = result.json()[0]["warnings"]  # no 退回: only the 终止 date taken from the report
+    assert "按填报日期 2022-03-25 记为该阶段日期" in warning
     assert_db_check_clean(cli)
 
 
@@ -438,7 +444,7 @@ def test_a_folder_is_imported_in_week_order_not_text_order(ledger, cli, tmp_path
         "石佛寺镇第9周.xlsx",
         "石佛寺镇第10周.xlsx",
     ]
-    assert not any(o["warnings"] for o in result.json())  # neither came "late"
+    assert not any("早于" in w for o in result.json() for w in o["warnings"])  # none "late"
     p = projects(ledger)["玉雕产业园"]
     assert p["funds_in_place"] == 5000 * 10000 and p["last_reported_on"] == "2022-03-11"
 

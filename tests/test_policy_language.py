@@ -144,6 +144,60 @@ BAD = [
         "名称或别名「甲」重复",
     ),
     ("[policy\n", "TOML 语法错误"),
+    # the forms of issue 13, each checked
+    (
+        '[[targets.township]]\nmetric="signed"\nvalue=1\nmin_total=100000\nmax_total=30000',
+        "targets.township[0]: 上限（max_fai / max_total）应大于下限",
+    ),
+    (
+        '[[rewards]]\nkind="per_project"\nlabel="x"\namount=10',
+        "rewards[0].to: 缺少此键",
+    ),
+    (
+        '[[rewards]]\nkind="per_project"\nlabel="x"\namount=10\nto="everyone"',
+        "rewards[0].to: 应为 'each_credited'",
+    ),
+    (
+        '[[flags]]\nkind="bottom_of_ranking"\nlabel="x"\nflag="通报批评"\nbottom=1\nshare=0.1',
+        "flags[0]: 写且只写 bottom",
+    ),
+    (
+        '[[flags]]\nkind="bottom_of_ranking"\nlabel="x"\nflag="通报批评"\nshare=1.5',
+        "flags[0].share: 应不大于 1",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="target", metric="signed", points=1, cap="百分之百"}]',
+        "ranking.components[0].cap: 应为以比例",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="shortfall", base=0.5, per_missing=0.1, require=[]}]',
+        "ranking.components[0].require: 至少要有一项",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="shortfall", base=0.5, per_missing=0.1, require=[{metric="signed"}]}]',
+        "ranking.components[0].require[0].value: 缺少此键",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="ceiling", label="x", cap=0.5, items=[{kind="ceiling", label="y", cap=1, items=[]}]}]',
+        "ranking.components[0].items[0]: kind 应为",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="deduction", event="signed_late", points=0.1}]',
+        "ranking.components[0].event: 应为 'missed_report'",
+    ),
+    ('[ranking]\ncomponents=[{kind="adjustment", cap="x"}]', "ranking.components[0].cap: 应为以分"),
+    (
+        '[ranking]\ncomponents=[{kind="share", label="x", points=1, numerator={metric="signed"}}]',
+        "ranking.components[0].denominator: 缺少此键",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="target", metric="signed", value=5}]',
+        "ranking.components[0]: 写 points（完成率 × 分值）或 steps",
+    ),
+    (
+        '[ranking]\ncomponents=[{kind="target", metric="signed", value=5, points=1, steps=[{min=1, points=1}]}]',
+        "ranking.components[0]: steps 与 points、cap 不能同时写",
+    ),
 ]
 
 
@@ -202,7 +256,7 @@ def test_init_with_preset_installs_roster_and_policy(db, cli):
 def test_init_with_policy_file_and_year_and_unit_targets(db, cli, tmp_path):
     path = tmp_path / "p.toml"
     path.write_text(preset_source("yinjiang-2012").text, encoding="utf-8")
-    result = cli("init", "--policy", str(path), "--year", "2013")
+    result = cli("init", "--policy", str(path), "--year", "2013", "--with-examples")
     assert result.code == 0, result.err
     rows = cli("targets", "list", "--format", "json").json()
     squad = [r for r in rows if r["unit"] == "招商一分队"]
@@ -244,3 +298,11 @@ def test_policy_class_ids_match_the_unit_classes_the_ledger_knows():
     from zsyz.store.units import UNIT_CLASSES
 
     assert tuple(UNIT_CLASSES) == CLASS_IDS
+
+
+def test_readme_ranking_forms_example_passes_check():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml\n# 1. 省外新增实际投资完成率") + len("```toml\n")
+    text = readme[start : readme.index("```", start)]
+    policy = parse_policy(HEAD + '\n[ranking]\ngroups = { township = "乡镇" }\n' + text, "README")
+    assert policy.ranking is not None and len(policy.ranking.components) == 6

@@ -11,7 +11,7 @@ from tests.factories import add_project, add_update
 
 @pytest.fixture
 def panan(db, cli):
-    assert cli("init", "--preset", "panan-2022").code == 0
+    assert cli("init", "--preset", "panan-2022", "--with-examples").code == 0
     add_project(
         db,
         "A1",
@@ -118,7 +118,7 @@ def test_projects_show_json(panan, cli):
 
 
 def test_projects_show_admission_flags(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_project(
         db,
         "M1",
@@ -143,7 +143,7 @@ def test_projects_show_admission_flags(db, cli):
 
 @pytest.fixture
 def zp(db, cli):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     return db
 
 

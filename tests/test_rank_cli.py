@@ -31,7 +31,7 @@ def golden(name: str, text: str) -> None:
 @pytest.fixture
 def zp(db, cli):
     """000: 商务局 lands a 1.2亿 factory; 石佛寺镇 signs a 6000万 one; 晁陂镇 a 3500万 one."""
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     add_project(
         db,
         "P1",
@@ -140,7 +140,7 @@ def test_golden_rank_and_rewards_tables(zp, cli, tmp_path):
 
 def test_rewards_json_contract(zp, cli):
     data = cli("rewards", "--year", "2020", "-f", "json").json()
-    assert set(data) == {"year", "total", "lines", "flags"}
+    assert set(data) == {"year", "total", "lines", "flags", "notes"}
     assert data["year"] == 2020 and data["total"] == 30
     assert set(data["lines"][0]) == {"unit", "rule", "amount", "reason", "projects"}
     shangwu = [

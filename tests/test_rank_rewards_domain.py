@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from zsyz.domain import rules as r
 from zsyz.domain.facts import (
     ExplicitTarget,
     FundsObservation,
@@ -16,18 +17,7 @@ from zsyz.domain.facts import (
     UnitFact,
 )
 from zsyz.domain.periods import PeriodKind, parse_period
-from zsyz.domain.policy import (
-    ComponentKind,
-    DeductionEvent,
-    FlagKind,
-    FlagRule,
-    RateTier,
-    RewardKind,
-    RewardRule,
-    ScoreComponent,
-    ScoreForm,
-    Tier,
-)
+from zsyz.domain.policy import ScoreForm
 from zsyz.domain.progress import Facts
 from zsyz.domain.ranking import ScoringFacts, rank
 from zsyz.domain.reporting import ReportFact
@@ -160,9 +150,7 @@ def test_000_missed_and_late_weekly_reports_cost_a_point_each():
         *(ReportFact("t2", w.end) for w in (week[0], week[2], week[3])),
         ReportFact("t2", date(2020, 3, 18), week[1]),
     ]
-    late = ScoreComponent(
-        ComponentKind.DEDUCTION, "迟报周报", D(D("0.5")), event=DeductionEvent.LATE_REPORT
-    )
+    late = r.Deduction(label="迟报周报", points=D("0.5"), event=r.DeductionEvent.LATE_REPORT)
     assert ZP.ranking is not None
     policy = replace(ZP, ranking=replace(ZP.ranking, components=(*ZP.ranking.components, late)))
     sf = ScoringFacts(Facts(units=units), reports, since=week[0].start + timedelta(days=4))
@@ -294,9 +282,7 @@ def test_003_bonus_for_7yi_manufacturing_and_3yi_major_industry_and_vote_excelle
 
 def test_003_veto_excellent_for_units_the_policy_names():
     units = [unit("尖山镇", "township", "township"), unit("仁川镇", "township", "township")]
-    veto = FlagRule(
-        FlagKind.VETO_EXCELLENT, "交办任务未完成被通报", units=("仁川镇",), flag="一票否优"
-    )
+    veto = r.VetoExcellent(label="交办任务未完成被通报", units=("仁川镇",))
     policy = replace(PA, flags=(veto,))
     result = rewards(policy, ScoringFacts(Facts(units=units)), 2022, date(2022, 12, 31))
     assert [(f.unit.code, f.flag) for f in result.flags] == [("仁川镇", "一票否优")]
@@ -361,9 +347,7 @@ def test_004_points_per_project_by_size_tier_and_efficacy_form():
 
 def test_efficacy_middle_value_formula():
     assert YY.ranking is not None
-    comp = ScoreComponent(
-        ComponentKind.PER_PROJECT, "规模", metric=None, amount="total", tiers=(Tier(D(0), D(1)),)
-    )
+    comp = r.PerProject(label="规模", amount="total", tiers=(r.Tier(D(0), D(1)),))
     policy = replace(YY, ranking=replace(YY.ranking, components=(comp,), form=ScoreForm.EFFICACY))
     units = [unit(u, "township", "township") for u in ("a", "b", "c")]
     projects = [
@@ -392,10 +376,9 @@ def test_efficacy_middle_value_formula():
     ],
 )
 def test_tiered_permille_progressive_and_whole_with_cap(amount, progressive, expected):
-    rule = RewardRule(
-        RewardKind.TIERED_PERMILLE,
-        "分档奖励",
-        tiers=(RateTier(D(1000), D(3)), RateTier(D(10000), D(4)), RateTier(None, D(5))),
+    rule = r.TieredPermille(
+        label="分档奖励",
+        tiers=(r.RateTier(D(1000), D(3)), r.RateTier(D(10000), D(4)), r.RateTier(None, D(5))),
         progressive=progressive,
         cap_per_project=D(50),
     )
@@ -403,16 +386,11 @@ def test_tiered_permille_progressive_and_whole_with_cap(amount, progressive, exp
 
 
 def test_tiered_reward_lines_name_each_project():
-    rule = RewardRule(
-        RewardKind.TIERED_PERMILLE,
-        "分档奖励",
+    rule = r.TieredPermille(
+        label="分档奖励",
         basis="total_investment",
-        metric=None,
-        tiers=(RateTier(D(1000), D(3)), RateTier(None, D(5))),
+        tiers=(r.RateTier(D(1000), D(3)), r.RateTier(None, D(5))),
     )
-    from zsyz.domain.metrics import Metric
-
-    rule = replace(rule, metric=Metric.SIGNED)
     policy = replace(ZP, rewards=(rule,), flags=())
     units = [unit("t1", "township", "township")]
     p = proj("P", ("t1",), total_investment=3000, signed=date(2020, 2, 1))
@@ -426,7 +404,7 @@ def test_tiered_reward_lines_name_each_project():
 # ---- 002 汉中市 and 000: bottom of the ranking ----------------------------------------
 
 
-def test_bottom_of_quarterly_ranking_is_flagged_each_quarter_ties_included():
+def test_bottom_of_quarterly_ranking_a_tie_at_the_line_is_one_note_not_a_list():
     units = [unit(u, "county", "county") for u in ("汉台区", "南郑区", "城固县")]
     explicit = [ExplicitTarget(u.code, 2021, "signed", D(2)) for u in units]
     projects = [
@@ -437,11 +415,11 @@ def test_bottom_of_quarterly_ranking_is_flagged_each_quarter_ties_included():
     sf = ScoringFacts(Facts(units=units, projects=projects, explicit=explicit))
     result = rewards(HZ, sf, 2021, date(2021, 6, 30))
     flags = [(f.unit.code, f.flag, f.reason[:9]) for f in result.flags]
-    assert flags == [
-        ("南郑区", "通报批评", "2021年第1季度"),
-        ("城固县", "通报批评", "2021年第1季度"),
-        ("城固县", "通报批评", "2021年第2季度"),
-    ]
+    # Q1: 南郑区 and 城固县 both 0/2 (bottom = 1): the tie is named in one note, nobody
+    # flagged; Q2: 城固县 alone last (南郑区 1/2)
+    assert flags == [("城固县", "通报批评", "2021年第2季度")]
+    (note,) = result.notes
+    assert note.startswith("2021年第1季度县区：2 个未完成任务的单位同分（0）")
 
 
 def test_no_bottom_flag_when_everyone_ties():

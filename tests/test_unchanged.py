@@ -16,7 +16,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 @pytest.mark.sqlite_only(reason="the fast path reads SQLite files with sqlite3")
 def test_fast_path_and_import_agree(db, cli, tmp_path):
-    assert cli("init", "--preset", "zhenping-2020").code == 0
+    assert cli("init", "--preset", "zhenping-2020", "--with-examples").code == 0
     report = SAMPLES / "weekly" / "2022-W10-石佛寺镇.xlsx"
     other = SAMPLES / "weekly" / "2022-W10-商务局.xlsx"
     assert unchanged_file(db, report) is None

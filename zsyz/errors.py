@@ -7,6 +7,7 @@ them; each says what went wrong and what to do about it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 EXIT_OK = 0
@@ -62,6 +63,10 @@ class LedgerStateError(ZsyzError):
     exit_code = EXIT_FAILURE
 
 
+_CLAUSE = re.compile(r"[；;]|，(?=或)|[（(](?=[^（）()]*--)")
+_OPERATOR = re.compile(r"--[a-z]|zsyz |县招商中心用|政策 \[")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in input data: where it is and why it is wrong."""
@@ -71,6 +76,17 @@ class Problem:
     column: str | None = None
     value: str | None = None
     sheet: str | None = None
+    clerk: str | None = None  # what the unit's clerk should change in the sheet, if it differs
+
+    @property
+    def for_clerk(self) -> str:
+        """The message for the copy returned to the sender: what to fix in the sheet, with
+        the operator's advice (zsyz options, commands) left out."""
+        if self.clerk:
+            return self.clerk
+        parts = [p for p in _CLAUSE.split(self.message) if not _OPERATOR.search(p)]
+        kept = [p.strip("，, ）)") for p in parts]
+        return "；".join(p for p in kept if p) or self.message
 
     def as_dict(self) -> dict[str, object]:
         where = f"工作表「{self.sheet}」：" if self.sheet else ""  # keys stay as the contract

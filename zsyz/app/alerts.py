@@ -27,7 +27,7 @@ def alerts_in(
 ) -> list[Alert]:
     """The alerts as of `as_of`, read in the caller's transaction."""
     with no_cyclic_gc():
-        policy, _ = active_policy(session)
+        policy, _ = active_policy(session, as_of.year)
         only = UnitIndex.load(session).resolve(unit).code if unit else None
         first_report = first_report_on(session, as_of)
         known = [d for d in (first_report, first_activity_on(session, as_of)) if d is not None]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from zsyz.app.import_plan import resolve_unit
+from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.policy import Reporting
 from zsyz.domain.stages import Stage
 from zsyz.errors import LedgerStateError, NotFoundError
@@ -70,14 +71,16 @@ def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
             raise NotFoundError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
         units = dict(session.execute(select(Unit.id, Unit.name)).all())  # type: ignore[call-overload]
         out = _batch_dict(batch, units)
+        names = dict(session.execute(select(Unit.code, Unit.name)).all())  # type: ignore[call-overload]
         out["changes"] = [
             {
                 "row": c.row,
                 "code": c.project_code,
                 "project": c.project_name,
                 "field": c.field,
-                "old": c.old,
-                "new": c.new,
+                "field_label": field_label(c.field),
+                "old": shown(c.field, c.old, names),
+                "new": shown(c.field, c.new, names),
             }
             for c in field_changes(session, batch_id=batch_id)
         ]

@@ -14,22 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from zsyz.app.import_scope import ROLE_LABELS as ROLE_LABELS  # one vocabulary, re-exported
 from zsyz.app.import_scope import ScopeRules
+from zsyz.app.plan_stages import stage_rules
+from zsyz.app.plan_state import LedgerState
 from zsyz.domain.names import norm_project_name
-from zsyz.domain.stages import LIFE_CYCLE, Stage, stage_from_dates
 from zsyz.errors import NotFoundError, Problem
 from zsyz.io.weekly import ReportRow, WeeklyReport, row_place
 from zsyz.io.weekly_fields import HEADINGS
-from zsyz.store.history import PROJECT, ROLES, TRACKED, same
+from zsyz.store.history import TRACKED, same
 from zsyz.store.tables import Unit
 from zsyz.store.units import UnitIndex
 
-_DATED = (*LIFE_CYCLE, Stage.DROPPED)
-STAGE_DATES = frozenset(s.date_field for s in _DATED)
 _SUFFIXES = re.compile(r"(人民政府|政府|办事处|[（(]盖章[)）]|盖章)$")
 ROLE_KEYS = {role: f"roles:{role}" for role in ("sourcing", "landing", "leader", "compiling")}
 # Roles a unit's own report may set only for itself (the leader is a person, not a unit).
@@ -66,44 +64,6 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class LedgerState:
-    """What a plan needs of the ledger, loaded in a few queries (no ORM objects)."""
-
-    projects: dict[int, dict[str, Any]]
-    by_code: dict[str, int]
-    roles: dict[int, dict[str, set[str]]]
-    by_norm: dict[str, list[int]]
-    by_investor: dict[str, list[int]]
-
-    @classmethod
-    def load(cls, session: Session) -> LedgerState:
-        projects = {r.id: dict(r._mapping) for r in session.execute(select(PROJECT))}
-        codes: dict[int, str] = dict(session.execute(select(Unit.id, Unit.code)).all())  # type: ignore[call-overload]
-        roles: dict[int, dict[str, set[str]]] = {}
-        for pid, uid, role in session.execute(
-            select(ROLES.c.project_id, ROLES.c.unit_id, ROLES.c.role)
-        ):
-            roles.setdefault(pid, {}).setdefault(role, set()).add(codes[uid])
-        by_norm: dict[str, list[int]] = {}
-        by_investor: dict[str, list[int]] = {}
-        for pid, p in projects.items():
-            by_norm.setdefault(p["norm_name"], []).append(pid)
-            if p["investor"]:
-                by_investor.setdefault(norm_project_name(p["investor"]), []).append(pid)
-        by_code = {p["code"]: pid for pid, p in projects.items()}
-        return cls(projects, by_code, roles, by_norm, by_investor)
-
-    def owners(self, pid: int) -> set[str]:
-        r = self.roles.get(pid, {})
-        return r.get("sourcing", set()) | r.get("landing", set())
-
-    def describe(self, pid: int, index: UnitIndex) -> str:
-        p = self.projects[pid]
-        units = [index.by_code[c].name for c in sorted(self.owners(pid)) if c in index.by_code]
-        return f"{p['code']}「{p['name']}」（{'、'.join(units) or '无单位'}）"
-
-
 def resolve_unit(index: UnitIndex, name: str) -> Unit:
     """A unit as written, also as "石佛寺镇人民政府" or "XX（盖章）"."""
     unit = index.find(name) or index.find(_SUFFIXES.sub("", name.strip()))
@@ -124,6 +84,9 @@ class Planner(ScopeRules):
     reuse_codes: dict[str, str] = field(default_factory=dict)
     _seen: dict[int, tuple[str | None, int]] = field(default_factory=dict)  # id → first row
     _seen_new: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # by name
+    _codes: dict[str, tuple[str, str | None, int]] = field(default_factory=dict)  # code → norm, row
+    _auto: set[int] = field(default_factory=set)  # ids of new RowPlans whose code was generated
+    _dated: list[str] = field(default_factory=list)  # rows whose stage date is the report date
     _next_seq: dict[str, int] = field(default_factory=dict)
     # Names as written → unit code (or the problem), resolved once per distinct name.
     _units: dict[str, str | NotFoundError] = field(default_factory=dict)
@@ -132,7 +95,9 @@ class Planner(ScopeRules):
     _stated: set[str] = field(default_factory=set)
     _new_codes: dict[str, tuple[str | None, int]] = field(default_factory=dict)
 
-    def problem(self, row: ReportRow | None, key: str | None, message: str) -> None:
+    def problem(
+        self, row: ReportRow | None, key: str | None, message: str, clerk: str | None = None
+    ) -> None:
         column = self.report.header.headings.get(key, HEADINGS.get(key or "")) if key else None
         value = row.text(key) if row is not None and key else None
         self.plan.problems.append(
@@ -142,6 +107,7 @@ class Planner(ScopeRules):
                 column=column,
                 value=value,
                 sheet=row.sheet if row else None,
+                clerk=clerk,
             )
         )
 
@@ -192,6 +158,39 @@ class Planner(ScopeRules):
         self._stated = {c for r in self.report.rows if (c := r.values.get("code"))}
         for row in self.report.take_rows():
             self.plan_row(row)
+        self._settle_codes()
+        if self._dated and self.plan.report_date is not None:
+            shown = "、".join(self._dated[:10]) + ("等" if len(self._dated) > 10 else "")
+            self.plan.warnings.append(
+                f"{len(self._dated)} 行写了阶段但没有写该阶段的日期（{shown}），"
+                f"按填报日期 {self.plan.report_date.isoformat()} 记为该阶段日期；如有实际日期请补填"
+            )
+
+    def _settle_codes(self) -> None:
+        """A generated code that a later row wrote for another project is generated anew."""
+        written = {r.code for r in self.plan.rows if r.new is not None and id(r) not in self._auto}
+        for r in self.plan.rows:
+            if id(r) in self._auto and r.code in written and r.new is not None:
+                r.code = self.new_code(avoid=written)
+                r.new["code"] = r.code
+
+    def same_code(self, row: ReportRow, norm: str) -> bool:
+        """One 项目编号 on two rows naming different projects is refused (True)."""
+        code = row.values.get("code")
+        if not code:
+            return False
+        first = self._codes.setdefault(code, (norm, row.sheet, row.row))
+        if first[0] != norm:
+            place = row_place(first[1], first[2])
+            self.problem(
+                row,
+                "code",
+                f"项目编号与{place}的新项目相同；一个编号只能给一个项目"
+                if code not in self.state.by_code
+                else f"项目编号与{place}相同，但项目名称不同；一个编号只能对应一个项目，请核对编号",
+            )
+            return True
+        return False
 
     def plan_row(self, row: ReportRow) -> None:
         v = row.values
@@ -206,6 +205,8 @@ class Planner(ScopeRules):
             leader = self.leader_of(v["leader_name"])
             if leader is not None:
                 roles["leader"] = self.shared(frozenset({leader}))
+        if self.same_code(row, norm):
+            return
         pid, linked = self.identify(row, norm)
         if pid is False:
             return
@@ -264,9 +265,14 @@ class Planner(ScopeRules):
             for role, codes in sorted(roles.items()):
                 if codes:
                     new[ROLE_KEYS[role]] = codes
-            self.plan.rows.append(RowPlan(row.row, name, None, code, {}, True, new=new, norm=norm))
+            planned = RowPlan(row.row, name, None, code, {}, True, new=new, norm=norm)
+            if not v.get("code") and norm not in self.reuse_codes:
+                self._auto.add(id(planned))
+            self.plan.rows.append(planned)
             return
         code = current["code"]
+        if "extra" in values:  # a blank cell changes nothing: merge into what is kept
+            values["extra"] = {**(current["extra"] or {}), **values["extra"]}
         for k, x in values.items():
             if not same(current[k], x):
                 changes[k] = (current[k], x)
@@ -317,48 +323,19 @@ class Planner(ScopeRules):
                     else "是同一项目请由县招商中心用汇总表（--all-units，写明项目编号）报送"
                 )
                 self.problem(
-                    row, "name", f"疑似与已有项目重复：{shown}。{same}，确是新项目请加 --new {key}"
+                    row,
+                    "name",
+                    f"疑似与已有项目重复：{shown}。{same}，确是新项目请加 --new {key}",
+                    clerk=f"疑似与已有项目重复：{shown}。是同一项目请在「项目编号」栏填写已有项目的编号；"
+                    "确是另一个新项目请在项目名称中写明区别，并告知县招商中心",
                 )
                 return False, False
         return None, False
 
     def stage_rules(self, row: ReportRow, pid: int | None, values: dict[str, Any]) -> None:
-        when = self.plan.report_date
-        limit = min(when, self.today) if when else self.today
-        for key in sorted(STAGE_DATES & values.keys()):
-            if values[key] > limit:
-                what = "今天" if limit == self.today else "填报日期"
-                self.problem(row, key, f"日期晚于{what}（{limit.isoformat()}），不能是将来的日期")
-        stage: Stage | None = values.get("stage")
-        current = self.state.projects.get(pid) if pid is not None else None
-        old = Stage(current["stage"]) if current else None
-        if stage is None:
-            # No stage written: the dates tell how far it got, if further than known.
-            dated = stage_from_dates(s for s in _DATED if s.date_field in values)
-            if dated is None or (
-                old is not None and (old is Stage.DROPPED or dated.order <= old.order)
-            ):
-                return
-            stage = dated
-        values["stage"] = stage.value
-        if (
-            old is not None
-            and stage is not old
-            and Stage.DROPPED not in (stage, old)
-            and stage.order < old.order
-        ):
-            self.plan.warnings.append(
-                f"{row.where}「{row.values['name']}」阶段由{old.label}退回{stage.label}"
-            )
-        if (
-            (old is None or stage is not old)
-            and when is not None
-            and stage.date_field not in values
-            and (current is None or current[stage.date_field] is None)
-        ):
-            values[stage.date_field] = when  # reached this stage by the report date
+        stage_rules(self, row, pid, values)
 
-    def new_code(self) -> str:
+    def new_code(self, avoid: set[str] | frozenset[str] = frozenset()) -> str:
         """ZS<year><4 digits>: stable once given, printed on the next template."""
         year = (self.plan.report_date or self.today).year
         prefix = f"ZS{year}"
@@ -369,7 +346,12 @@ class Planner(ScopeRules):
             self._next_seq[prefix] = max(used, default=0)
         self._next_seq[prefix] += 1
         code = f"{prefix}{self._next_seq[prefix]:04d}"
-        while code in self.state.by_code or code in self._stated:
+        while (
+            code in self.state.by_code
+            or code in avoid
+            or code in self._codes
+            or code in self._stated
+        ):
             self._next_seq[prefix] += 1
             code = f"{prefix}{self._next_seq[prefix]:04d}"
         return code

@@ -15,7 +15,8 @@ from zsyz.domain.names import norm_project_name
 from zsyz.io.weekly import ReportRow
 
 if TYPE_CHECKING:
-    from zsyz.app.import_plan import LedgerState, Plan
+    from zsyz.app.import_plan import Plan
+    from zsyz.app.plan_state import LedgerState
     from zsyz.store.units import UnitIndex
 
 ROLE_LABELS = {

@@ -18,13 +18,16 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from zsyz.app.bulk import no_cyclic_gc
-from zsyz.app.import_plan import LedgerState, Plan, Planner, resolve_unit
+from zsyz.app.import_plan import Plan, Planner
+from zsyz.app.import_unit import policy_usd_rate, reporting_unit
 from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256, unchanged_outcome
+from zsyz.app.plan_state import LedgerState
+from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.names import norm_project_name
 from zsyz.domain.periods import Period, PeriodKind
 from zsyz.domain.policy import Reporting
 from zsyz.domain.reporting import ReportFact, covered_period, period_kind
-from zsyz.errors import BadInputError, LedgerStateError, NotFoundError, Problem
+from zsyz.errors import BadInputError, LedgerStateError, Problem
 from zsyz.io.weekly import WeeklyReport, parse_weekly
 from zsyz.io.workbook import os_reason, refuse_oversized
 from zsyz.memo import remembered
@@ -44,7 +47,7 @@ from zsyz.store.history import (
     to_text,
 )
 from zsyz.store.policies import active_policy
-from zsyz.store.tables import ImportBatch, Unit
+from zsyz.store.tables import ImportBatch
 from zsyz.store.units import UnitIndex
 
 IMPORT_ATTEMPTS = 12
@@ -83,8 +86,19 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
         if same is not None:
             same.file = name
             return same
+    if request.usd_rate is None:
+        request.usd_rate = policy_usd_rate(ledger)
+
+    def parse() -> WeeklyReport:
+        return parse_weekly(
+            path,
+            report_date=request.report_date,
+            usd_rate=request.usd_rate,
+            stage=request.stage,
+        )
+
     try:
-        report = parse_weekly(path, report_date=request.report_date)
+        report = parse()
     except BadInputError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
 
@@ -93,7 +107,7 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
     def work(session: Session) -> FileOutcome:
         if parsed[0].taken:  # run again: the first run released the rows as it planned them
             try:
-                parsed[0] = parse_weekly(path, report_date=request.report_date)
+                parsed[0] = parse()
             except BadInputError as exc:
                 raise Rejected(
                     FileOutcome(name, "rejected", errors=[Problem(exc.message)]), annotate=False
@@ -115,64 +129,12 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
         return rejected.outcome
 
 
-def _reporting_unit(
-    index: UnitIndex, report: WeeklyReport, request: ImportRequest, plan: Plan
-) -> None:
-    if request.all_units:
-        return
-    written = request.unit or report.unit_text
-    if not written:
-        for hint in report.unit_hints:  # no 填报单位 line: a title or file name may say
-            if (named := index.named_in(hint)) is not None:
-                plan.unit = named
-                plan.warnings.append(f"表中未写填报单位，按「{hint}」认定为{named.name}")
-                return
-        plan.problems.append(
-            Problem(
-                "缺少填报单位：请在表头写「填报单位：单位名称」，或用 --unit 指定",
-                column="填报单位",
-            )
-        )
-        return
-    try:
-        plan.unit = resolve_unit(index, written)
-    except NotFoundError as exc:
-        plan.problems.append(Problem(exc.message, column="填报单位", value=written))
-        return
-    if request.unit and report.unit_text:
-        sheet = index.find(report.unit_text) or _try(index, report.unit_text)
-        if sheet is None:
-            plan.problems.append(
-                Problem(
-                    f"表中填报单位「{report.unit_text}」不在单位名册中，无法与 --unit "
-                    f"{plan.unit.name} 核对；请改正表头的填报单位，或先用 zsyz units add 登记",
-                    column="填报单位",
-                    value=report.unit_text,
-                )
-            )
-        elif sheet.code != plan.unit.code:
-            plan.problems.append(
-                Problem(
-                    f"表中填报单位是{sheet.name}，与 --unit {plan.unit.name} 不一致；请核对",
-                    column="填报单位",
-                    value=report.unit_text,
-                )
-            )
-
-
-def _try(index: UnitIndex, name: str) -> Unit | None:
-    try:
-        return resolve_unit(index, name)
-    except NotFoundError:
-        return None
-
-
 def _import(
     session: Session, report: WeeklyReport, digest: str, request: ImportRequest
 ) -> FileOutcome:
     index = UnitIndex.load(session)
     plan = Plan(unit=None, report_date=report.report_date, problems=list(report.problems))
-    _reporting_unit(index, report, request, plan)
+    reporting_unit(index, report, request, plan)
     if report.report_date is None:
         plan.problems.append(
             Problem(
@@ -195,9 +157,10 @@ def _import(
         unit=plan.unit.name if plan.unit else None,
         period=period,
         rows=count,
+        dry_run=request.dry_run,
     )
     reuse: dict[str, str] = {}
-    old = _previous(session, plan, request, period) if period else None
+    old = _previous(session, plan, request, period, report.form) if period else None
     if old is not None:
         later = dependents(session, old)
         if later:
@@ -227,7 +190,16 @@ def _import(
         reuse_codes=reuse,
     )
     planner.run()
-    outcome.warnings = list(report.warnings) + plan.warnings
+    outcome.columns, outcome.ignored_columns = report.columns, report.ignored
+    ignored = _ignored_note(report)
+    if request.strict and report.ignored_facts:
+        plan.problems.append(
+            Problem(
+                f"有未导入的列：{'、'.join(report.ignored_facts)}；台账没有对应字段，"
+                "请删去这些列或改用台账的表头后重报（严格模式不接受未导入的列）"
+            )
+        )
+    outcome.warnings = list(report.warnings) + ([ignored] if ignored else []) + plan.warnings
     if plan.problems:
         outcome.errors = plan.problems
         raise Rejected(outcome)
@@ -238,6 +210,7 @@ def _import(
         sha256=digest,
         unit_id=plan.unit.id if plan.unit else None,
         all_units=request.all_units,
+        form=report.form if request.all_units else None,
         period=period,
         period_named=_named(report, covered),
         report_date=report.report_date,
@@ -261,20 +234,28 @@ def _import(
     outcome.created, outcome.updated = batch.created, batch.updated
     if not request.dry_run:
         return outcome
+    names = {code: u.name for code, u in index.by_code.items()}
     outcome.changes = [
         {
             "row": r.row,
             "code": r.code,
             "project": r.name,
             "field": k,
-            "old": to_text(o),
-            "new": to_text(n),
+            "field_label": field_label(k),
+            "old": shown(k, to_text(o), names),
+            "new": shown(k, to_text(n), names),
         }
         for r in plan.rows
         for k, (o, n) in r.diff().items()
         if k != "last_reported_on"
     ]
     return outcome
+
+
+def _ignored_note(report: WeeklyReport) -> str | None:
+    if not report.ignored_facts:  # 序号 alone is listed in ignored_columns, not warned about
+        return None
+    return f"以下列台账没有对应字段，未导入：{'、'.join(report.ignored_facts)}"
 
 
 def _covered(session: Session, report: WeeklyReport) -> Period | None:
@@ -301,14 +282,18 @@ def _named(report: WeeklyReport, covered: Period | None) -> bool:
 
 
 def _previous(
-    session: Session, plan: Plan, request: ImportRequest, period: str
+    session: Session, plan: Plan, request: ImportRequest, period: str, form: str
 ) -> ImportBatch | None:
+    """The batch a file resends: the same unit and period, or for a county summary the
+    same period and form (a 签约 export and a 在谈 export of one day are two reports)."""
     query = select(ImportBatch).where(
         col(ImportBatch.period) == period,
         col(ImportBatch.status) == "imported",
         col(ImportBatch.all_units) == request.all_units,
     )
-    if not request.all_units:
+    if request.all_units:
+        query = query.where(col(ImportBatch.form) == form)
+    else:
         if plan.unit is None:
             return None
         query = query.where(col(ImportBatch.unit_id) == plan.unit.id)

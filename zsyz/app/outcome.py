@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zsyz.domain.stages import Stage
 from zsyz.errors import Problem
 
 if TYPE_CHECKING:
@@ -24,6 +26,9 @@ class ImportRequest:
     links: dict[str, str] = field(default_factory=dict)  # row number or norm name → code
     new: frozenset[str] = frozenset()
     today: date = field(default_factory=date.today)
+    strict: bool = False  # refuse a file with ignored columns that hold facts
+    usd_rate: Decimal | None = None  # 元 per 美元 (--usd-rate; else the policy's [currency])
+    stage: Stage | None = None  # --stage: the stage a form implies for rows naming none
 
 
 @dataclass
@@ -41,12 +46,15 @@ class FileOutcome:
     superseded: int | None = None
     changes: list[dict[str, Any]] = field(default_factory=list)
     report: WeeklyReport | None = None
+    columns: list[dict[str, str]] = field(default_factory=list)  # heading → field label
+    ignored_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The per-file JSON contract of `zsyz import --format json`."""
         return {
             "file": self.file,
-            "status": self.status,
+            "status": "dry_run" if self.dry_run and self.status == "imported" else self.status,
             "import_id": self.import_id,
             "unit": self.unit,
             "period": self.period,
@@ -55,6 +63,8 @@ class FileOutcome:
             "updated": self.updated,
             "warnings": list(self.warnings),
             "errors": [p.as_dict() for p in self.errors],
+            "columns": list(self.columns),
+            "ignored_columns": list(self.ignored_columns),
         }
 
 

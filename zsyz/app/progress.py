@@ -30,7 +30,7 @@ def unit_progress(
     unit_class: str | None = None,
 ) -> list[UnitProgress]:
     with ledger.read() as session:
-        policy, _ = active_policy(session)
+        policy, _ = active_policy(session, year)
         only = UnitIndex.load(session).resolve(unit).code if unit else None
         explicit = explicit_targets(session, year)
         # observations only when a target reads amounts over time (see reads_amounts)

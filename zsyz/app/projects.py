@@ -12,11 +12,11 @@ from zsyz.domain import admission as adm
 from zsyz.domain.approval import ApprovalDecision, decide
 from zsyz.domain.credit import credited_units
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
-from zsyz.domain.fields import PROJECT_FIELDS
+from zsyz.domain.field_labels import FIELD_LABELS, shown
 from zsyz.domain.policy import Policy
 from zsyz.domain.stages import Stage
 from zsyz.errors import NotFoundError
-from zsyz.policy.load import parse_policy
+from zsyz.policy.cache import stored_policy
 from zsyz.store.engine import Ledger
 from zsyz.store.facts import project_facts
 from zsyz.store.history import field_changes
@@ -24,7 +24,6 @@ from zsyz.store.policies import active_policy_row
 from zsyz.store.tables import Project
 from zsyz.store.units import UnitIndex, unit_facts
 
-FIELD_LABELS: dict[str, str] = {f.key: f.heading for f in PROJECT_FIELDS}
 ROLE_KEYS = {Role.SOURCING: "sourcing", Role.LANDING: "landing", Role.LEADER: "leader"}
 ROLE_KEYS[Role.COMPILING] = "compiling"
 SHOWN = [k for k in FIELD_LABELS if not k.startswith("roles:")]
@@ -32,7 +31,7 @@ SHOWN = [k for k in FIELD_LABELS if not k.startswith("roles:")]
 
 def _policy(session: Session) -> Policy | None:
     row = active_policy_row(session)
-    return parse_policy(row.text, f"台账中的政策 {row.name}") if row else None
+    return stored_policy(row.text, f"台账中的政策 {row.name}") if row else None
 
 
 def _approval(
@@ -122,8 +121,8 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
                 "period": c.period,
                 "field": c.field,
                 "field_label": FIELD_LABELS.get(c.field, c.field),
-                "old": _shown(c.field, c.old, by_code),
-                "new": _shown(c.field, c.new, by_code),
+                "old": shown(c.field, c.old, by_code),
+                "new": shown(c.field, c.new, by_code),
             }
             for c in field_changes(session, project_id=row.id, also=list(merged_ids))
         ]
@@ -152,17 +151,3 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
         "merged_into": into_code,
         "merged": sorted(merged_ids.values()),
     }
-
-
-def _shown(field: str, text: str | None, names: dict[str, str]) -> str | None:
-    """Role changes read as unit names; stage values as their Chinese label."""
-    if text is None:
-        return None
-    if field.startswith("roles:"):
-        return "、".join(names.get(c, c) for c in text.split(",") if c)
-    if field == "stage":
-        try:
-            return Stage(text).label
-        except ValueError:
-            return text
-    return text

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from zsyz.app.adjustments import adjustment_facts
 from zsyz.domain.bulletin import (
     Figure,
     Headline,
@@ -30,7 +31,7 @@ from zsyz.domain.reporting import (
     outstanding,
     reading_day,
 )
-from zsyz.domain.rewards import Rewards, reads_ranking, rewards
+from zsyz.domain.rewards import Rewards, reads_ranking, rewards, rewards_days
 from zsyz.errors import LedgerStateError
 from zsyz.store.asof import first_report_on, projects_on, report_facts
 from zsyz.store.asof_history import changed_after
@@ -84,7 +85,7 @@ def load(
     days need, and none when the policy reads no amounts over time (`reads_amounts`).
     Reports and report days are loaded only when ranking reads them (`ranks`: the use
     case ranks at all)."""
-    policy, _ = active_policy(session)
+    policy, _ = active_policy(session, until.year)
     explicit = [t for y in sorted(set(years)) for t in explicit_targets(session, y)]
     amounts = days is None or reads_amounts(policy, explicit)
     now = project_facts(session)
@@ -101,7 +102,12 @@ def load(
     reports = report_facts(session, reported, policy.reporting) if reads else None
     seen = seen_days(session) if ranks and reads_seen(policy) else None
     since = first_report_on(session, reported)
-    return Loaded(policy, ScoringFacts(facts, reports, seen, since, reported), now)
+    adjustments = adjustment_facts(session)
+    return Loaded(
+        policy,
+        ScoringFacts(facts, reports, seen, since=since, as_of=reported, adjustments=adjustments),
+        now,
+    )
 
 
 def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
@@ -129,7 +135,7 @@ def _period_facts(
     are due (`reporting.reading_day`), the previous period's as of its own; refused,
     naming the units, while reports the period waits for are still outstanding.
     `every_day`: every amount observation (the bulletin reads amounts on any day)."""
-    policy, _ = active_policy(session)
+    policy, _ = active_policy(session, period.end.year)
     rep = policy.reporting
     before = period.previous()
     until, then_day = reading_day(period, rep, today), reading_day(before, rep, today)
@@ -180,9 +186,9 @@ def resolve_unit(ledger: Ledger, name: str) -> str:
 
 
 def year_rewards(ledger: Ledger, year: int, as_of: date) -> tuple[Policy, Rewards]:
-    days = funds_days(year, min(as_of, date(year, 12, 31)))
     with ledger.read() as session:
-        policy, _ = active_policy(session)
+        policy, _ = active_policy(session, year)
+        days = rewards_days(policy, year, as_of)
         on = min(as_of, date(year, 12, 31))  # the projects as they stood then
         loaded = load(session, [year, year - 1], on, days, ranks=reads_ranking(policy))
     return loaded.policy, rewards(loaded.policy, loaded.facts, year, as_of)
@@ -222,6 +228,7 @@ def rewards_json(result: Rewards) -> dict[str, Any]:
             for line in result.lines
         ],
         "flags": [{"unit": f.unit.name, "flag": f.flag, "reason": f.reason} for f in result.flags],
+        "notes": list(result.notes),
     }
 
 

@@ -15,6 +15,7 @@ import typer
 from zsyz import __version__
 from zsyz.cli import (
     activities_cmds,
+    adjust_cmds,
     alerts_cmds,
     import_cmds,
     ledger_cmds,
@@ -72,6 +73,7 @@ rank_cmds.register(app)
 alerts_cmds.register(app)
 app.add_typer(activities_cmds.app, name="activities")
 app.add_typer(projects_cmds.app, name="projects")
+app.add_typer(adjust_cmds.app, name="adjust")
 import_cmds.register(app)
 
 

@@ -59,7 +59,9 @@ def steps(samples: Path, db: str) -> list[tuple[str, list[str]]]:
 
 def _preset_args(samples: Path) -> list[str]:
     preset = samples / "preset.txt"
-    return ["--preset", preset.read_text(encoding="utf-8").strip()] if preset.exists() else []
+    if not preset.exists():
+        return []
+    return ["--preset", preset.read_text(encoding="utf-8").strip(), "--with-examples"]
 
 
 def _later_steps(db: str) -> list[tuple[str, list[str]]]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import glob
-import re
 import sys
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, db_of, ledger
+from zsyz.cli.import_args import (
+    expand,
+    parse_date_option,
+    stage_option,
+    usd_rate_option,
+)
 from zsyz.cli.import_report import CHANGE_COLUMNS, report_outcomes
 from zsyz.cli.render import emit, say
 
@@ -24,7 +27,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="导入批次：查看、明细与撤销。", no_args_is_help=True)
 
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".et", ".xlsb", ".ods", ".ett")
 BATCH_COLUMNS = [
     ("id", "批次"),
     ("file", "文件"),
@@ -39,55 +41,6 @@ BATCH_COLUMNS = [
     ("operator", "操作人"),
     ("reason", "原因"),
 ]
-
-
-def natural_key(path: Path) -> list[tuple[int, int | str]]:
-    """Sort key reading digit runs as numbers: 第9周 before 第10周, as weeks happened
-    (a report imported after a later one only adds history, so order matters)."""
-    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", str(path))]
-
-
-def expand(patterns: list[str]) -> list[Path]:
-    """Files named, globbed (quoted globs from cron) or the spreadsheets of a folder,
-    folders and globs in natural order."""
-    from zsyz.errors import UsageError
-
-    files: list[Path] = []
-    for pattern in patterns:
-        path = Path(pattern)
-        if path.is_dir():
-            files += sorted(
-                (p for p in path.iterdir() if p.suffix.lower() in SPREADSHEETS and p.is_file()),
-                key=natural_key,
-            )
-        elif any(ch in pattern for ch in "*?[") and not path.exists():
-            found = sorted((Path(p) for p in glob.glob(pattern)), key=natural_key)
-            files += [p for p in found if p.is_file() and ".错误标注." not in p.name]
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError(f"找不到文件 {pattern}")
-    return files
-
-
-def parse_date_option(text: str | None) -> date | None:
-    """--date 2022-03-11, 2022年3月11日 or a week 2022-W10 (its last day)."""
-    if not text:
-        return None
-    from zsyz.domain.periods import PeriodKind, parse_period
-    from zsyz.errors import UsageError
-    from zsyz.io.values import ValueProblem, parse_date
-
-    try:
-        found = parse_date(text)
-        if found is not None:
-            return found
-    except ValueProblem:
-        pass
-    try:
-        return parse_period(text, PeriodKind.WEEK).end
-    except ValueError:
-        raise UsageError(f"--date 无法识别「{text}」；应写 2022-03-11 或 2022-W10") from None
 
 
 def _links(links: list[str], new: list[str], many: bool) -> tuple[dict[str, str], frozenset[str]]:
@@ -257,6 +210,22 @@ def import_command(
         Path | None,
         typer.Option("--move-to", help="导入后把文件移入此目录，拒收的移入其下 rejected/"),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="表中有台账不导入的列（序号除外）时整份拒收，供定时任务使用"),
+    ] = False,
+    usd_rate: Annotated[
+        str | None,
+        typer.Option(
+            "--usd-rate", help="美元汇率（1 美元折合人民币元数，如 7.1）；默认取政策 [currency] usd"
+        ),
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage", help="表中没写阶段的项目按此阶段导入（如签约项目清单写 签约，在谈表写 洽谈）"
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -264,20 +233,26 @@ def import_command(
     from zsyz.app.outcome import ImportRequest
     from zsyz.errors import UsageError
 
-    paths = expand(files)
-    if not paths:
-        raise UsageError("没有找到要导入的文件")
+    paths, skipped = expand(files)
+    for note in skipped:
+        say(note)
     if unit and all_units:
         raise UsageError("--unit 与 --all-units 只能选一个")
-    links, fresh = _links(link or [], new or [], len(paths) > 1)
     request = ImportRequest(
         unit=unit,
         all_units=all_units,
         report_date=parse_date_option(when),
         dry_run=dry_run,
-        links=links,
-        new=fresh,
+        strict=strict,
+        usd_rate=usd_rate_option(usd_rate),
+        stage=stage_option(stage),
     )
+    if not paths:  # an empty drop folder: nothing to do (cron runs every ten minutes)
+        if fmt is Format.json:
+            emit([], [], "json", json_data=[])
+        say("没有新文件")
+        return
+    request.links, request.new = _links(link or [], new or [], len(paths) > 1)
     if move_to is not None and move_to.exists() and not move_to.is_dir():
         raise UsageError(f"--move-to {move_to} 是文件，不是目录；请指定一个目录")
     outcomes: list[FileOutcome] = []

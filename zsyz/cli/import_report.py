@@ -27,7 +27,7 @@ CHANGE_COLUMNS = [
     ("row", "行"),
     ("code", "项目编号"),
     ("project", "项目名称"),
-    ("field", "字段"),
+    ("field_label", "字段"),
     ("old", "原值"),
     ("new", "新值"),
 ]

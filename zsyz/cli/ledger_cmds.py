@@ -31,6 +31,10 @@ def init(
         int | None,
         typer.Option("--year", help="政策适用年度，默认取政策中的年度", min=1990, max=2100),
     ] = None,
+    with_examples: Annotated[
+        bool,
+        typer.Option("--with-examples", help="同时载入预设中标为示例（文件未列名）的单位及其目标"),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """新建台账：建表、载入政策及其单位名册。不会覆盖已有台账。"""
@@ -52,7 +56,7 @@ def init(
     try:
         from zsyz.store.policies import install_policy
 
-        summary = install_policy(ledger, source, year)
+        summary = install_policy(ledger, source, year, with_examples=with_examples)
     except BaseException:
         _discard(ledger)
         raise

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from zsyz.cli.common import Format, FormatOption, OutputOption
+from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger
 from zsyz.cli.render import emit, say, write_text
 
 app = typer.Typer(help="政策：内置预设的列表与内容，政策文件检查。", no_args_is_help=True)
@@ -72,7 +72,9 @@ def check(
     targets = sum(len(c.targets) for c in p.classes.values())
     say(
         f"政策文件 {file} 有效：{p.name}（{p.year} 年），单位类别 {len(p.classes)} 个，"
-        f"类别目标 {targets} 项，名册单位 {len(p.roster)} 个，奖励规则 {len(p.rewards)} 条"
+        f"类别目标 {targets} 项，名册单位 {len(p.roster)} 个，"
+        f"计分项 {len(p.ranking.components) if p.ranking else 0} 条，"
+        f"奖励规则 {len(p.rewards)} 条，标记规则 {len(p.flags)} 条"
     )
     for warning in stale_warnings(p.reporting, p.alerts.stale_days):
         say(f"警告：{warning}")
@@ -94,3 +96,34 @@ def holidays(
     from zsyz.io.holidays import calendar_toml
 
     write_text(calendar_toml(year), output)
+
+
+@app.command("apply")
+def apply(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="新的政策文件（TOML）", dir_okay=False)],
+    from_year: Annotated[
+        int | None,
+        typer.Option(
+            "--from-year", help="自该年度起适用，默认取政策中的年度；此前年度仍按原政策计算"
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="确认替换（不加则只显示变化）")] = False,
+    with_examples: Annotated[
+        bool, typer.Option("--with-examples", help="同时载入政策中标为示例（example）的单位与目标")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """替换台账的现行政策：先列出目标、单位、规则的变化，加 --yes 才执行；原政策保留。"""
+    from zsyz.app.policy_apply import apply_policy, policy_diff
+    from zsyz.policy.load import file_source, parse_policy
+
+    source = file_source(file)
+    year = from_year or parse_policy(source.text, str(file)).year
+    target = ledger(ctx, db)
+    for line in policy_diff(target, source, year, with_examples):
+        say(line)
+    if not yes:
+        say("以上为将发生的变化；确认无误后加 --yes 执行")
+        return
+    say(apply_policy(target, source, year, with_examples))

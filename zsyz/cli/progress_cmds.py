@@ -30,7 +30,7 @@ COLUMNS = [
     ("required", "目标值"),
     ("achieved", "完成"),
     ("percent", "完成率%"),
-    ("done", "完成"),
+    ("done", "是否完成"),
     ("projects", "计入项目"),
 ]
 
@@ -80,6 +80,7 @@ def progress(
 
 def _show(rows: list[UnitProgress], fmt: Format, y: int, day: date, output: Path | None) -> None:
     from zsyz.app.progress import progress_json
+    from zsyz.domain.units import UNIT_CLASSES
 
     data = progress_json(rows)
     if fmt is Format.json:
@@ -91,7 +92,7 @@ def _show(rows: list[UnitProgress], fmt: Format, y: int, day: date, output: Path
             flat.append(
                 {
                     "unit": u["unit"] if i == 0 else "",
-                    "class": u["class"] if i == 0 else "",
+                    "class": UNIT_CLASSES.get(u["class"], u["class"]) if i == 0 else "",
                     "target": t["target"],
                     "required": t["required"],
                     "achieved": t["achieved"],
@@ -102,7 +103,8 @@ def _show(rows: list[UnitProgress], fmt: Format, y: int, day: date, output: Path
             )
     if fmt is Format.csv:
         for row, src in zip(flat, (u for u in data for _ in u["targets"]), strict=True):
-            row["unit"], row["class"] = src["unit"], src["class"]
+            row["unit"] = src["unit"]
+            row["class"] = UNIT_CLASSES.get(src["class"], src["class"])
     emit(
         flat,
         COLUMNS,

@@ -43,8 +43,8 @@ def edit(
     from datetime import date
 
     from zsyz.app.project_edits import ProjectEdit, edit_project
-    from zsyz.app.projects import FIELD_LABELS
-    from zsyz.cli.import_cmds import parse_date_option as d
+    from zsyz.cli.import_args import parse_date_option as d
+    from zsyz.domain.field_labels import FIELD_LABELS
     from zsyz.errors import UsageError
     from zsyz.io.values import ValueProblem, parse_amount
 
@@ -88,7 +88,7 @@ def terminate(
 ) -> None:
     """终止项目（阶段改为终止，记终止日期）；可用 imports undo 撤销。"""
     from zsyz.app.project_edits import terminate_project
-    from zsyz.cli.import_cmds import parse_date_option
+    from zsyz.cli.import_args import parse_date_option
     from zsyz.errors import UsageError
 
     day = parse_date_option(on)
@@ -179,8 +179,8 @@ def merge(
     from datetime import date
 
     from zsyz.app.project_edits import merge_projects
-    from zsyz.app.projects import FIELD_LABELS
-    from zsyz.cli.import_cmds import parse_date_option
+    from zsyz.cli.import_args import parse_date_option
+    from zsyz.domain.field_labels import FIELD_LABELS
 
     day = parse_date_option(effective) or date.today()
     k, o, changed, batch = merge_projects(ledger(ctx, db), keep, other, reason, day)

@@ -113,16 +113,20 @@ def show(
     db: DbOption = None,
 ) -> None:
     """项目详情：全部信息、计入单位、审批权限、准入核查和完整变更历史（哪次导入改了什么）。"""
-    from zsyz.app.projects import FIELD_LABELS, SHOWN, project_detail
+    from zsyz.app.projects import SHOWN, project_detail
     from zsyz.cli.render import print_table, to_json, write_text
+    from zsyz.domain.field_labels import FIELD_LABELS
 
     data = project_detail(ledger(ctx, db), code)
     if fmt is ShowFormat.json:
         write_text(to_json(data) + "\n", None)
         return
     facts: list[dict[str, Any]] = [
-        {"key": FIELD_LABELS[k], "value": data[k]} for k in SHOWN if data[k] is not None
+        {"key": FIELD_LABELS[k], "value": data[k]}
+        for k in SHOWN
+        if data[k] is not None and k != "extra"
     ]
+    facts += [{"key": label, "value": text} for label, text in (data["extra"] or {}).items()]
     facts[facts.index(next(f for f in facts if f["key"] == "项目阶段"))]["value"] = data[
         "stage_label"
     ]

@@ -240,6 +240,11 @@ def rewards(
                     "评优、否优与通报",
                     "（无评优否优或通报标记）",
                 ),
+                *(
+                    [([{"note": n} for n in result.notes], [("note", "说明")], "未能标记", "")]
+                    if result.notes
+                    else []
+                ),
             ],
             output=output,
         )

@@ -113,14 +113,24 @@ def import_targets(
         int | None,
         typer.Option("--year", help="年度；默认取表题中的年份，再默认今年", min=1990, max=2100),
     ] = None,
+    usd_rate: Annotated[
+        str | None,
+        typer.Option("--usd-rate", help="目标值以美元计时的汇率（1 美元折合人民币元数，如 7.1）"),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """导入目标任务分解表。"""
-    from zsyz.io.rosters import read_target_table
+    """导入目标任务分解表（表头逐列识别；识别不了的表头列出并整表拒收）。"""
+    from zsyz.app.import_unit import policy_target_labels, policy_usd_rate
+    from zsyz.cli.import_args import usd_rate_option
+    from zsyz.io.target_table import read_target_table
     from zsyz.store.targets import TargetInput, set_targets
 
     target = ledger(ctx, db)
-    cells, title_year = read_target_table(file)
+    rate = usd_rate_option(usd_rate) or policy_usd_rate(target)
+    table = read_target_table(file, policy_target_labels(target), rate)
+    cells, title_year = table.cells, table.year
+    if table.ignored:
+        say(f"未导入的列（不是目标值）：{'、'.join(table.ignored)}")
     y = year or title_year or this_year()
     inputs = [
         TargetInput(

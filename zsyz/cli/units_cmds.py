@@ -146,7 +146,7 @@ def retire(
     from datetime import date
 
     from zsyz.app.unit_edits import retire_unit
-    from zsyz.cli.import_cmds import parse_date_option
+    from zsyz.cli.import_args import parse_date_option
 
     today = date.today()
     day = parse_date_option(on) or today

@@ -88,11 +88,21 @@ def _at_least(amount: Decimal | None, bound: Decimal | None, strict: bool) -> bo
     return amount > bound if strict else amount >= bound
 
 
+def _below(amount: Decimal | None, bound: Decimal | None, inclusive: bool) -> bool:
+    if bound is None:
+        return True
+    if amount is None:
+        return False
+    return amount <= bound if inclusive else amount < bound
+
+
 def passes(project: ProjectFact, f: Filters) -> bool:
-    """Does the project meet the filters? A threshold on a missing amount fails."""
+    """Does the project meet the filters? A bound on a missing amount fails."""
     return (
         _at_least(project.fai, f.min_fai, f.strict)
         and _at_least(project.total_investment, f.min_total, f.strict)
+        and _below(project.fai, f.max_fai, f.max_inclusive)
+        and _below(project.total_investment, f.max_total, f.max_inclusive)
         and _matches(f.categories, project.category)
         and (not f.chains or any(chain_key(c) in chain_names(project.chain) for c in f.chains))
         and _matches(f.levels, project.level)

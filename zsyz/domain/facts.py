@@ -134,3 +134,17 @@ class ExplicitTarget:
     required: Decimal
     filters: dict[str, object] = field(default_factory=dict)
     label: str | None = None
+
+
+@dataclass(frozen=True)
+class AdjustmentFact:
+    """Points added or taken by hand for a unit and year (`zsyz adjust add`), for what no
+    spreadsheet shows (弄虚作假, 被通报批评); `flag` marks it for a flag rule (一票否优)."""
+
+    id: int
+    unit: str  # unit code
+    year: int
+    points: Decimal
+    reason: str
+    evidence: str | None = None
+    flag: str | None = None

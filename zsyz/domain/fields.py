@@ -27,6 +27,7 @@ class Kind(StrEnum):
     STAGE = "stage"
     UNITS = "units"  # unit codes holding a role
     FLAG = "flag"  # bool
+    EXTRA = "extra"  # {label: text}: columns kept that the ledger has no field for
 
 
 class History(StrEnum):
@@ -95,6 +96,7 @@ PROJECT_FIELDS: tuple[ProjectField, ...] = (
     ProjectField("progress", Kind.TEXT, "本周进展"),
     ProjectField("problems", Kind.TEXT, "存在问题"),
     ProjectField("remarks", Kind.TEXT, "备注"),
+    ProjectField("extra", Kind.EXTRA, "附加信息"),
     ProjectField("last_reported_on", Kind.DATE, "最近报送日期"),
     ProjectField("roles:sourcing", Kind.UNITS, "招引单位"),
     ProjectField("roles:landing", Kind.UNITS, "落地单位"),
@@ -114,5 +116,6 @@ DATE_FIELDS = frozenset(f.key for f in PROJECT_FIELDS if f.kind is Kind.DATE)
 TEXT_FIELDS = frozenset(
     f.key for f in PROJECT_FIELDS if f.kind in (Kind.TEXT, Kind.CODE, Kind.CREDIT_CODE, Kind.STAGE)
 )
+EXTRA = "extra"  # history writes it as canonical JSON text
 # The cumulative amounts: their own history rows, read as observations over time.
 CUMULATIVE: tuple[str, ...] = tuple(f.key for f in PROJECT_FIELDS if f.history is History.OWN_ROW)

@@ -18,6 +18,11 @@ class Metric(StrEnum):
     COMPILED = "compiled"
     LEADS = "leads"
     TRIPS = "trips"
+    # amounts over projects: the summed 总投资 or 固投 of projects reaching the stage
+    SIGNED_TOTAL = "signed_total"
+    SIGNED_FAI = "signed_fai"
+    STARTED_TOTAL = "started_total"
+    STARTED_FAI = "started_fai"
 
     @property
     def label(self) -> str:
@@ -43,10 +48,28 @@ METRIC_LABELS: dict[Metric, str] = {
     Metric.COMPILED: "新编制项目",
     Metric.LEADS: "有效项目信息",
     Metric.TRIPS: "外出招商",
+    Metric.SIGNED_TOTAL: "签约项目总投资",
+    Metric.SIGNED_FAI: "签约项目固投",
+    Metric.STARTED_TOTAL: "开工项目总投资",
+    Metric.STARTED_FAI: "开工项目固投",
+}
+
+# Amount metrics over projects: (the stage metric whose projects count, the amount summed)
+PROJECT_SUMS: dict[Metric, tuple[Metric, str]] = {
+    Metric.SIGNED_TOTAL: (Metric.SIGNED, "total_investment"),
+    Metric.SIGNED_FAI: (Metric.SIGNED, "fai"),
+    Metric.STARTED_TOTAL: (Metric.STARTED, "total_investment"),
+    Metric.STARTED_FAI: (Metric.STARTED, "fai"),
 }
 
 AMOUNT_METRICS = frozenset(
-    {Metric.FUNDS, Metric.FOREIGN_FUNDS, Metric.OUT_OF_PROVINCE_FUNDS, Metric.FAI_COMPLETED}
+    {
+        Metric.FUNDS,
+        Metric.FOREIGN_FUNDS,
+        Metric.OUT_OF_PROVINCE_FUNDS,
+        Metric.FAI_COMPLETED,
+        *PROJECT_SUMS,
+    }
 )
 
 # The filters a simple target may carry, and what each means.
@@ -54,6 +77,9 @@ FILTER_KEYS: dict[str, str] = {
     "min_fai": "固定资产投资下限（万元）",
     "min_total": "总投资下限（万元）",
     "strict": "下限不含等于（超过而非达到）",
+    "max_fai": "固定资产投资上限（万元，不含等于）",
+    "max_total": "总投资上限（万元，不含等于）",
+    "max_inclusive": "上限含等于",
     "category": "产业类别",
     "chain": "产业链",
     "level": "项目级别",

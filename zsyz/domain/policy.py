@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from zsyz.domain.metrics import Metric
 from zsyz.domain.stages import Stage
+
+if TYPE_CHECKING:
+    from zsyz.domain.rules import Component, Flag, Reward
 
 ANY_CATEGORY = "*"  # a category filter entry meaning "any project that has a category"
 
@@ -35,11 +39,15 @@ class CreditRole(StrEnum):
 
 @dataclass(frozen=True)
 class Filters:
-    """Which projects a target counts. Thresholds compare inclusively unless `strict`."""
+    """Which projects a target counts. Lower bounds compare inclusively unless `strict`;
+    upper bounds (bands: 3–10亿, 10–20亿) exclusively unless `max_inclusive`."""
 
     min_fai: Decimal | None = None  # 固定资产投资 ≥ (or > when strict)
     min_total: Decimal | None = None  # 总投资 ≥ (or >)
     strict: bool = False
+    max_fai: Decimal | None = None  # 固定资产投资 < (or ≤ when max_inclusive)
+    max_total: Decimal | None = None  # 总投资 < (or ≤)
+    max_inclusive: bool = False
     categories: tuple[str, ...] = ()  # empty: any; "*": any categorised project
     chains: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
@@ -49,6 +57,26 @@ class Filters:
     def empty(self) -> bool:
         return self == Filters()
 
+    def conditions(self) -> list[str]:
+        """The filters in words, as labels show them (固投≥5000万, 总投资3亿–10亿 …)."""
+        out = []
+        for what, low, high in (
+            ("固投", self.min_fai, self.max_fai),
+            ("总投资", self.min_total, self.max_total),
+        ):
+            if low is not None:
+                out.append(f"{what}{'>' if self.strict else '≥'}{_plain(low)}万")
+            if high is not None:
+                out.append(f"{what}{'≤' if self.max_inclusive else '<'}{_plain(high)}万")
+        if self.categories and self.categories != (ANY_CATEGORY,):
+            out.append("/".join(c for c in self.categories if c != ANY_CATEGORY))
+        for values in (self.chains, self.levels):
+            if values:
+                out.append("/".join(values))
+        if self.new_only:
+            out.append("新建")
+        return out
+
     @classmethod
     def from_mapping(cls, raw: Mapping[str, object]) -> Filters:
         """Filters from the `target.filters` JSON (amounts as text or numbers)."""
@@ -56,6 +84,9 @@ class Filters:
             min_fai=_amount(raw.get("min_fai")),
             min_total=_amount(raw.get("min_total")),
             strict=bool(raw.get("strict", False)),
+            max_fai=_amount(raw.get("max_fai")),
+            max_total=_amount(raw.get("max_total")),
+            max_inclusive=bool(raw.get("max_inclusive", False)),
             categories=_texts(raw.get("category")),
             chains=_texts(raw.get("chain")),
             levels=_texts(raw.get("level")),
@@ -66,20 +97,7 @@ class Filters:
 def target_label(metric: Metric, f: Filters, value: Decimal | None) -> str:
     """How a target reads when nobody named it: 2个 签约（固投≥5000万，制造业/现代农业）.
     The one wording for policy targets and explicit ones alike."""
-    op = ">" if f.strict else "≥"
-    cond = []
-    if f.min_fai is not None:
-        cond.append(f"固投{op}{_plain(f.min_fai)}万")
-    if f.min_total is not None:
-        cond.append(f"总投资{op}{_plain(f.min_total)}万")
-    if f.categories and f.categories != (ANY_CATEGORY,):
-        cond.append("/".join(c for c in f.categories if c != ANY_CATEGORY))
-    if f.chains:
-        cond.append("/".join(f.chains))
-    if f.levels:
-        cond.append("/".join(f.levels))
-    if f.new_only:
-        cond.append("新建")
+    cond = f.conditions()
     head = f"{_plain(value)}{metric.unit_label} " if value is not None else ""
     return f"{head}{metric.label}" + (f"（{'，'.join(cond)}）" if cond else "")
 
@@ -205,38 +223,6 @@ class Alerts:
     schedule: str = "time"
 
 
-class ComponentKind(StrEnum):
-    COMPLETION = "completion"  # weighted completion × points, ratio capped
-    PER_PROJECT = "per_project"  # points per project by size tier
-    BONUS = "bonus"  # points per project meeting filters
-    DEDUCTION = "deduction"  # points off per event
-
-
-class DeductionEvent(StrEnum):
-    MISSED_REPORT = "missed_report"
-    LATE_REPORT = "late_report"
-    STALE_PROJECT = "stale_project"
-
-
-@dataclass(frozen=True)
-class Tier:
-    min_amount: Decimal  # this tier starts at this amount (inclusive unless strict)
-    points: Decimal
-
-
-@dataclass(frozen=True)
-class ScoreComponent:
-    kind: ComponentKind
-    label: str
-    points: Decimal = Decimal(0)  # completion: points at 100%; bonus/deduction: per item
-    cap: Decimal | None = None  # completion: ratio cap; others: most points in total
-    metric: Metric | None = None  # per_project / bonus: which stage's projects
-    amount: str = "fai"  # per_project tiers read "fai" or "total"
-    tiers: tuple[Tier, ...] = ()
-    filters: Filters = Filters()
-    event: DeductionEvent | None = None
-
-
 class ScoreForm(StrEnum):
     POINTS = "points"  # sum of components
     EFFICACY = "efficacy"  # (v − min)/(max − min) × span + floor within the group
@@ -248,64 +234,9 @@ class Ranking:
     form: ScoreForm = ScoreForm.POINTS
     efficacy_floor: Decimal = Decimal(60)
     efficacy_span: Decimal = Decimal(40)
-    components: tuple[ScoreComponent, ...] = ()
+    components: tuple[Component, ...] = ()
     tie_break: tuple[str, ...] = ("completion", "amount", "name")
     groups: dict[str, str] = field(default_factory=dict)  # group id → label
-
-
-class RewardKind(StrEnum):
-    FIXED_ON_COMPLETION = "fixed_on_completion"
-    PER_PROJECT = "per_project"
-    PERMILLE_OF_FUNDS = "permille_of_funds"  # conditional on completion ≥ threshold
-    PERMILLE_ABOVE = "permille_above"  # units bringing ≥ min_amount
-    COMPILED_STARTED = "compiled_started"  # percent of the year's investment
-    TIERED_PERMILLE = "tiered_permille"
-
-
-@dataclass(frozen=True)
-class RateTier:
-    up_to: Decimal | None  # None: no upper bound
-    permille: Decimal
-
-
-@dataclass(frozen=True)
-class RewardRule:
-    kind: RewardKind
-    label: str
-    classes: tuple[str, ...] = ()  # empty: every class
-    exclude_classes: tuple[str, ...] = ()
-    amount: Decimal | None = None  # 万元 (fixed, per project)
-    permille: Decimal | None = None
-    percent: Decimal | None = None
-    min_completion: Decimal | None = None  # ratio, e.g. 0.8
-    min_amount: Decimal | None = None  # 万元
-    metric: Metric | None = None
-    filters: Filters = Filters()
-    basis: str = "funds"  # funds | planned_investment_year | completed_investment_year
-    tiers: tuple[RateTier, ...] = ()
-    progressive: bool = True  # tiers apply marginally (like income tax) or to the whole
-    cap_per_project: Decimal | None = None
-
-
-class FlagKind(StrEnum):
-    NOT_EXCELLENT_BELOW = "not_excellent_below"  # 不能评优秀
-    VOTE_EXCELLENT = "vote_excellent"  # 一票评优
-    VETO_EXCELLENT = "veto_excellent"  # 一票否优
-    BOTTOM_OF_RANKING = "bottom_of_ranking"  # 通报批评 / 诫勉谈话 candidates
-
-
-@dataclass(frozen=True)
-class FlagRule:
-    kind: FlagKind
-    label: str
-    classes: tuple[str, ...] = ()
-    below: Decimal | None = None  # completion ratio
-    metric: Metric | None = None  # vote_excellent: which projects
-    filters: Filters = Filters()
-    bottom: int | None = None  # bottom-N of the ranking in each group
-    period: str = "year"
-    flag: str = ""  # 通报批评 | 诫勉谈话 | 一票评优 | …
-    units: tuple[str, ...] = ()  # veto_excellent: units criticised (names)
 
 
 @dataclass(frozen=True)
@@ -367,8 +298,8 @@ class Policy:
     reporting: Reporting = Reporting()
     alerts: Alerts = Alerts()
     ranking: Ranking | None = None
-    rewards: tuple[RewardRule, ...] = ()
-    flags: tuple[FlagRule, ...] = ()
+    rewards: tuple[Reward, ...] = ()
+    flags: tuple[Flag, ...] = ()
     approval: Approval | None = None
     admission: Admission | None = None
     roster: tuple[RosterUnit, ...] = ()

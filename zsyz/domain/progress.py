@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from zsyz.domain import rules as r
 from zsyz.domain.credit import passes
 from zsyz.domain.facts import (
     ActivityKind,
@@ -26,16 +27,8 @@ from zsyz.domain.facts import (
     Role,
     UnitFact,
 )
-from zsyz.domain.metrics import Metric
-from zsyz.domain.policy import (
-    ComponentKind,
-    Filters,
-    Policy,
-    RewardKind,
-    Share,
-    TargetRule,
-    target_label,
-)
+from zsyz.domain.metrics import PROJECT_SUMS, Metric
+from zsyz.domain.policy import Filters, Policy, Share, TargetRule, target_label
 from zsyz.domain.progress_facts import Facts as Facts  # re-exported: callers build Facts here
 from zsyz.domain.stages import Stage
 
@@ -101,8 +94,8 @@ class UnitProgress:
 
 def completion_cap(policy: Policy) -> Decimal | None:
     """The per-target cap of the ranking's completion component (None: uncapped)."""
-    components = policy.ranking.components if policy.ranking else ()
-    return next((c.cap for c in components if c.kind is ComponentKind.COMPLETION), None)
+    components = r.flat(policy.ranking.components) if policy.ranking else []
+    return next((c.cap for c in components if isinstance(c, r.Completion)), None)
 
 
 def ratio(achieved: Decimal, required: Decimal) -> Decimal:
@@ -125,6 +118,7 @@ def funds_days(year: int, as_of: date) -> frozenset[date]:
 
 
 AMOUNT_METRICS = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
+_METRIC_RULES = (r.Bonus, r.TargetScore, r.PerProject, r.Efficacy, r.RankPoints)
 
 
 def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
@@ -138,14 +132,18 @@ def reads_amounts(policy: Policy, explicit: Sequence[ExplicitTarget]) -> bool:
     rules = [r for c in policy.classes.values() for r in c.targets]
     if any(r.metrics & AMOUNT_METRICS for r in rules):
         return True
-    components = policy.ranking.components if policy.ranking else ()
-    if any(c.metric in AMOUNT_METRICS for c in components):
+    components = r.flat(policy.ranking.components) if policy.ranking else []
+    read = [c.metric for c in components if isinstance(c, _METRIC_RULES)]
+    read += [n.metric for c in components if isinstance(c, r.Shortfall) for n in c.require]
+    read += [
+        m.metric for c in components if isinstance(c, r.Share) for m in (c.numerator, c.denominator)
+    ]
+    read += [f.metric for f in policy.flags if isinstance(f, r.VoteExcellent)]
+    read += [x.metric for x in policy.rewards if isinstance(x, r.PerProjectReward)]
+    if any(m in AMOUNT_METRICS for m in read):
         return True
-    reward_metrics = [r.metric for r in policy.rewards] + [f.metric for f in policy.flags]
-    if any(m in AMOUNT_METRICS for m in reward_metrics):
-        return True
-    money = (RewardKind.FIXED_ON_COMPLETION, RewardKind.PER_PROJECT)
-    return any(r.kind not in money for r in policy.rewards)  # funds- or basis-based
+    money = (r.FixedOnCompletion, r.PerProjectReward)
+    return any(not isinstance(x, money) for x in policy.rewards)  # funds- or basis-based
 
 
 def measure(
@@ -225,6 +223,12 @@ def _project_amount(
     if metric in STAGE_OF:
         day = facts.reached_on(p, STAGE_OF[metric])
         return Decimal(1) if day is not None and start <= day <= end else None
+    if metric in PROJECT_SUMS:
+        stage, fld = PROJECT_SUMS[metric]
+        day = facts.reached_on(p, STAGE_OF[stage])
+        if day is None or not start <= day <= end:
+            return None
+        return p.total_investment if fld == "total_investment" else p.fai
     if metric is Metric.COMPILED:
         day = p.compiled_on or p.stage_dates.get(Stage.PLANNED)
         return Decimal(1) if day is not None and start <= day <= end else None

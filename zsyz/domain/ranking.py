@@ -19,22 +19,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
-from zsyz.domain.facts import ProjectFact, UnitFact
-from zsyz.domain.groups import group_of
+from zsyz.domain import rules
+from zsyz.domain.components import group_items, score
+from zsyz.domain.facts import AdjustmentFact, ProjectFact, UnitFact
+from zsyz.domain.groups import group_of as group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period
-from zsyz.domain.policy import (
-    ComponentKind,
-    DeductionEvent,
-    Filters,
-    Policy,
-    Ranking,
-    Reporting,
-    ScoreComponent,
-    ScoreForm,
-)
+from zsyz.domain.points import Component as Component
+from zsyz.domain.points import num as num
+from zsyz.domain.points import pct as pct
+from zsyz.domain.points import q as _q
+from zsyz.domain.points import stage_on as stage_on
+from zsyz.domain.points import weighted_completion
+from zsyz.domain.policy import Filters, Policy, Ranking, Reporting, ScoreForm
 from zsyz.domain.progress import Facts, UnitProgress, measure, progress
 from zsyz.domain.reporting import (
     ReportFact,
@@ -45,13 +44,8 @@ from zsyz.domain.reporting import (
     must_report,
     slot_states,
 )
-from zsyz.domain.stages import LIFE_CYCLE, Stage
 
-POINTS = Decimal("0.01")
-RATIO = Decimal("0.0001")
-DEFAULT_RANKING = Ranking(
-    components=(ScoreComponent(ComponentKind.COMPLETION, "目标完成", Decimal(100)),),
-)
+DEFAULT_RANKING = Ranking(components=(rules.Completion(points=Decimal(100)),))
 
 
 @dataclass(frozen=True)
@@ -66,6 +60,7 @@ class ScoringFacts:
     # the day the ranking is made: reports filed by then count (None: every report), and
     # figures are read as of the period's due day when that is earlier
     as_of: date | None = None
+    adjustments: Sequence[AdjustmentFact] = ()  # points recorded by hand (`zsyz adjust`)
     # each unit's earliest report per reporting period (built once; every period ranked
     # reads them)
     _first: dict[Reporting, dict[str, dict[Period, date]]] = field(
@@ -82,13 +77,6 @@ class ScoringFacts:
 
 
 @dataclass(frozen=True)
-class Component:
-    rule: str  # the policy rule's label and form
-    points: Decimal
-    detail: str  # the arithmetic in words
-
-
-@dataclass(frozen=True)
 class RankRow:
     unit: UnitFact
     group: str
@@ -102,62 +90,34 @@ class RankRow:
     progress: UnitProgress | None = None
 
 
-def pct(ratio: Decimal) -> str:
-    return f"{(ratio * 100).quantize(POINTS, ROUND_HALF_EVEN)}%"
-
-
-def num(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text if text != "-0" else "0"
-
-
-def _q(value: Decimal, quantum: Decimal = POINTS) -> Decimal:
-    out = value.quantize(quantum, rounding=ROUND_HALF_EVEN)
-    return out if out != 0 else abs(out)  # never "-0.00"
-
-
-def weighted_completion(up: UnitProgress, cap: Decimal | None) -> Decimal:
-    """Weighted mean of the unit's target ratios, each capped at `cap` (when given)."""
-    return up.weighted(cap)
-
-
 def _completion_cap(ranking: Ranking) -> Decimal | None:
-    return next((c.cap for c in ranking.components if c.kind is ComponentKind.COMPLETION), None)
+    return next(
+        (c.cap for c in rules.flat(ranking.components) if isinstance(c, rules.Completion)), None
+    )
 
 
-def _capped(total: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:
-    if cap is not None and abs(total) > cap:
-        return (cap if total > 0 else -cap), f"，封顶 {num(cap)} 分"
-    return total, ""
-
-
-def _events(policy: Policy) -> set[DeductionEvent]:
+def _events(policy: Policy) -> set[rules.DeductionEvent]:
     ranking = policy.ranking or DEFAULT_RANKING
-    return {
-        c.event or DeductionEvent.MISSED_REPORT
-        for c in ranking.components
-        if c.kind is ComponentKind.DEDUCTION
-    }
+    return {c.event for c in rules.flat(ranking.components) if isinstance(c, rules.Deduction)}
 
 
 def reads_reports(policy: Policy) -> bool:
     """Whether ranking under `policy` reads the units' reports (missed or late ones)."""
-    return bool(_events(policy) & {DeductionEvent.MISSED_REPORT, DeductionEvent.LATE_REPORT})
+    return bool(
+        _events(policy) & {rules.DeductionEvent.MISSED_REPORT, rules.DeductionEvent.LATE_REPORT}
+    )
 
 
 def reads_seen(policy: Policy) -> bool:
     """Whether ranking under `policy` reads the days projects were reported (stale ones)."""
-    return DeductionEvent.STALE_PROJECT in _events(policy)
+    return rules.DeductionEvent.STALE_PROJECT in _events(policy)
 
 
-def stage_on(p: ProjectFact, day: date) -> Stage | None:
-    """The stage the project had reached by `day` (current stage when no dates are known)."""
-    if p.stage is Stage.DROPPED and (p.stage_dates.get(Stage.DROPPED) or day) <= day:
-        return Stage.DROPPED
-    dated = [s for s in LIFE_CYCLE if (d := p.stage_dates.get(s)) is not None and d <= day]
-    if dated:
-        return max(dated, key=lambda s: s.order)
-    return None if p.stage_dates else p.stage
+def scoring_day(policy: Policy, period: Period, as_of: date | None) -> date:
+    """The day a period's figures are measured at when the ledger is read as of `as_of`
+    (None: as of the period's due day): `reporting.closing_day` of the earlier of the two."""
+    due = figures_due(period, policy.reporting)
+    return closing_day(period, due if as_of is None else min(as_of, due))
 
 
 class Scorer:
@@ -169,8 +129,7 @@ class Scorer:
         self.sf = sf
         self.period = period
         self.year = period.end.year
-        due = figures_due(period, policy.reporting)
-        self.day = closing_day(period, due if sf.as_of is None else min(sf.as_of, due))
+        self.day = scoring_day(policy, period, sf.as_of)
         self.projects = {p.code: p for p in sf.facts.projects}
 
     # ---- reporting calendar (domain/reporting.py) -------------------------------------
@@ -207,106 +166,25 @@ class Scorer:
                 out.append((p, idle))
         return sorted(out, key=lambda x: x[0].code)
 
-    # ---- components -------------------------------------------------------------------
-    def _measure(self, metric: Metric, f: Filters, unit: UnitFact) -> tuple[Decimal, list[str]]:
+    # ---- what components read ---------------------------------------------------------
+    def measure(self, metric: Metric, f: Filters, unit: UnitFact) -> tuple[Decimal, list[str]]:
         got, codes = measure(metric, f, unit, self.policy, self.sf.facts, self.year, self.day)
         return got, list(codes)
 
-    def component(self, c: ScoreComponent, up: UnitProgress) -> Component:
-        unit = up.unit
-        match c.kind:
-            case ComponentKind.COMPLETION:
-                done = weighted_completion(up, c.cap)
-                parts = (
-                    "；".join(
-                        f"{t.label} {num(t.achieved)}/{num(t.required)}={pct(t.ratio)}"
-                        for t in up.targets
-                    )
-                    or "未设目标任务"
-                )
-                cap = f"（每项封顶 {pct(c.cap)}）" if c.cap else ""
-                return Component(
-                    f"{c.label}：加权完成率{cap} × {num(c.points)} 分",
-                    _q(done * c.points),
-                    f"{parts}；加权完成率 {pct(done)} × {num(c.points)} = "
-                    f"{num(_q(done * c.points))}",
-                )
-            case ComponentKind.PER_PROJECT:
-                _, codes = self._measure(c.metric or Metric.SIGNED, Filters(), unit)
-                total, bits = Decimal(0), []
-                for code in codes:
-                    p = self.projects[code]
-                    amount = p.fai if c.amount == "fai" else p.total_investment
-                    pts = _tier_points(c, amount)
-                    if pts:
-                        total += pts
-                        bits.append(f"{code} {num(amount or Decimal(0))}万→{num(pts)}分")
-                total, capped = _capped(total, c.cap)
-                tiers = "、".join(f"≥{num(t.min_amount)}万 {num(t.points)}分" for t in c.tiers)
-                what = "固投" if c.amount == "fai" else "总投资"
-                return Component(
-                    f"{c.label}：每个{_metric(c.metric)}项目按{what}分档（{tiers}）",
-                    _q(total),
-                    ("；".join(bits) or "无计分项目") + capped,
-                )
-            case ComponentKind.BONUS:
-                _, codes = self._measure(c.metric or Metric.STARTED, c.filters, unit)
-                total, capped = _capped(c.points * len(codes), c.cap)
-                return Component(
-                    f"{c.label}：每个 {num(c.points)} 分",
-                    _q(total),
-                    f"{len(codes)} 个（{'、'.join(codes) or '无'}）× {num(c.points)}{capped}",
-                )
-            case ComponentKind.DEDUCTION:
-                return self._deduction(c, unit)
-        raise AssertionError(c.kind)
-
-    def _deduction(self, c: ScoreComponent, unit: UnitFact) -> Component:
-        event = c.event or DeductionEvent.MISSED_REPORT
-        if event is DeductionEvent.STALE_PROJECT:
-            stale = self.stale(unit)
-            items = [f"{p.code} {days} 天未更新" for p, days in stale]
-        else:
-            missed, late = self.report_slots(unit)
-            slots = missed if event is DeductionEvent.MISSED_REPORT else late
-            items = [s.label_zh for s in slots]
-        total, capped = _capped(-c.points * len(items), c.cap)
-        what = {
-            DeductionEvent.MISSED_REPORT: "未报送",
-            DeductionEvent.LATE_REPORT: "迟报",
-            DeductionEvent.STALE_PROJECT: "项目未及时更新",
-        }[event]
-        return Component(
-            f"{c.label}：每次扣 {num(c.points)} 分",
-            _q(total),
-            f"{what} {len(items)} 次（{'、'.join(items) or '无'}）× −{num(c.points)}{capped}",
-        )
-
     def signed_this_year(self, unit: UnitFact) -> tuple[Decimal, int]:
-        _, codes = self._measure(Metric.SIGNED, Filters(), unit)
+        _, codes = self.measure(Metric.SIGNED, Filters(), unit)
         fai = sum((self.projects[c].fai or Decimal(0) for c in codes), Decimal(0))
         return fai, len(codes)
-
-
-def _metric(metric: Metric | None) -> str:
-    return (metric or Metric.SIGNED).label.removesuffix("项目")
-
-
-def _tier_points(c: ScoreComponent, amount: Decimal | None) -> Decimal:
-    if amount is None:
-        return Decimal(0)
-    strict = c.filters.strict
-    hit = [t for t in c.tiers if (amount > t.min_amount if strict else amount >= t.min_amount)]
-    return max((t.points for t in hit), default=Decimal(0))
 
 
 def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
     scorer = Scorer(policy, sf, period)
     ranking = scorer.ranking
     cap = _completion_cap(ranking)
+    components = with_adjustments(ranking, sf, period.end.year)
     rows: list[RankRow] = []
     for up in _contestants(policy, ranking, sf.facts, period, scorer.day):
-        comps = tuple(scorer.component(c, up) for c in ranking.components)
+        comps = tuple(score(scorer, c, up) for c in components)
         amount, count = scorer.signed_this_year(up.unit)
         rows.append(
             RankRow(
@@ -329,11 +207,28 @@ def _ranked(policy: Policy, sf: ScoringFacts, period: Period) -> list[RankRow]:
     out: list[RankRow] = []
     for g in sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g)):
         members = groups[g]
+        if any(isinstance(c, rules.Efficacy | rules.RankPoints) for c in components):
+            scaled = group_items(components, [m.components for m in members])
+            members = [
+                replace(m, components=cs, score=sum((c.points for c in cs), Decimal(0)))
+                for m, cs in zip(members, scaled, strict=True)
+            ]
         if ranking.form is ScoreForm.EFFICACY:
             members = _efficacy(members, ranking)
         members.sort(key=lambda r: _sort_key(r, ranking.tie_break))
         out.extend(_with_rank(r, i + 1) for i, r in enumerate(members))
     return out
+
+
+def with_adjustments(ranking: Ranking, sf: ScoringFacts, year: int) -> tuple[rules.Component, ...]:
+    """The ranking's components, and one for hand-recorded points when the ledger holds
+    some for the year but the policy names no `adjustment` component: never ignored."""
+    comps = ranking.components
+    if any(isinstance(c, rules.Adjustment) for c in rules.flat(comps)):
+        return comps
+    if any(a.year == year and a.points for a in sf.adjustments):
+        return (*comps, rules.Adjustment())
+    return comps
 
 
 def _contestants(

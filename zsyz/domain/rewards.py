@@ -13,15 +13,25 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from zsyz.domain import rules as r
+from zsyz.domain.bottom import FlagLine as FlagLine
+from zsyz.domain.bottom import bottom_of, flag_periods
 from zsyz.domain.credit import passes
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
 from zsyz.domain.groups import group_of
 from zsyz.domain.metrics import Metric
-from zsyz.domain.periods import Period, PeriodKind, period_containing
-from zsyz.domain.policy import Filters, FlagKind, FlagRule, Policy, RewardKind, RewardRule
-from zsyz.domain.progress import UnitProgress, measure, progress, rules_for
-from zsyz.domain.ranking import RankRow, ScoringFacts, num, pct, rank
+from zsyz.domain.policy import CreditRole, Filters, Policy
+from zsyz.domain.progress import (
+    STAGE_OF,
+    UnitProgress,
+    evaluate,
+    funds_days,
+    measure,
+    progress,
+)
+from zsyz.domain.ranking import RankRow, ScoringFacts, num, pct, rank, scoring_day
 from zsyz.domain.stages import Stage
+from zsyz.domain.tasks import tasks_of
 
 YUAN = Decimal("0.0001")  # 万元 to 1 元
 
@@ -36,17 +46,11 @@ class RewardLine:
 
 
 @dataclass(frozen=True)
-class FlagLine:
-    unit: UnitFact
-    flag: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Rewards:
     year: int
     lines: tuple[RewardLine, ...]
     flags: tuple[FlagLine, ...]
+    notes: tuple[str, ...] = ()  # what a flag rule could not decide (a tie at the line)
 
     @property
     def total(self) -> Decimal:
@@ -60,18 +64,17 @@ class Rewards:
         return list(totals.values())
 
 
-def _applies(rule: RewardRule | FlagRule, unit: UnitFact) -> bool:
+def _applies(rule: r.RewardScope, unit: UnitFact) -> bool:
     if rule.classes and unit.unit_class not in rule.classes:
         return False
-    excluded = getattr(rule, "exclude_classes", ())
-    return unit.unit_class not in excluded
+    return unit.unit_class not in rule.exclude_classes
 
 
 def _wan(value: Decimal) -> Decimal:
     return value.quantize(YUAN, rounding=ROUND_HALF_EVEN)
 
 
-def tiered(amount: Decimal, rule: RewardRule) -> Decimal:
+def tiered(amount: Decimal, rule: r.TieredPermille) -> Decimal:
     """Permille by tiers: progressive (each slice at its own rate) or the whole amount at
     the rate of the tier it falls in; capped per project when the rule says so."""
     out, lower = Decimal(0), Decimal(0)
@@ -98,11 +101,10 @@ class Calculator:
         self.as_of = min(as_of, date(year, 12, 31))
         self.progress = {up.unit.code: up for up in progress(policy, sf.facts, year, self.as_of)}
         self.projects = {p.code: p for p in sf.facts.projects}
+        self.notes: list[str] = []
 
-    def measure(self, metric: Metric, unit: UnitFact, rule: RewardRule | FlagRule) -> list[str]:
-        _, codes = measure(
-            metric, rule.filters, unit, self.policy, self.sf.facts, self.year, self.as_of
-        )
+    def measure(self, metric: Metric, unit: UnitFact, filters: Filters) -> list[str]:
+        _, codes = measure(metric, filters, unit, self.policy, self.sf.facts, self.year, self.as_of)
         return list(codes)
 
     def funds(self, unit: UnitFact) -> tuple[Decimal, list[str]]:
@@ -115,57 +117,75 @@ class Calculator:
         ratios = [t.ratio for t in up.targets if t.metric == Metric.FUNDS.value]
         return min(ratios) if ratios else up.completion
 
-    def lines(self, rule: RewardRule, unit: UnitFact) -> list[RewardLine]:
+    def lines(self, rule: r.Reward, unit: UnitFact) -> list[RewardLine]:
         up = self.progress.get(unit.code)
-        match rule.kind:
-            case RewardKind.FIXED_ON_COMPLETION:
-                need = rule.min_completion if rule.min_completion is not None else Decimal(1)
-                if up is None or not up.targets or up.completion < need:
+        match rule:
+            case r.FixedOnCompletion():
+                if up is None or not up.targets or up.completion < rule.min_completion:
                     return []
                 codes = sorted({c for t in up.targets for c in t.projects})
-                amount = rule.amount or Decimal(0)
-                why = f"完成年度目标任务（完成率 {pct(up.completion)}），奖励 {num(amount)} 万元"
-                return [RewardLine(unit, rule.label, _wan(amount), why, tuple(codes))]
-            case RewardKind.PER_PROJECT:
-                codes = self.measure(rule.metric or Metric.STARTED, unit, rule)
-                if not codes:
-                    return []
-                each = rule.amount or Decimal(0)
-                stage = (rule.metric or Metric.STARTED).label
-                why = f"{stage} {len(codes)} 个符合条件（{'、'.join(codes)}）× {num(each)} 万元"
-                return [RewardLine(unit, rule.label, _wan(each * len(codes)), why, tuple(codes))]
-            case RewardKind.PERMILLE_OF_FUNDS:
+                why = (
+                    f"完成年度目标任务（完成率 {pct(up.completion)}），奖励 {num(rule.amount)} 万元"
+                )
+                return [RewardLine(unit, rule.label, _wan(rule.amount), why, tuple(codes))]
+            case r.PerProjectReward():
+                return self._per_project(rule, unit)
+            case r.PermilleOfFunds():
                 if up is None:
                     return []
                 done = self.funds_ratio(up)
-                need = rule.min_completion or Decimal(0)
                 got, codes = self.funds(unit)
-                if done < need or got <= 0:
+                if done < rule.min_completion or got <= 0:
                     return []
-                rate = rule.permille or Decimal(0)
-                amount = _wan(got * rate / 1000)
+                amount = _wan(got * rule.permille / 1000)
                 why = (
-                    f"完成到位资金目标 {pct(done)}（≥{pct(need)}），"
-                    f"到位资金 {num(got)} 万元 × {num(rate)}‰ = {num(amount)} 万元"
+                    f"完成到位资金目标 {pct(done)}（≥{pct(rule.min_completion)}），"
+                    f"到位资金 {num(got)} 万元 × {num(rule.permille)}‰ = {num(amount)} 万元"
                 )
                 return [RewardLine(unit, rule.label, amount, why, tuple(codes))]
-            case RewardKind.PERMILLE_ABOVE:
+            case r.PermilleAbove():
                 got, codes = self.funds(unit)
-                floor = rule.min_amount or Decimal(0)
-                if got <= 0 or got < floor:
+                if got <= 0 or got < rule.min_amount:
                     return []
-                rate = rule.permille or Decimal(0)
-                amount = _wan(got * rate / 1000)
+                amount = _wan(got * rule.permille / 1000)
                 why = (
-                    f"引资（到位资金）{num(got)} 万元 ≥ {num(floor)} 万元，"
-                    f"× {num(rate)}‰ = {num(amount)} 万元"
+                    f"引资（到位资金）{num(got)} 万元 ≥ {num(rule.min_amount)} 万元，"
+                    f"× {num(rule.permille)}‰ = {num(amount)} 万元"
                 )
                 return [RewardLine(unit, rule.label, amount, why, tuple(codes))]
-            case RewardKind.COMPILED_STARTED:
+            case r.CompiledStarted():
                 return self._compiled(rule, unit)
-            case RewardKind.TIERED_PERMILLE:
+            case r.TieredPermille():
                 return self._tiered(rule, unit)
-        raise AssertionError(rule.kind)
+        raise AssertionError(rule)
+
+    def _per_project(self, rule: r.PerProjectReward, unit: UnitFact) -> list[RewardLine]:
+        """Each project meeting the rule pays its earners: every unit it counts for
+        (`each_credited`), or only the units holding the role `to` names."""
+        if rule.to is r.Payee.EACH_CREDITED:
+            codes = self.measure(rule.metric, unit, rule.filters)
+            whose = ""
+        else:
+            codes = self._held(rule, unit, Role(rule.to.value))
+            whose = f"（{_PAYEE[rule.to]}）"
+        if not codes:
+            return []
+        why = (
+            f"{rule.metric.label}{whose or ' '}{len(codes)} 个符合条件（{'、'.join(codes)}）"
+            f"× {num(rule.amount)} 万元"
+        )
+        return [RewardLine(unit, rule.label, _wan(rule.amount * len(codes)), why, tuple(codes))]
+
+    def _held(self, rule: r.PerProjectReward, unit: UnitFact, role: Role) -> list[str]:
+        stage = STAGE_OF.get(rule.metric)
+        if stage is None:  # not a stage: no project is "reached"; nothing to pay
+            return []
+        start, out = date(self.year, 1, 1), []
+        for p in self.sf.facts.credited_to(unit, (CreditRole(role.value),)):
+            day = self.sf.facts.reached_on(p, stage)
+            if day is not None and start <= day <= self.as_of and passes(p, rule.filters):
+                out.append(p.code)
+        return sorted(out)
 
     def _basis(self, p: ProjectFact, basis: str) -> Decimal | None:
         if basis == "completed_investment_year":
@@ -179,12 +199,10 @@ class Calculator:
         value = getattr(p, basis, None)
         return value if isinstance(value, Decimal) else None
 
-    def _compiled(self, rule: RewardRule, unit: UnitFact) -> list[RewardLine]:
-        rate = rule.percent or Decimal(0)
+    def _compiled(self, rule: r.CompiledStarted, unit: UnitFact) -> list[RewardLine]:
+        rate = rule.percent
         out = []
         for p in self.sf.facts.credited_to(unit, (), Role.COMPILING):
-            if not passes(p, rule.filters):
-                continue
             compiled = p.compiled_on or p.stage_dates.get(Stage.PLANNED)
             started = p.reached_on(Stage.STARTED)
             if compiled is None or started is None or started > self.as_of:
@@ -203,10 +221,10 @@ class Calculator:
             out.append(RewardLine(unit, rule.label, amount, why, (p.code,)))
         return out
 
-    def _tiered(self, rule: RewardRule, unit: UnitFact) -> list[RewardLine]:
-        metric = rule.metric or (Metric.FUNDS if rule.basis == "funds" else Metric.SIGNED)
+    def _tiered(self, rule: r.TieredPermille, unit: UnitFact) -> list[RewardLine]:
+        metric = Metric.FUNDS if rule.basis == "funds" else Metric.SIGNED
         total, bits, codes = Decimal(0), [], []
-        for code in self.measure(metric, unit, rule):
+        for code in self.measure(metric, unit, Filters()):
             base = self._basis(self.projects[code], rule.basis)
             if not base or base <= 0:
                 continue
@@ -230,98 +248,78 @@ class Calculator:
         return [RewardLine(unit, rule.label, _wan(total), why, tuple(codes))]
 
     # ---- flags ------------------------------------------------------------------------
-    def flags(self, rule: FlagRule, units: Sequence[UnitFact]) -> list[FlagLine]:
-        match rule.kind:
-            case FlagKind.NOT_EXCELLENT_BELOW:
+    def flags(self, rule: r.Flag, units: Sequence[UnitFact]) -> list[FlagLine]:
+        match rule:
+            case r.NotExcellentBelow():
                 out = []
-                below = rule.below or Decimal(0)
                 for u in units:
                     up = self.progress.get(u.code)
-                    if up is None or not _applies(rule, u) or up.completion >= below:
+                    if up is None or not _applies(rule, u) or up.completion >= rule.below:
                         continue
-                    why = f"完成目标任务 {pct(up.completion)}，低于 {pct(below)}：{rule.label}"
-                    out.append(FlagLine(u, rule.flag or "不能评为优秀", why))
+                    why = f"完成目标任务 {pct(up.completion)}，低于 {pct(rule.below)}：{rule.label}"
+                    out.append(FlagLine(u, "不能评为优秀", why))
                 return out
-            case FlagKind.VOTE_EXCELLENT:
+            case r.VoteExcellent():
                 return [f for u in units if _applies(rule, u) for f in self._vote(rule, u)]
-            case FlagKind.VETO_EXCELLENT:
-                named = set(rule.units)
-                return [
-                    FlagLine(u, rule.flag or "一票否优", f"被批评通报：{rule.label}")
-                    for u in units
-                    if _applies(rule, u) and named & {u.name, u.code, *u.aliases}
-                ]
-            case FlagKind.BOTTOM_OF_RANKING:
+            case r.VetoExcellent():
+                return [f for u in units if _applies(rule, u) for f in self._veto(rule, u)]
+            case r.BottomOfRanking():
                 return self._bottom(rule)
-        raise AssertionError(rule.kind)
+        raise AssertionError(rule)
 
-    def _vote(self, rule: FlagRule, unit: UnitFact) -> list[FlagLine]:
-        metric = rule.metric or Metric.STARTED
-        codes = self.measure(metric, unit, rule)
-        task = next(
-            (
-                r
-                for r in rules_for(
-                    unit, self.policy, self.sf.facts.explicit_of(unit.code, self.year)
-                )
-                if r.is_simple and r.metric is metric and r.filters == rule.filters
-            ),
-            None,
-        )
-        required = task.required if task is not None and task.required else Decimal(0)
-        flag = rule.flag or "一票评优"
-        if required > 0:
-            if len(codes) > required:
-                why = f"超额完成任务（{len(codes)} 个 > 目标 {num(required)} 个）：{rule.label}"
-                return [FlagLine(unit, flag, f"{why}（{'、'.join(codes)}）")]
+    def _vote(self, rule: r.VoteExcellent, unit: UnitFact) -> list[FlagLine]:
+        """一票评优: a unit exceeding its task (found by meaning, `tasks.tasks_of`), or
+        holding no such task and landing a project the rule counts."""
+        explicit = self.sf.facts.explicit_of(unit.code, self.year)
+        tasks = tasks_of(unit, self.policy, explicit, rule.metric, rule.filters)
+        if tasks:
+            for task in tasks:
+                tp = evaluate(task, unit, self.policy, self.sf.facts, self.year, self.as_of)
+                if tp.achieved > tp.required:
+                    why = (
+                        f"超额完成任务「{task.label}」（{num(tp.achieved)} > 目标 "
+                        f"{num(tp.required)}{rule.metric.unit_label}：{'、'.join(tp.projects)}）"
+                        f"：{rule.label}"
+                    )
+                    return [FlagLine(unit, "一票评优", why)]
             return []
+        codes = self.measure(rule.metric, unit, rule.filters)
         if codes:
             why = f"无此项任务而招引落地 {len(codes)} 个（{'、'.join(codes)}）：{rule.label}"
-            return [FlagLine(unit, flag, why)]
+            return [FlagLine(unit, "一票评优", why)]
         return []
 
-    def _bottom(self, rule: FlagRule) -> list[FlagLine]:
-        kind = PeriodKind(rule.period)
-        periods: list[Period] = []
-        p = period_containing(kind, date(self.year, 1, 1))
-        while p.end.year == self.year and p.end <= self.as_of:
-            periods.append(p)
-            p = p.next()
+    def _veto(self, rule: r.VetoExcellent, unit: UnitFact) -> list[FlagLine]:
         out = []
-        n = rule.bottom or 1
-        for period in periods:
-            rows = [r for r in rank(self.policy, self.sf, period) if _applies(rule, r.unit)]
+        if set(rule.units) & {unit.name, unit.code, *unit.aliases}:
+            out.append(FlagLine(unit, rule.flag, f"政策名单所列：{rule.label}"))
+        for a in self.sf.adjustments:
+            if a.unit == unit.code and a.year == self.year and a.flag == rule.flag:
+                where = f"（依据：{a.evidence}）" if a.evidence else ""
+                out.append(FlagLine(unit, rule.flag, f"{a.reason}{where}［#{a.id}］：{rule.label}"))
+        return out
+
+    def _bottom(self, rule: r.BottomOfRanking) -> list[FlagLine]:
+        out = []
+        labels = (self.policy.ranking.groups if self.policy.ranking else {}) or {}
+        for period in flag_periods(rule, self.year, self.as_of):
+            rows = [x for x in rank(self.policy, self.sf, period) if _applies(rule, x.unit)]
             groups: dict[str, list[RankRow]] = {}
-            for r in rows:
-                groups.setdefault(r.group, []).append(r)
-            labels = (self.policy.ranking.groups if self.policy.ranking else {}) or {}
+            for x in rows:
+                groups.setdefault(x.group, []).append(x)
             for g, members in groups.items():
-                out.extend(self._bottom_of(rule, period, labels.get(g, g), members, n))
-        return out
-
-    @staticmethod
-    def _bottom_of(
-        rule: FlagRule, period: Period, label: str, members: list[RankRow], n: int
-    ) -> list[FlagLine]:
-        """The bottom N of a group, and any unit tied with them; nobody when all tie
-        (no spread singles anyone out) or the group is no larger than N."""
-        size = len(members)
-        if size <= n or len({r.score for r in members}) == 1:
-            return []
-        line = sorted(r.score for r in members)[n - 1]
-        out = []
-        for r in members:
-            if r.score > line:
-                continue
-            tied = "，与末位同分" if size - r.rank + 1 > n else ""
-            why = (
-                f"{period.label_zh}{label}排名第 {r.rank}/{size} 名"
-                f"（倒数第 {size - r.rank + 1}，得分 {num(r.score)}{tied}）：{rule.label}"
-            )
-            out.append(FlagLine(r.unit, rule.flag or "通报批评", why))
+                flagged, note = bottom_of(rule, period, labels.get(g, g), members)
+                out.extend(flagged)
+                if note:
+                    self.notes.append(note)
         return out
 
 
+_PAYEE = {
+    r.Payee.SOURCING: "招引单位",
+    r.Payee.LANDING: "落地单位",
+    r.Payee.LEADER: "包保领导",
+}
 _BASIS = {
     "funds": "到位资金",
     "fai": "固定资产投资",
@@ -333,7 +331,20 @@ _BASIS = {
 
 def reads_ranking(policy: Policy) -> bool:
     """Whether rewards under `policy` rank units (a flag for the bottom of a ranking)."""
-    return any(f.kind is FlagKind.BOTTOM_OF_RANKING for f in policy.flags)
+    return any(isinstance(f, r.BottomOfRanking) for f in policy.flags)
+
+
+def rewards_days(policy: Policy, year: int, as_of: date) -> frozenset[date]:
+    """The days rewards under `policy` read amounts on: the year's (`funds_days`) and,
+    for a bottom-of-ranking flag, each ranked period's end and the one before it."""
+    on = min(as_of, date(year, 12, 31))
+    days = set(funds_days(year, on))
+    for f in policy.flags:
+        if isinstance(f, r.BottomOfRanking):
+            for period in flag_periods(f, year, on):
+                for p in (period, period.previous()):
+                    days |= funds_days(p.end.year, scoring_day(policy, p, on))
+    return frozenset(days)
 
 
 def rewards(policy: Policy, sf: ScoringFacts, year: int, as_of: date) -> Rewards:
@@ -354,4 +365,4 @@ def rewards(policy: Policy, sf: ScoringFacts, year: int, as_of: date) -> Rewards
     flags = [f for rule in policy.flags for f in calc.flags(rule, units)]
     rank_of = {u.code: i for i, u in enumerate(units)}
     lines.sort(key=lambda line: rank_of.get(line.unit.code, 0))
-    return Rewards(year, tuple(lines), tuple(flags))
+    return Rewards(year, tuple(lines), tuple(flags), tuple(calc.notes))

@@ -7,7 +7,9 @@ A stage *reached* implies every earlier stage reached, so "signed or later" is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -198,6 +200,52 @@ def _strip_negated(key: str) -> tuple[str, list[Stage]]:
             key = key[:start] + "，" + after[len(word) :]
             start = key.find(neg)
     return key, negated
+
+
+@dataclass(frozen=True)
+class PlannedStage:
+    """A stage an office intends, not one reached: 拟签约, 计划开工, 预计投产, 正在洽谈签约.
+    It never moves a project forward."""
+
+    target: Stage
+    text: str
+    when: str = ""  # the planned time as written ("2026年9月"), if any
+
+    @property
+    def before(self) -> Stage:
+        """Where a new project written this way stands: the step before its target."""
+        return _BEFORE.get(self.target, Stage.NEGOTIATING)
+
+
+_PLANNED = re.compile(
+    r"(?:拟|待|计划|预计|准备|即将|近期|有望|争取|正在洽谈|洽谈|意向|力争|将于|将在|拟于|计划于|预计于)"
+    r"([0-9年月日号底初中上下旬./-]{0,14})(?:前|左右|内)?"
+    r"(签约|签订|开工|投产|竣工|达产|达效|开业|落地)"
+)
+_PLANNED_TARGET = {
+    "签约": Stage.SIGNED,
+    "签订": Stage.SIGNED,
+    "开工": Stage.STARTED,
+    "落地": Stage.STARTED,
+    "开业": Stage.STARTED,
+    "投产": Stage.PRODUCING,
+    "竣工": Stage.PRODUCING,
+    "达产": Stage.FULL_OUTPUT,
+    "达效": Stage.FULL_OUTPUT,
+}
+
+
+def planned_stage(text: str) -> PlannedStage | None:
+    """The stage a text only plans ("拟签约", "计划6月开工"), when it names no stage
+    reached before it ("已签约，计划开工" is signed, not planned)."""
+    key = "".join(text.split())
+    m = _PLANNED.search(key)
+    if m is None:
+        return None
+    before = stage_from_text(key[: m.start()]) if m.start() else None
+    if before is not None:
+        return None
+    return PlannedStage(_PLANNED_TARGET[m.group(2)], text.strip(), m.group(1))
 
 
 def stage_from_text(text: str) -> Stage | None:

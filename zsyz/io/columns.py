@@ -13,8 +13,17 @@ from typing import Any
 
 from zsyz.errors import BadInputError
 
-_UNIT_HINT = re.compile(r"[（(]\s*(万元|亿元|元|亩|个|%|％)\s*[)）]")
-_NOISE = re.compile(r"[\s\u3000*＊:：、/／]|[（(][^)）]*[)）]")
+# A unit written with a heading, in any notation offices use: 总投资（亿元）, 总投资(亿元),
+# 总投资额[亿元], 总投资【亿元】, 总投资／亿元, 总投资（单位：万元）. NFKC folds （ ［ ／ first.
+UNITS = "万美元|亿美元|美元|万元|亿元|千元|元|万|亿|亩|个|%|％"
+_BRACKETED = re.compile(
+    r"[(\[【〔<《]\s*(?:(?:金额)?单位\s*[:：]?\s*)?([^()\[\]【】〔〕<>《》]{0,12})[)\]】〕>》]"
+)
+_SLASH_UNIT = re.compile(rf"/\s*({UNITS})\s*$")
+_UNIT_ONLY = re.compile(rf"^(?:{UNITS})$")
+# Money words a bracket may hold that is not a unit we read exactly (亿日元, 万港币 …).
+_MONEYISH = re.compile(r"元|币|美|欧|镑|万|亿")
+_NOISE = re.compile(r"[\s\u3000*＊:：、/]|[(\[【〔<《][^()\[\]【】〔〕<>《》]*[)\]】〕>》]")
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,9 @@ class Column:
     key: str
     synonyms: tuple[str, ...]
     required: bool = False
+    # Folded headings of another column that may stand in for this one when it is absent
+    # (a platform export names a project by its registered company: 企业名称).
+    stand_in: frozenset[str] = frozenset()
 
     @property
     def heading(self) -> str:
@@ -29,19 +41,30 @@ class Column:
 
 
 def heading_key(text: Any) -> str:
-    """A heading folded for matching: width, spaces, line breaks and (单位) removed."""
-    s = unicodedata.normalize("NFKC", str(text or ""))
+    """A heading folded for matching: width, spaces, line breaks and the unit in any
+    notation ((亿元) [亿元] 【亿元】 /亿元) removed."""
+    s = unicodedata.normalize("NFKC", str(text or "")).strip()
+    s = _SLASH_UNIT.sub("", s)
     return _NOISE.sub("", s).lower()
 
 
+def unit_note(text: Any) -> str | None:
+    """The unit-like words a heading carries in brackets or after a slash, as written:
+    '总投资额[亿元]' → '亿元', '投资额（亿日元）' → '亿日元'; None when there are none."""
+    s = unicodedata.normalize("NFKC", str(text or "")).strip()
+    if m := _SLASH_UNIT.search(s):
+        return m.group(1)
+    for inner in _BRACKETED.findall(s):
+        inner = inner.strip()
+        if _UNIT_ONLY.match(inner) or (_MONEYISH.search(inner) and len(inner) <= 6):
+            return str(inner)
+    return None
+
+
 def unit_hint(text: Any) -> str | None:
-    """'总投资（亿元）' → '亿元': the amount unit a heading declares, if any."""
-    m = _UNIT_HINT.search(
-        unicodedata.normalize("NFKC", str(text or "")).replace("(", "（").replace(")", "）")
-    )
-    if not m:
-        m = _UNIT_HINT.search(str(text or ""))
-    return m.group(1) if m else None
+    """'总投资（亿元）' → '亿元': the unit a heading declares, if it is one we read."""
+    note = unit_note(text)
+    return note if note is not None and _UNIT_ONLY.match(note) else None
 
 
 @dataclass(frozen=True)
@@ -52,10 +75,14 @@ class HeaderMatch:
     found: list[str]  # every non-empty heading seen, for error messages
     groups: dict[str, str] = field(default_factory=dict)  # key → merged group heading above
     first_row: int = -1  # 0-based first heading row (row - 1 for two-row headings)
+    # Every other non-empty heading: 0-based column → heading as written, and the merged
+    # group heading above it where there is one.
+    others: dict[int, str] = field(default_factory=dict)
+    other_groups: dict[int, str] = field(default_factory=dict)
 
     def unit_of(self, key: str) -> str | None:
-        """The amount unit the heading (or its group heading) declares."""
-        return unit_hint(self.headings.get(key)) or unit_hint(self.groups.get(key))
+        """The unit the heading (or its merged group heading) declares, as written."""
+        return unit_note(self.headings.get(key)) or unit_note(self.groups.get(key))
 
 
 def combine_heading_rows(
@@ -137,6 +164,26 @@ def loose_keys(key: str) -> list[str]:
     return [k for k in dict.fromkeys(out) if k]
 
 
+def _others(cells: Sequence[Any], cols: dict[str, int]) -> dict[int, str]:
+    taken = set(cols.values())
+    return {
+        idx: str(cell).strip()
+        for idx, cell in enumerate(cells)
+        if idx not in taken and str(cell if cell is not None else "").strip()
+    }
+
+
+def _stand_ins(best: HeaderMatch, required: list[Column]) -> None:
+    for c in required:
+        if c.key in best.columns or not c.stand_in:
+            continue
+        for key, text in list(best.headings.items()):
+            if heading_key(text) in c.stand_in:
+                best.columns[c.key] = best.columns[key]
+                best.headings[c.key] = text
+                break
+
+
 def find_header(
     rows: Sequence[Sequence[Any]], spec: Sequence[Column], *, scan: int = 20, what: str = "表格"
 ) -> HeaderMatch:
@@ -151,7 +198,7 @@ def find_header(
         cols, texts = singles[i]
         if cols and (best is None or len(cols) > len(best.columns)):
             found = [str(c).strip() for c in row if str(c or "").strip()]
-            best = HeaderMatch(i, cols, texts, found, first_row=i)
+            best = HeaderMatch(i, cols, texts, found, first_row=i, others=_others(row, cols))
         if i + 1 >= len(head):
             continue
         cells, group_at = combine_heading_rows(row, head[i + 1])
@@ -161,8 +208,20 @@ def find_header(
         ):
             found = [str(c).strip() for c in cells if str(c or "").strip()]
             groups = {k: group_at[idx] for k, idx in two.items() if idx in group_at}
-            best = HeaderMatch(i + 1, two, two_texts, found, groups, first_row=i)
+            others = _others(cells, two)
+            best = HeaderMatch(
+                i + 1,
+                two,
+                two_texts,
+                found,
+                groups,
+                i,
+                others,
+                {idx: group_at[idx] for idx in others if idx in group_at},
+            )
     required = [c for c in spec if c.required]
+    if best is not None:
+        _stand_ins(best, required)
     if best is None or any(c.key not in best.columns for c in required):
         missing = [c.heading for c in required if best is None or c.key not in best.columns]
         if best is None:

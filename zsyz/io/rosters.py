@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from zsyz.domain.groups import GroupVocabulary
-from zsyz.domain.metrics import Metric, target_key
 from zsyz.domain.units import unit_class_of, unknown_class_message
 from zsyz.errors import InvalidDataError, Problem
-from zsyz.io.columns import Column, find_header, heading_key, unit_hint
-from zsyz.io.values import SCALE_TO_WAN, ValueProblem, to_decimal
+from zsyz.io.columns import Column, find_header
 from zsyz.io.workbook import blank, read_workbook
 
 ROSTER_COLUMNS = (
@@ -120,186 +117,12 @@ def read_roster(path: Path, groups: GroupVocabulary | None = None) -> list[Roste
     return []
 
 
-# --- target decomposition tables -------------------------------------------------
-
-UNIT_COLUMN = Column(
-    "unit",
-    ("单位", "单位名称", "责任单位", "承担单位", "乡镇", "部门", "乡镇（部门）", "产业链", "链条"),
-    required=True,
+# Target decomposition tables live in io/target_table.py (re-exported for callers).
+from zsyz.io.target_table import (  # noqa: E402
+    Indicator,
+    TargetCell,
+    read_indicator,
+    read_target_table,
 )
 
-_METRIC_WORDS: tuple[tuple[str, Metric], ...] = (
-    ("省外", Metric.OUT_OF_PROVINCE_FUNDS),
-    ("利用外资", Metric.FOREIGN_FUNDS),
-    ("外资", Metric.FOREIGN_FUNDS),
-    ("到位资金", Metric.FUNDS),
-    ("到位", Metric.FUNDS),
-    ("编制", Metric.COMPILED),
-    ("策划生成", Metric.COMPILED),
-    ("谋划", Metric.COMPILED),
-    ("策划", Metric.COMPILED),
-    ("投产", Metric.PRODUCING),
-    ("开工", Metric.STARTED),
-    ("落地", Metric.STARTED),
-    ("签约", Metric.SIGNED),
-    ("线索", Metric.LEADS),
-    ("项目信息", Metric.LEADS),
-    ("外出", Metric.TRIPS),
-    ("招商活动", Metric.TRIPS),
-    ("固定资产投资", Metric.FAI_COMPLETED),
-    ("完成投资", Metric.FAI_COMPLETED),
-    ("百大", Metric.STARTED),
-    ("产业项目", Metric.STARTED),
-)
-_THRESHOLD = re.compile(r"(超|过)?(\d+(?:\.\d+)?)?\s*(亿元|万元|亿|万)(以上|及以上)?")
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """What one column of a decomposition table asks for."""
-
-    heading: str
-    metric: Metric
-    filters: dict[str, Any]
-    scale: Decimal  # multiply a cell by this to get the required value (万元 or count)
-
-
-def read_indicator(heading: str) -> Indicator | None:
-    """Read a heading such as '签约总投资5000万元以上项目（个）'; None when it is not an indicator."""
-    key = heading_key(heading)
-    raw = heading.replace(" ", "")
-    metric = next((m for word, m in _METRIC_WORDS if word in key), None)
-    if metric is None:
-        return None
-    if metric.is_amount and "项目" in key:
-        # "固定资产投资超5000万元项目（个）" counts projects; it is not an amount.
-        metric = Metric.STARTED if ("开工" in key or "落地" in key) else Metric.SIGNED
-    filters: dict[str, Any] = {}
-    if not metric.is_amount:
-        m = next(
-            (m for m in _THRESHOLD.finditer(raw) if m.group(2) or m.group(1) or m.group(4)), None
-        )
-        if m is not None:
-            # "超亿元" reads inclusive (domain.md), the policy default; so no strict flag.
-            field = "min_fai" if ("固定资产" in raw or "固投" in raw) else "min_total"
-            filters[field] = Decimal(m.group(2) or 1) * SCALE_TO_WAN[m.group(3)]
-        if "省级百大" in key:
-            filters["level"] = "省级百大"
-        elif "市级百大" in key:
-            filters["level"] = "市级百大"
-        if "新建" in key or "新签" in key:
-            filters["new_only"] = True
-        return Indicator(heading, metric, filters, Decimal(1))
-    hint = unit_hint(heading) or ("亿元" if "亿元" in raw else "万元")
-    return Indicator(heading, metric, filters, SCALE_TO_WAN.get(hint, Decimal(1)))
-
-
-@dataclass(frozen=True)
-class TargetCell:
-    row: int
-    unit: str
-    indicator: Indicator
-    required: Decimal
-
-
-def read_target_table(path: Path) -> tuple[list[TargetCell], int | None]:
-    """Every (unit, indicator, value) of a decomposition table, and the year its title names."""
-    sheets = read_workbook(path)
-    problems: list[Problem] = []
-    for sheet in sheets:
-        try:
-            header = find_header(sheet.rows, (UNIT_COLUMN,), what="目标任务分解表")
-        except Exception:
-            continue
-        year = _title_year(sheet.rows[: header.row + 1])
-        unit_idx = header.columns["unit"]
-        head_row = sheet.rows[header.row]
-        upper: list[Any] = []
-        first_data = header.row + 1
-        below = sheet.rows[first_data] if first_data < len(sheet.rows) else []
-        if (
-            below
-            and blank(_cell(below, unit_idx))
-            and sum(not blank(c) for c in below) >= 1
-            and not any(isinstance(c, int | float) and not isinstance(c, bool) for c in below)
-        ):
-            # two-row heading, unit name merged down: group cells above, sub-headings below
-            upper, head_row, first_data = head_row, below, first_data + 1
-        indicators: dict[int, Indicator] = {}
-        for idx in range(max(len(head_row), len(upper))):
-            cell = _cell(head_row, idx)
-            if idx == unit_idx:
-                continue
-            text = "" if blank(cell) else str(cell).strip()
-            above = _group_above(upper, idx) if upper else ""
-            if not text and not above:
-                continue
-            ind = (read_indicator(text) if text else None) or (
-                read_indicator(f"{above}{text}") if above else None
-            )
-            if ind is not None:
-                indicators[idx] = ind
-        seen: dict[str, str] = {}
-        for ind in indicators.values():
-            key = target_key(ind.metric.value, ind.filters)
-            if key in seen:
-                problems.append(
-                    Problem(f"与「{seen[key]}」是同一指标，请合并或改写表头", column=ind.heading)
-                )
-            seen[key] = ind.heading
-        if not indicators:
-            raise InvalidDataError(
-                f"{path.name} 没有可识别的指标列",
-                [
-                    Problem(
-                        "表头应写明指标，如「签约项目（个）」「到位资金（万元）」",
-                        column="、".join(header.found),
-                    )
-                ],
-            )
-        out: list[TargetCell] = []
-        for i, row in enumerate(sheet.rows[first_data:], start=first_data + 1):
-            unit = _text(row, unit_idx)
-            if not unit or _SKIP_ROW.match(unit) or unit.isdigit():
-                continue
-            for idx, ind in indicators.items():
-                value = _cell(row, idx)
-                try:
-                    number = to_decimal(value)
-                except ValueProblem as exc:
-                    problems.append(Problem(str(exc), row=i, column=ind.heading, value=str(value)))
-                    continue
-                if number is None:
-                    continue
-                if number < 0:
-                    problems.append(
-                        Problem("目标值不能为负", row=i, column=ind.heading, value=str(value))
-                    )
-                    continue
-                out.append(
-                    TargetCell(i, unit, ind, (number * ind.scale).quantize(Decimal("0.0001")))
-                )
-        if problems:
-            raise InvalidDataError(f"{path.name} 有 {len(problems)} 处问题，未导入", problems)
-        return out, year
-    find_header(
-        sheets[0].rows if sheets else [], (UNIT_COLUMN,), what=f"{path.name} 目标任务分解表"
-    )
-    return [], None
-
-
-def _group_above(upper: list[Any], idx: int) -> str:
-    """The group heading over column `idx`: merged cells leave it in the leftmost column."""
-    for j in range(min(idx, len(upper) - 1), -1, -1):
-        if not blank(upper[j]):
-            return str(upper[j]).strip()
-    return ""
-
-
-def _title_year(rows: list[list[Any]]) -> int | None:
-    for row in rows:
-        for cell in row:
-            m = re.search(r"(20\d\d)\s*年", str(cell or ""))
-            if m:
-                return int(m.group(1))
-    return None
+__all__ = ["Indicator", "TargetCell", "read_indicator", "read_target_table"]

@@ -98,7 +98,9 @@ def write_template(
         notes.append([line.format(due=due)])
     notes.column_dimensions["A"].width = 90
     ws = wb.create_sheet("项目周报")
-    width = len(TEMPLATE_FIELDS)
+    # Extra attributes the projects carry (研判结果, 填报人 …), after the ledger's fields.
+    extras = list(dict.fromkeys(k for p in projects for k in (p.get("extra") or {})))
+    width = len(TEMPLATE_FIELDS) + len(extras)
     last = get_column_letter(width)
     append(ws, [f"{unit_name}招商引资项目周报"])
     ws.merge_cells(f"A1:{last}1")
@@ -107,7 +109,7 @@ def write_template(
     append(ws, ["填报单位：", unit_name, None, "填报日期：", report_date])
     if report_date is not None:
         ws["E2"].number_format = "yyyy-mm-dd"
-    ws.append([_heading(k) for k in TEMPLATE_FIELDS])
+    append(ws, [_heading(k) for k in TEMPLATE_FIELDS] + extras)
     thin = Side(style="thin", color="999999")
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[3]:
@@ -116,7 +118,10 @@ def write_template(
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
     for project in projects:
-        append(ws, [_cell_value(k, project) for k in TEMPLATE_FIELDS])
+        extra = project.get("extra") or {}
+        append(
+            ws, [_cell_value(k, project) for k in TEMPLATE_FIELDS] + [extra.get(k) for k in extras]
+        )
     first_data, last_data = 4, 3 + max(len(projects), 1) + 50  # room for new projects
     for i, key in enumerate(TEMPLATE_FIELDS, start=1):
         letter = get_column_letter(i)

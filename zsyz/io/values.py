@@ -6,7 +6,7 @@ import calendar
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 SCALE_TO_WAN: dict[str, Decimal] = {
@@ -17,7 +17,24 @@ SCALE_TO_WAN: dict[str, Decimal] = {
     "元": Decimal("0.0001"),
     "千元": Decimal("0.1"),
 }
-_AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(亿元|万元|千元|亿|万|元)?$")
+# Foreign money in 万 of its currency per unit written; converted only with a rate.
+USD_IN_WAN: dict[str, Decimal] = {
+    "亿美元": Decimal(10000),
+    "万美元": Decimal(1),
+    "美元": Decimal("0.0001"),
+}
+_AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(亿元|万元|千元|亿美元|万美元|美元|亿|万|元)?$")
+
+
+def scale_of(unit: str, usd_rate: Decimal | None = None) -> Decimal | None:
+    """万元 per one of `unit`; None for a unit not read exactly (or 美元 without a rate)."""
+    if unit in SCALE_TO_WAN:
+        return SCALE_TO_WAN[unit]
+    if unit in USD_IN_WAN and usd_rate is not None:
+        return USD_IN_WAN[unit] * usd_rate
+    return None
+
+
 # What offices write for "nothing to report" in a number or date cell.
 BLANK_WORDS = frozenset(
     {"-", "--", "—", "——", "/", "无", "暂无", "待定", "未定", "不详", "…", "……"}
@@ -69,13 +86,18 @@ def to_decimal(value: Any) -> Decimal | None:
     return number
 
 
-def parse_amount(value: Any, heading_unit: str | None = "万元") -> Decimal | None:
-    """An amount in 万元: from a number in the heading's unit, or text such as '1.2亿'."""
+def parse_amount(
+    value: Any, heading_unit: str | None = "万元", usd_rate: Decimal | None = None
+) -> Decimal | None:
+    """An amount in 万元: from a number in the heading's unit, or text such as '1.2亿'.
+    美元 amounts (in the heading's unit or the cell) only with `usd_rate` (元 per 美元),
+    rounded to 1元."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise ValueProblem("应为金额")
-    scale = SCALE_TO_WAN.get(heading_unit or "万元", Decimal(1))
+    scale = scale_of(heading_unit or "万元", usd_rate) or Decimal(1)
+    foreign = (heading_unit or "") in USD_IN_WAN
     if isinstance(value, int | float):
         number = to_decimal(value)
         assert number is not None
@@ -90,9 +112,17 @@ def parse_amount(value: Any, heading_unit: str | None = "万元") -> Decimal | N
                 raise ValueProblem("外币金额请折算为人民币后填写（万元）")
             raise ValueProblem("应为金额（如 5000 或 1.2亿）")
         number = Decimal(m.group(1))
-        result = number * (SCALE_TO_WAN[m.group(2)] if m.group(2) else scale)
+        if m.group(2):
+            foreign = m.group(2) in USD_IN_WAN
+            written = scale_of(m.group(2), usd_rate)
+            if written is None:
+                raise ValueProblem("美元金额没有汇率，无法折算；请折算为人民币（万元）后填写")
+            scale = written
+        result = number * scale
     if result < 0:
         raise ValueProblem("金额不能为负")
+    if foreign:  # a converted amount is kept to 1元
+        result = result.quantize(QUANTUM, rounding=ROUND_HALF_UP)
     return checked_wan(result)
 
 

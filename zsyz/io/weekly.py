@@ -16,16 +16,22 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from zsyz.domain.periods import Period
+from zsyz.domain.stages import PlannedStage, Stage
 from zsyz.errors import BadInputError, Problem
-from zsyz.io.columns import HeaderMatch, find_header
+from zsyz.io.columns import HeaderMatch, find_header, heading_key
 from zsyz.io.values import ValueProblem, parse_date
 from zsyz.io.weekly_cells import Parser, column_parsers, quoted_text
+from zsyz.io.weekly_columns import ColumnPlan, plan_columns
+from zsyz.io.weekly_dates import fallback_date
 from zsyz.io.weekly_fields import HEADINGS, WEEKLY_COLUMNS
 from zsyz.io.weekly_head import (
+    form_name,
+    form_stage,
     read_preamble,
     resolve_period,
     section_heading,
@@ -97,6 +103,12 @@ class WeeklyReport:
     unit_hints: tuple[str, ...] = ()
     taken: bool = False  # the rows were handed out by `take_rows` (read the file again)
     headers: dict[str, HeaderMatch] = field(default_factory=dict)  # every data sheet's
+    # Every heading accounted for: [{"heading", "field"}] mapped, headings ignored, and
+    # the ignored ones holding facts (not 序号), which `--strict` refuses.
+    columns: list[dict[str, str]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    ignored_facts: list[str] = field(default_factory=list)
+    form: str = ""  # title or sheet: which form this is (签约项目清单, 在谈项目 …)
     period_named: bool = False  # the report names its week itself (第10周)
     named_month: Period | None = None  # the month it names (「2022年3月」), for monthly reports
 
@@ -188,7 +200,13 @@ _EXAMPLE_SHEET = re.compile(r"说明|示例|样例|范例|样表|模板|填表�
 _SHEET_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[.月-]\s*(\d{1,2})\s*日?$")
 
 
-def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport:
+def parse_weekly(
+    path: Path,
+    *,
+    report_date: date | None = None,
+    usd_rate: Decimal | None = None,
+    stage: Stage | None = None,
+) -> WeeklyReport:
     """Read one weekly report whole; every problem is collected, nothing is raised for rows."""
     book = Book(Path(path))
     picked, notes = pick_sheets(book)
@@ -203,11 +221,12 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         pre.free_date = pre.free_date or more.free_date
         pre.month = pre.month or more.month
     pre.month = pre.month or read_preamble([[Path(path).stem]]).month
-    if pre.date_raw in (None, "") and pre.week is None and pre.free_date is None:
-        named = read_preamble([[Path(path).stem]])  # "石佛寺镇2022年第10周.xlsx"
-        pre.week, pre.free_date = named.week, named.free_date
-        pre.year = pre.year or named.year
+    dated_by = fallback_date(pre, Path(path)) if report_date is None else None
     when, period = resolve_period(pre, report_date, problems)
+    if dated_by and when is not None:
+        notes.append(
+            f"表中没有填报日期，按{dated_by}取 {when.isoformat()}；如不对请在表头写明填报日期"
+        )
     period_named = (
         report_date is None
         and pre.week is not None
@@ -217,10 +236,31 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
     year = when.year if when else pre.year
     rows: list[ReportRow] = []
     many = len(picked) > 1
+    warnings = list(notes)
+    implied = stage or form_stage(pre.texts)
+    columns: list[dict[str, str]] = []
+    ignored: list[str] = []
+    facts: list[str] = []
     for sheet in picked:
         money = read_preamble(sheet[2][: sheet[1].first_row]).money_unit if many else None
+        where = sheet[0] if many else None
+        plan = plan_columns(sheet[1], money or pre.money_unit, usd_rate, where)
+        problems += plan.problems
+        warnings += plan.warnings
+        columns += [c for c in plan.mapped(sheet[1]) if c not in columns]
+        ignored += [h for h in plan.ignored.values() if h not in ignored]
+        facts += [h for h in plan.facts_ignored() if h not in facts]
         rows += _sheet_rows(
-            book, sheet, money or pre.money_unit, year, problems, sheet[0] if many else None, notes
+            book,
+            sheet,
+            plan,
+            money or pre.money_unit,
+            year,
+            problems,
+            warnings,
+            where,
+            usd_rate,
+            implied,
         )
     hints = (*pre.texts, *(p[0] for p in picked), Path(path).stem)
     return WeeklyReport(
@@ -233,9 +273,13 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
         rows,
         problems,
         header,
-        warnings=notes,
+        warnings=warnings,
         unit_hints=hints,
         headers={p[0]: p[1] for p in picked},
+        columns=columns,
+        ignored=ignored,
+        ignored_facts=facts,
+        form=((f"{pre.unit}·" if pre.unit else "") + form_name(pre.texts, name))[:200],
         period_named=period_named,
         named_month=pre.month if report_date is None else None,
     )
@@ -244,20 +288,25 @@ def parse_weekly(path: Path, *, report_date: date | None = None) -> WeeklyReport
 def _sheet_rows(
     book: Book,
     picked: Picked,
+    plan: ColumnPlan,
     money_unit: str | None,
     year: int | None,
     problems: list[Problem],
+    warnings: list[str],
     sheet: str | None,
-    skipped: list[str],
+    usd_rate: Decimal | None,
+    implied: Stage | PlannedStage | None = None,
 ) -> list[ReportRow]:
     name, header, head, rest = picked
     gaps = book.formula_gaps(name)
-    parsers = column_parsers(header, money_unit, year)
+    parsers = column_parsers(header, plan, money_unit, year, usd_rate)
+    extras = [(label, col) for col, label in sorted(plan.extras.items())]
+    soft = _Soft(header.headings.get("is_new", ""), warnings)
     name_col = header.columns["name"]
     rows: list[ReportRow] = []
     # A stage named by the sheet ("开工项目") or by a section line ("二、已签约项目（3个）")
     # holds for the rows under it that give no stage of their own.
-    section = section_stage(name)
+    section = section_stage(name) or implied
     code_col = header.columns.get("code")
     lines = itertools.chain(head, rest)
     for index, cells in enumerate(lines):
@@ -268,12 +317,12 @@ def _sheet_rows(
             section = heading
             continue
         parsed = _parse_row(
-            index, cells, parsers, name_col, gaps, problems, sheet, code_col, skipped
+            index, cells, parsers, name_col, gaps, problems, sheet, code_col, warnings, extras, soft
         )
         if parsed is _STOP:
             left = 1 + sum(1 for more in lines if any(text_of(c) for c in more))
             said = next((t for c in cells if (t := text_of(c))), "")[:20]
-            skipped.append(
+            warnings.append(
                 f"{row_place(sheet, index + 1)}起是表后说明或签字栏（「{said}」），"
                 f"共 {left} 行未作为项目读取"
             )
@@ -286,6 +335,23 @@ def _sheet_rows(
 
 
 _STOP = object()
+
+
+@dataclass
+class _Soft:
+    """建设性质 (the new-or-continuing column) changes no number: a value outside 新建/续建
+    (开业, 扩建) is kept as an extra attribute under its heading, with a warning."""
+
+    heading: str
+    warnings: list[str]
+
+    def keep(self, values: dict[str, Any], text: str, row_no: int, sheet: str | None) -> None:
+        label = heading_key(self.heading) or "建设性质"
+        values.setdefault("extra", {})[label] = text
+        self.warnings.append(
+            f"{row_place(sheet, row_no)}「{self.heading}」写的是「{text}」，不是新建或续建："
+            "未计为新建/续建，原文保存在项目附加信息中"
+        )
 
 
 def _no_code(cells: list[Any], code_col: int | None, label: str) -> bool:
@@ -324,6 +390,8 @@ def _parse_row(
     sheet: str | None,
     code_col: int | None,
     skipped: list[str],
+    extras: list[tuple[str, int]] | None = None,
+    soft: _Soft | None = None,
 ) -> ReportRow | object | None:
     width = len(cells)
     first = ""
@@ -364,6 +432,9 @@ def _parse_row(
         try:
             parsed = parse(value)
         except ValueProblem as exc:
+            if key == "is_new" and soft is not None:
+                soft.keep(values, text_of(value), row_no, sheet)
+                continue
             problems.append(
                 Problem(str(exc), row=row_no, column=heading, value=text_of(value), sheet=sheet)
             )
@@ -372,6 +443,9 @@ def _parse_row(
             values[key] = parsed
             if quoted and (text := quoted_text(value, parsed)) is not None:
                 raw[key] = text
+    for label, col in extras or ():
+        if col < width and (text := text_of(cells[col])):
+            values.setdefault("extra", {})[label] = text
     if not values:
         shown = "、".join(t for c in cells if (t := text_of(c)))[:40]
         skipped.append(f"{row_place(sheet, row_no)}没有可读取的项目内容（{shown}），未导入")

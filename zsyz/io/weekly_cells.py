@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from zsyz.domain.credit_code import credit_code_problem, normalize_credit_code
-from zsyz.domain.stages import Stage, stage_from_text
+from zsyz.domain.stages import PlannedStage, Stage, planned_stage, stage_from_text
 from zsyz.io.columns import HeaderMatch
 from zsyz.io.values import (
     EARLIEST_DAY,
@@ -23,6 +23,7 @@ from zsyz.io.values import (
     parse_date,
     parse_flag,
 )
+from zsyz.io.weekly_columns import ColumnPlan
 from zsyz.io.weekly_fields import KINDS
 from zsyz.io.weekly_head import text_of
 from zsyz.memo import remembered
@@ -37,7 +38,11 @@ _SHARED_TEXTS = 4096
 
 
 def column_parsers(
-    header: HeaderMatch, money_unit: str | None, year: int | None
+    header: HeaderMatch,
+    plan: ColumnPlan,
+    money_unit: str | None,
+    year: int | None,
+    usd_rate: Decimal | None = None,
 ) -> list[tuple[str, int, str, Parser, bool]]:
     """(key, column, heading, parse, quoted) for every matched column, in sheet order.
 
@@ -47,12 +52,14 @@ def column_parsers(
     """
     out = []
     for key, col in sorted(header.columns.items(), key=lambda kv: kv[1]):
+        if key in plan.refused:
+            continue
         kind = KINDS[key]
         heading = header.headings[key]
         fn: Parser
         if kind == "amount":
             unit = header.unit_of(key) or money_unit or "万元"
-            fn = _bind_amount(unit)
+            fn = _bind_amount(unit, usd_rate)
         elif kind == "date":
             fn = _bind_date(year, month_end=key == "planned_start_on")
         elif kind == "text":
@@ -65,17 +72,17 @@ def column_parsers(
     return out
 
 
-def _bind_amount(unit: str) -> Parser:
-    scale = SCALE_TO_WAN.get(unit, Decimal(1))
+def _bind_amount(unit: str, usd_rate: Decimal | None) -> Parser:
+    scale = SCALE_TO_WAN.get(unit)
     unscaled = scale == 1
 
     def parse(value: Any) -> Decimal | None:
         # A whole positive number (what calamine returns for most amount cells) is exact
         # as an int: the same Decimal as parse_amount's Decimal(repr(value)).
-        if type(value) is float and value.is_integer() and 0 < value < 1e15:
+        if scale is not None and type(value) is float and value.is_integer() and 0 < value < 1e15:
             number = Decimal(int(value))
             return checked_wan(number if unscaled else number * scale)
-        return parse_amount(value, unit)
+        return parse_amount(value, unit, usd_rate)
 
     return parse
 
@@ -106,10 +113,13 @@ def _bind_text() -> Parser:
     return parse
 
 
-def _parse_stage(value: Any) -> Stage | None:
+def _parse_stage(value: Any) -> Stage | PlannedStage | None:
     text = text_of(value)
     if not text:
         return None
+    planned = planned_stage(text)
+    if planned is not None:  # 拟签约, 计划开工: intended, never reached
+        return planned
     stage = stage_from_text(text)
     if stage is None:
         raise ValueProblem("无法识别的项目阶段；应写 洽谈、签约、开工、投产、终止 等")

@@ -4,13 +4,14 @@ section lines inside it that name a stage ("二、已签约项目（3个）").""
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from zsyz.domain.periods import Period, PeriodKind, iso_week, period_containing
-from zsyz.domain.stages import Stage, stage_from_text
+from zsyz.domain.stages import PlannedStage, Stage, planned_stage, stage_from_text
 from zsyz.errors import Problem
 from zsyz.io.values import ValueProblem, clean_text, parse_date
 
@@ -155,7 +156,7 @@ _NUMBERING = re.compile(
 _COUNT = re.compile(r"[（(][^()（）]*\d+[^()（）]*[)）]$")
 
 
-def section_stage(text: str) -> Stage | None:
+def section_stage(text: str) -> Stage | PlannedStage | None:
     """The stage a section line or sheet name stands for: "二、已签约项目（3个）",
     "（三）在谈项目", "开工项目", "签约项目清单"; None for anything else (a project name,
     "一、工业项目")."""
@@ -167,10 +168,10 @@ def section_stage(text: str) -> Stage | None:
     core = re.sub(r"(项目)?(情况|清单|名单|明细|库|表|一览表)*$", "", key)
     if not core or ("信息" in core and "线索" not in core):  # 项目信息表 names no stage
         return None
-    return stage_from_text(core)
+    return planned_stage(core) or stage_from_text(core)
 
 
-def section_heading(cells: list[Any]) -> Stage | None:
+def section_heading(cells: list[Any]) -> Stage | PlannedStage | None:
     """A row holding only a section line (often merged across the table)."""
     first = next((c for c in cells if c != "" and c is not None), None)
     if type(first) is not str or not ("项目" in first or _NUMBERING.match(first.lstrip())):
@@ -179,3 +180,61 @@ def section_heading(cells: list[Any]) -> Stage | None:
     if len(texts) != 1 or any(isinstance(c, int | float) for c in cells):
         return None
     return section_stage(texts.pop())
+
+
+_FORM_STAGE = re.compile(
+    r"((?:拟|待|计划|预计|新|已|正在)?(?:签约|开工|投产|竣工|在谈|洽谈|在建|落地|达产|储备|谋划|线索))"
+    r"(?:类)?项目"
+)
+
+
+def form_stage(texts: list[str]) -> Stage | PlannedStage | None:
+    """The stage a form implies by its title: "2026年新签约项目清单", "新开工项目统计表",
+    "在谈项目征集表" (the first title line naming one)."""
+    for text in texts:
+        if m := _FORM_STAGE.search("".join(text.split())):
+            found = section_stage(m.group(0))
+            if found is not None:
+                return found
+    return None
+
+
+def form_name(texts: list[str], sheet: str) -> str:
+    """What form a report is, for telling a county summary's exports apart: its title
+    with dates and numbers left out (else its sheet's name)."""
+    for text in texts:
+        if _LABEL_ONLY.search(text):
+            continue
+        name = re.sub(r"[\d０-９]+|[年月日周第号至到—–~～\-./()（）]", "", "".join(text.split()))
+        if len(name) >= 2:
+            return name[:200]
+    return sheet.strip()[:200]
+
+
+_LABEL_ONLY = re.compile(r"^(?:填报|报送|统计)(?:单位|日期|时间)|^(?:金额)?单位[:：]")
+
+
+_TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
+_NAME_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})[_\-. 年](\d{1,2})[_\-. 月](\d{1,2})(?!\d)")
+_NAME_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?:\d{4}|\d{6})?(?!\d)")
+
+
+def title_month(texts: list[str]) -> date | None:
+    """The last day of a month a title names ("2026年8月招商项目进展表")."""
+    for text in texts:
+        if m := _TITLE_MONTH.search(text):
+            year, month = int(m.group(1)), int(m.group(2))
+            if 1990 <= year <= 2100 and 1 <= month <= 12:
+                return date(year, month, calendar.monthrange(year, month)[1])
+    return None
+
+
+def name_date(stem: str) -> date | None:
+    """A date in a file's name in any form: 2026_8_19, 2026-08-19, 20160705101530."""
+    for pattern in (_NAME_YMD, _NAME_COMPACT):
+        for m in pattern.finditer(stem):
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+    return None

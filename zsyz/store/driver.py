@@ -5,12 +5,13 @@ SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date
+from sqlalchemy import JSON, Date
 from sqlmodel import Session
 
 from zsyz.memo import remembered
@@ -39,7 +40,12 @@ def _processor(table: Any, column: str, dialect: Any) -> Any:
         # What sqlite3's own date adapter would store, converted here where it can be
         # remembered: the adapter would run once per history row for the same report date.
         return date.isoformat
-    return kind.bind_processor(dialect)
+    proc = kind.bind_processor(dialect)
+    if proc is None and isinstance(kind, JSON):
+        # psycopg adapts a dict only through SQLAlchemy's wrapper; on the bare driver the
+        # JSON text is sent (an untyped string PostgreSQL casts to json).
+        return lambda v: json.dumps(v, ensure_ascii=False)
+    return proc
 
 
 def converters(session: Session, table: Any, columns: Sequence[str]) -> list[Any]:

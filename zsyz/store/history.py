@@ -32,6 +32,7 @@ from zsyz.domain.fields import (
     COLUMNS,
     CUMULATIVE,
     DATE_FIELDS,
+    EXTRA,
     FLAG_FIELDS,
     ROLE_KEYS,
 )
@@ -172,6 +173,8 @@ def to_text(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, tuple | list | set | frozenset):
         return ",".join(sorted(value)) or None
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return str(value)
 
 
@@ -181,6 +184,9 @@ def from_text(field: str, text: str | None) -> Any:
         return None
     if field.startswith("roles:"):
         return frozenset(text.split(","))
+    if field == EXTRA:
+        loaded = json.loads(text)
+        return loaded if isinstance(loaded, dict) else None
     if field in AMOUNT_FIELDS:
         return Decimal(text)
     if field in DATE_FIELDS:

@@ -30,9 +30,34 @@ def head_revision() -> str:
 
 def upgrade(ledger: Ledger, revision: str = "head") -> None:
     cfg = alembic_config(ledger)
-    with ledger.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with ledger.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copy, drop and rename; enforcing foreign keys
+            # would refuse dropping a table that other rows reference (import_batch), so
+            # enforcement is off for the upgrade (set outside any transaction: SQLite ignores
+            # it inside one) and the whole ledger is checked before the commit instead.
+            _raw(conn, "PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"foreign keys broken by the upgrade: {broken[:5]}")
+        finally:
+            if sqlite:
+                _raw(conn, "PRAGMA foreign_keys = ON")
+
+
+def _raw(conn: Any, sql: str) -> None:
+    """Run `sql` on the driver connection, outside SQLAlchemy's transaction handling."""
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(sql)
+    finally:
+        cur.close()
 
 
 def current(ledger: Ledger) -> str | None:

@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 from zsyz.domain.groups import default_group
 from zsyz.domain.policy import Filters, Policy
 from zsyz.errors import LedgerStateError
-from zsyz.policy.load import PolicySource, parse_policy
+from zsyz.policy.cache import stored_policy
+from zsyz.policy.load import PolicySource
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Policy as PolicyRow
 from zsyz.store.targets import TargetInput, _upsert
@@ -25,6 +26,12 @@ def filters_dict(f: Filters) -> dict[str, Any]:
         out["min_total"] = f.min_total
     if f.strict:
         out["strict"] = True
+    if f.max_fai is not None:
+        out["max_fai"] = f.max_fai
+    if f.max_total is not None:
+        out["max_total"] = f.max_total
+    if f.max_inclusive:
+        out["max_inclusive"] = True
     for key, values in (("category", f.categories), ("chain", f.chains), ("level", f.levels)):
         if values:
             out[key] = values[0] if len(values) == 1 else list(values)
@@ -33,24 +40,36 @@ def filters_dict(f: Filters) -> dict[str, Any]:
     return out
 
 
-def install_policy(ledger: Ledger, source: PolicySource, year: int | None = None) -> str:
-    """Store the policy (full text) as the active one and add its roster and unit targets.
+def install_policy(
+    ledger: Ledger,
+    source: PolicySource,
+    year: int | None = None,
+    *,
+    with_examples: bool = False,
+    keep_old: bool = False,
+) -> str:
+    """Store the policy (full text) as the one in force from `year` and add its roster
+    and unit targets. Units a preset invents (`example = true`) and their figures are
+    added only `with_examples`. `keep_old`: earlier policies stay in force for the years
+    before (`policy apply`); otherwise (init) they are retired.
 
     Roster units already in the ledger (same name) are kept; their aliases are added.
     Returns a one-line summary for the operator.
     """
-    policy = parse_policy(source.text, source.origin)
+    policy = stored_policy(source.text, source.origin)  # validated, and kept for reads
     y = year or policy.year
+    roster = [u for u in policy.roster if with_examples or not u.example]
     with ledger.write() as session:
-        for old in session.exec(select(PolicyRow).where(PolicyRow.active == True)).all():  # noqa: E712
-            old.active = False
-            session.add(old)
+        if not keep_old:
+            for old in session.exec(select(PolicyRow).where(PolicyRow.active == True)).all():  # noqa: E712
+                old.active = False
+                session.add(old)
         session.add(
             PolicyRow(name=policy.name, year=y, source=source.origin, text=source.text, active=True)
         )
         index = UnitIndex.load(session)
         fresh = []
-        for u in policy.roster:
+        for u in roster:
             cls = policy.classes.get(u.unit_class)
             group = u.group or (cls.group if cls and cls.group else default_group(u.unit_class))
             nu = NewUnit(u.name, u.unit_class, group, u.parent, u.aliases)
@@ -59,7 +78,7 @@ def install_policy(ledger: Ledger, source: PolicySource, year: int | None = None
         groups = group_vocabulary(dict(policy.ranking.groups) if policy.ranking else {})
         added = add_units(session, fresh, index=index, groups=groups)
         targets = 0
-        for u in policy.roster:
+        for u in roster:
             unit = index.resolve(u.name)
             for t in u.targets:
                 _upsert(
@@ -69,27 +88,38 @@ def install_policy(ledger: Ledger, source: PolicySource, year: int | None = None
                     "policy",
                 )
                 targets += 1
-    examples = sum(1 for u in policy.roster if u.example)
+    examples = sum(1 for u in roster if u.example)
+    left = sum(1 for u in policy.roster if u.example) - examples
     note = f"（其中示例单位 {examples} 个）" if examples else ""
+    if left:
+        note += f"；政策中的示例单位 {left} 个未载入（需要时加 --with-examples）"
     return (
-        f"载入政策 {policy.name}（{policy.title}，{y} 年），"
-        f"新增单位 {len(added)} 个{note}，单位目标 {targets} 项"
+        f"载入政策 {policy.name}（{policy.title}，{y} 年起），"
+        f"新增单位 {len(added)} 个，单位目标 {targets} 项{note}"
     )
 
 
-def active_policy_row(session: Session) -> PolicyRow | None:
-    return session.exec(
+def active_policy_row(session: Session, year: int | None = None) -> PolicyRow | None:
+    """The policy in force for `year`: the one applied from the latest year not after
+    it (the latest applied for equal years); before any, the earliest. None: the one
+    in force from the latest year."""
+    rows = session.exec(
         select(PolicyRow)
         .where(PolicyRow.active == True)  # noqa: E712
-        .order_by(col(PolicyRow.id).desc())
-    ).first()
+        .order_by(col(PolicyRow.year).desc(), col(PolicyRow.id).desc())
+    ).all()
+    if year is None or not rows:
+        return rows[0] if rows else None
+    earliest = next(r for r in rows if r.year == rows[-1].year)  # the latest applied of them
+    return next((r for r in rows if r.year <= year), earliest)
 
 
-def active_policy(session: Session) -> tuple[Policy, int]:
-    """The ledger's active policy and its year; a clear error when none was loaded."""
-    row = active_policy_row(session)
+def active_policy(session: Session, year: int | None = None) -> tuple[Policy, int]:
+    """The ledger's policy in force for `year` and the year it applies from; a clear
+    error when none was loaded."""
+    row = active_policy_row(session, year)
     if row is None:
         raise LedgerStateError(
             "台账中没有政策；新建台账时用 zsyz init --preset 名称（或 --policy 文件）载入"
         )
-    return parse_policy(row.text, f"台账中的政策 {row.name}"), row.year
+    return stored_policy(row.text, f"台账中的政策 {row.name}"), row.year

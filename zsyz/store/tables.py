@@ -17,6 +17,7 @@ from zsyz.store.types import FixedDecimal
 
 WAN = FixedDecimal(4)  # 万元
 MU = FixedDecimal(4)  # 亩
+POINTS = FixedDecimal(4)  # 分
 
 
 def _now() -> datetime:
@@ -117,6 +118,8 @@ class Project(SQLModel, table=True):
     progress: str | None = None  # 本周进展
     problems: str | None = None  # 存在问题
     remarks: str | None = None  # 备注
+    # Columns an office keeps that the ledger has no field for (研判结果, 填报人 …): label → text
+    extra: dict[str, str] | None = Field(default=None, sa_type=JSON)
     last_reported_on: date | None = Field(default=None, index=True)
     created_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
     # `projects merge`: this record was another record of that project (一炮数响)
@@ -151,6 +154,9 @@ class ImportBatch(SQLModel, table=True):
     period: str = Field(index=True, max_length=20)  # the period it covers, e.g. 2022-W10
     # the report named that period itself (第10周); else it came from the report's date
     period_named: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The form a county summary is (its title or sheet: 签约项目, 在谈项目 …): with the period
+    # it tells which earlier batch a file resends.
+    form: str | None = Field(default=None, max_length=200)
     report_date: date
     imported_at: datetime = Field(default_factory=_now)
     status: str = Field(default="imported", index=True, max_length=16)  # imported|superseded|undone
@@ -195,6 +201,22 @@ class Activity(SQLModel, table=True):
     kind: str = Field(max_length=8)  # lead | trip
     note: str = ""
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    created_at: datetime = Field(default_factory=_now)
+
+
+class Adjustment(SQLModel, table=True):
+    """Points added or taken by hand for a unit and year (`zsyz adjust`), with the reason
+    and the evidence (document number); `flag` marks it for a flag rule (一票否优)."""
+
+    __tablename__ = "adjustment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True, ondelete="CASCADE")
+    year: int = Field(index=True)
+    points: Decimal = Field(sa_type=POINTS)
+    reason: str = Field(max_length=400)
+    evidence: str | None = Field(default=None, max_length=400)
+    flag: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_now)
 
 

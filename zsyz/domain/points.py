@@ -1,0 +1,58 @@
+"""The parts of a unit's score as shown (`Component`), and the arithmetic every scoring
+rule shares: rounding, capping, percentages, the stage a project had on a day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from zsyz.domain.facts import ProjectFact
+from zsyz.domain.progress import UnitProgress
+from zsyz.domain.stages import LIFE_CYCLE, Stage
+
+POINTS = Decimal("0.01")
+RATIO = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Component:
+    rule: str  # the policy rule's label and form
+    points: Decimal
+    detail: str  # the arithmetic in words
+
+
+def pct(ratio: Decimal) -> str:
+    return f"{(ratio * 100).quantize(POINTS, ROUND_HALF_EVEN)}%"
+
+
+def num(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def q(value: Decimal, quantum: Decimal = POINTS) -> Decimal:
+    out = value.quantize(quantum, rounding=ROUND_HALF_EVEN)
+    return out if out != 0 else abs(out)  # never "-0.00"
+
+
+def weighted_completion(up: UnitProgress, cap: Decimal | None) -> Decimal:
+    """Weighted mean of the unit's target ratios, each capped at `cap` (when given)."""
+    return up.weighted(cap)
+
+
+def capped(total: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:
+    """`total` held within ±cap, and the words saying so when it was."""
+    if cap is not None and abs(total) > cap:
+        return (cap if total > 0 else -cap), f"，封顶 {num(cap)} 分"
+    return total, ""
+
+
+def stage_on(p: ProjectFact, day: date) -> Stage | None:
+    """The stage the project had reached by `day` (current stage when no dates are known)."""
+    if p.stage is Stage.DROPPED and (p.stage_dates.get(Stage.DROPPED) or day) <= day:
+        return Stage.DROPPED
+    dated = [s for s in LIFE_CYCLE if (d := p.stage_dates.get(s)) is not None and d <= day]
+    if dated:
+        return max(dated, key=lambda s: s.order)
+    return None if p.stage_dates else p.stage
