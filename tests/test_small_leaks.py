@@ -72,3 +72,19 @@ def test_an_all_units_import_that_supersedes_says_so(ledger, cli, tmp_path):
         ("superseded",),
         ("imported",),
     ]
+
+
+def test_a_rejected_correction_does_not_claim_it_withdrew_the_batch(ledger, cli, tmp_path):
+    """QA #29: a rejected file of the same unit and period said 「该批次的改动已撤回」 while the
+    earlier batch stayed in force."""
+    first = report(tmp_path, [[None, "甲", "甲公司", 100, "签约", None, None]], name="a.xlsx")
+    assert cli("import", str(first)).code == 0
+    bad = report(tmp_path, [[None, "甲", "甲公司", "很多", "签约", None, None]], name="b.xlsx")
+    result = cli("import", str(bad), "--format", "json")
+    assert result.code == 65
+    (out,) = result.json()
+    assert out["status"] == "rejected"
+    assert not any("撤回" in w for w in out["warnings"]), out["warnings"]
+    assert "批次 #1（a.xlsx）仍然有效；本文件改正后重新导入将取代它" in out["warnings"]
+    assert query(ledger, "SELECT status FROM import_batch ORDER BY id") == [("imported",)]
+    assert query(ledger, "SELECT total_investment FROM project") == [(1000000,)]
