@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.app.import_plan import Plan, Planner
-from zsyz.app.import_unit import policy_usd_rate, reporting_unit
+from zsyz.app.import_unit import name_week_note, policy_usd_rate, reporting_unit
 from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256, unchanged_outcome
 from zsyz.app.plan_state import LedgerState
 from zsyz.domain.field_labels import field_label, shown
@@ -150,6 +150,8 @@ def _import(
         )
     covered = _covered(session, report)
     period = covered.label if covered else None
+    if (note := name_week_note(report, covered)) is not None:
+        plan.warnings.append(note)
     count = len(report.rows)
     outcome = FileOutcome(
         "",
