@@ -88,3 +88,13 @@ def test_a_rejected_correction_does_not_claim_it_withdrew_the_batch(ledger, cli,
     assert "批次 #1（a.xlsx）仍然有效；本文件改正后重新导入将取代它" in out["warnings"]
     assert query(ledger, "SELECT status FROM import_batch ORDER BY id") == [("imported",)]
     assert query(ledger, "SELECT total_investment FROM project") == [(1000000,)]
+
+
+def test_a_dry_run_correction_says_the_batch_would_be_withdrawn(ledger, cli, tmp_path):
+    first = report(tmp_path, [[None, "甲", "甲公司", 100, "签约", None, None]], name="a.xlsx")
+    assert cli("import", str(first)).code == 0
+    again = report(tmp_path, [[None, "甲", "甲公司", 120, "签约", None, None]], name="b.xlsx")
+    (out,) = cli("import", str(again), "--dry-run", "--format", "json").json()
+    assert out["status"] == "dry_run"
+    assert any(w.endswith("批次 #1（a.xlsx），导入时该批次的改动将撤回") for w in out["warnings"])
+    assert query(ledger, "SELECT status FROM import_batch ORDER BY id") == [("imported",)]

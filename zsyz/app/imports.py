@@ -178,7 +178,8 @@ def _import(
             reuse = revert_batch(session, old)
             supersede_note = (
                 f"本文件更正并取代同一{'汇总表' if request.all_units else '单位'}同期（{period}）"
-                f"先前导入的批次 #{old.id}（{old.file_name}），该批次的改动已撤回"
+                f"先前导入的批次 #{old.id}（{old.file_name}），"
+                + ("导入时该批次的改动将撤回" if request.dry_run else "该批次的改动已撤回")
             )
             plan.warnings.append(supersede_note)
     planner = Planner(
