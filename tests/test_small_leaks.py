@@ -98,3 +98,18 @@ def test_a_dry_run_correction_says_the_batch_would_be_withdrawn(ledger, cli, tmp
     assert out["status"] == "dry_run"
     assert any(w.endswith("批次 #1（a.xlsx），导入时该批次的改动将撤回") for w in out["warnings"])
     assert query(ledger, "SELECT status FROM import_batch ORDER BY id") == [("imported",)]
+
+
+def test_a_dollar_column_refusal_names_no_policy_key(ledger, cli, tmp_path):
+    """The refusal goes back to the unit in the annotated copy: no `[currency] usd`."""
+    head = ["项目名称", "投资方", "利用外资（万美元）", "项目阶段"]
+    top = ["填报单位：石佛寺镇", None, "填报日期：2022-03-11"]
+    path = write_xlsx(tmp_path / "usd.xlsx", [top, head, ["甲", "甲公司", 500, "签约"]])
+    result = cli("import", str(path), "--format", "json")
+    assert result.code == 65
+    (err,) = [e for e in result.json()[0]["errors"] if e["column"] == "利用外资（万美元）"]
+    assert err["message"] == (
+        "该列金额以万美元计，没有汇率无法折算为人民币；请把该列折算为人民币（万元）后重报"
+        "（或由县招商中心设定美元汇率后导入）"
+    )
+    assert query(ledger, "SELECT count(*) FROM project") == [(0,)]
