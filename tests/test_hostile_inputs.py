@@ -172,19 +172,38 @@ def ledger(ledger_db, cli, tmp_path):
     return ledger_db
 
 
+# The child reports its own peak (VmHWM belongs to the address space made by exec):
+# `ru_maxrss` from wait4 would start from the parent's RSS at fork, so a pytest worker
+# grown by earlier tests would inflate every figure.
+_PEAK_CHILD = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as fh:
+        kb = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    with open(os.environ["ZSYZ_TEST_PEAK_FILE"], "w") as out:
+        out.write(str(kb))
+atexit.register(_peak)
+sys.argv = ["zsyz", *sys.argv[1:]]
+runpy.run_module("zsyz", run_name="__main__")
+"""
+
+
 def run_measured(args: list[str], db: str, folder: Path) -> tuple[int, str, float]:
     """Run `zsyz ARGS` in a child process: (exit code, stderr, the child's peak RSS in MB)."""
     err_path = folder / "stderr.txt"
+    peak_path = folder / "peak.txt"
+    peak_path.unlink(missing_ok=True)
     with open(err_path, "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "zsyz", *args],
-            env={**os.environ, "ZSYZ_DB": db},
+        proc = subprocess.run(
+            [sys.executable, "-c", _PEAK_CHILD, *args],
+            env={**os.environ, "ZSYZ_DB": db, "ZSYZ_TEST_PEAK_FILE": str(peak_path)},
             stdout=subprocess.DEVNULL,
             stderr=err,
+            check=False,
         )
-        _pid, status, usage = os.wait4(proc.pid, 0)  # reaps it: rusage of this child alone
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, err_path.read_text(encoding="utf-8"), usage.ru_maxrss / 1024
+    assert peak_path.exists(), f"the child did not report its peak: {err_path.read_text()}"
+    peak_kb = int(peak_path.read_text())
+    return proc.returncode, err_path.read_text(encoding="utf-8"), peak_kb / 1024
 
 
 @pytest.mark.slow

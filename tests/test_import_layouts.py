@@ -108,7 +108,8 @@ def test_policy_currency_rate_is_used(ledger_db, cli, tmp_path):
     policy.write_text(text + "\n[currency]\nusd = 7.0\n", encoding="utf-8")
     checked = cli("policy", "check", str(policy))
     assert checked.code == 0, checked.out + checked.err
-    assert cli("init", "--policy", str(policy), "--db", str(tmp_path / "x.db")).code == 0
+    made = cli("init", "--policy", str(policy), "--with-examples", "--db", str(tmp_path / "x.db"))
+    assert made.code == 0, made.err
     head = [["项目名称", "项目阶段", "签约日期", "总投资（美元）", "落地单位"]]
     path = book(tmp_path, head, [["美资项目", "签约", "2022-03-08", 1000000, "石佛寺镇"]])
     result = cli("--db", str(tmp_path / "x.db"), "import", str(path), "--format", "json")
