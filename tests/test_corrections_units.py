@@ -216,3 +216,33 @@ def test_imports_show_lists_unit_and_target_changes(zp, cli):
     ) in fields
     table = cli("imports", "show", str(last_batch(cli)["id"]))
     assert "手工更正" in table.err + table.out
+
+
+def test_activities_remove_is_a_manual_batch_and_undo_restores_it(zp, cli, monkeypatch):
+    monkeypatch.setenv("USER", "xiaowang")
+    add = ("activities", "add", "石佛寺镇", "--date", "2020-03-05", "--kind", "lead")
+    assert cli(*add, "--note", "深圳电子厂").code == 0
+    assert cli("activities", "add", "晁陂镇", "--date", "2020-03-06", "--kind", "trip").code == 0
+    mine = next(
+        r for r in cli("activities", "list", "-f", "json").json() if r["unit"] == "石佛寺镇"
+    )
+    before = dump(zp, (*TABLES, "activity"))
+    gone = cli("activities", "remove", str(mine["id"]), "--reason", "登记错")
+    assert gone.code == 0 and "imports undo" in gone.err, gone.err
+    assert [r["unit"] for r in cli("activities", "list", "-f", "json").json()] == ["晁陂镇"]
+    batch = last_batch(cli)
+    assert (batch["period"], batch["reason"], batch["operator"]) == (
+        "手工更正",
+        "登记错",
+        "xiaowang",
+    )
+    shown = cli("imports", "show", str(batch["id"]), "-f", "json").json()
+    assert [(c["field"], c["old"], c["new"]) for c in shown["changes"]] == [
+        ("删除招商活动", "深圳电子厂", None)
+    ]
+    check_clean(cli)
+    assert cli("imports", "undo", str(batch["id"])).code == 0
+    assert dump(zp, (*TABLES, "activity")) == before
+    (back,) = (r for r in cli("activities", "list", "-f", "json").json() if r["unit"] == "石佛寺镇")
+    assert back == mine
+    check_clean(cli)

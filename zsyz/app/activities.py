@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 from zsyz.domain.facts import ActivityKind
 from zsyz.errors import InvalidDataError, NotFoundError, Problem, UsageError
 from zsyz.io.activities import ActivityRow
+from zsyz.store import manual
 from zsyz.store.engine import Ledger
-from zsyz.store.tables import Activity, Unit
+from zsyz.store.tables import Activity, Unit, table_of
 from zsyz.store.units import UnitIndex
 
 KIND_LABELS = {ActivityKind.LEAD: "项目信息", ActivityKind.TRIP: "外出招商"}
@@ -91,8 +92,11 @@ def import_activities(
     return ledger.run_write(work)
 
 
-def remove_activity(ledger: Ledger, activity_id: int) -> dict[str, Any]:
-    """Delete one activity; what it was, for the confirmation line."""
+def remove_activity(
+    ledger: Ledger, activity_id: int, reason: str | None, today: date
+) -> dict[str, Any]:
+    """Delete one activity as a manual batch (手工更正, undone by `imports undo`); what
+    it was and the batch id, for the confirmation line."""
 
     def work(session: Session) -> dict[str, Any]:
         a = session.get(Activity, activity_id)
@@ -105,7 +109,12 @@ def remove_activity(ledger: Ledger, activity_id: int) -> dict[str, Any]:
             "date": a.happened_on,
             "kind_label": _label(a.kind),
         }
+        batch = manual.start(session, f"删除活动 #{a.id}", reason, today)
+        values = manual.row_values(table_of("activity"), a)
+        manual.entity_change(session, batch, "activity", a.id or 0, manual.ROW, values, None)
         session.delete(a)
+        manual.finish(session, batch, 1)
+        out["batch"] = batch.id
         return out
 
     return ledger.run_write(work)

@@ -117,11 +117,16 @@ def list_activities(
 def remove(
     ctx: typer.Context,
     activity_id: Annotated[int, typer.Argument(help="活动编号（见 zsyz activities list）")],
+    reason: Annotated[str | None, typer.Option("--reason", help="删除原因（记入批次）")] = None,
     db: DbOption = None,
 ) -> None:
-    """删除一条登记错了的活动。"""
+    """删除一条登记错了的活动（手工更正批次，可用 zsyz imports undo 撤销）。"""
+    from datetime import date
+
     from zsyz.app.activities import remove_activity
     from zsyz.cli.render import say
 
-    gone = remove_activity(ledger(ctx, db), activity_id)
-    say(f"已删除活动 #{gone['id']}：{gone['unit']} {gone['date'].isoformat()} {gone['kind_label']}")
+    gone = remove_activity(ledger(ctx, db), activity_id, reason, date.today())
+    what = f"{gone['unit']} {gone['date'].isoformat()} {gone['kind_label']}"
+    batch = gone["batch"]
+    say(f"已删除活动 #{gone['id']}：{what}（批次 #{batch}，可用 zsyz imports undo {batch} 撤销）")
