@@ -602,3 +602,18 @@ def test_sheets_with_impossible_weeks_are_read_not_crashed_on(ledger, cli, tmp_p
     result = cli("import", str(path), "-f", "json")
     assert result.code == 0, result.out + result.err
     assert set(projects(ledger)) == {"甲", "乙"}
+
+
+def test_a_file_name_week_the_calendar_contradicts_is_warned(ledger, cli, tmp_path):
+    """QA #21: 涅阳街道第37周.xlsx dated Monday 2026-09-07 was counted as 2026-W36 silently."""
+    named = report(tmp_path, [ROW_B], day="2022-03-14", name="石佛寺镇第11周.xlsx")
+    (out,) = cli("import", str(named), "--format", "json").json()
+    assert out["status"] == "imported" and out["period"] == "2022-W10"
+    assert (
+        "文件名写的是第11周，按填报日期 2022-03-14 计为 2022-W10；如不对请核对填报日期或文件名"
+        in out["warnings"]
+    )
+    agrees = report(tmp_path, [ROW_A], unit="晁陂镇", day="2022-03-14", name="晁陂镇第10周.xlsx")
+    (out,) = cli("import", str(agrees), "--format", "json").json()
+    assert out["period"] == "2022-W10"
+    assert not any("文件名" in w for w in out["warnings"])

@@ -180,6 +180,14 @@ def test_progress_bad_date_is_usage(zp, cli):
     assert result.code == 2 and "--as-of" in result.err
 
 
+def test_progress_as_of_before_the_year_is_usage(zp, cli):
+    """QA #28: a 2026 table 「截至 2025-06-30」 of zeros was printed with exit 0."""
+    result = cli("progress", "--year", "2026", "--as-of", "2025-06-30")
+    assert result.code == 2
+    assert "--as-of 2025-06-30 早于 2026 年开始；请给 2026 年内的日期，或改 --year" in result.err
+    assert result.out == ""
+
+
 def test_explicit_target_from_targets_set_overrides_class(zp, cli):
     add_project(
         zp,

@@ -72,3 +72,44 @@ def test_an_all_units_import_that_supersedes_says_so(ledger, cli, tmp_path):
         ("superseded",),
         ("imported",),
     ]
+
+
+def test_a_rejected_correction_does_not_claim_it_withdrew_the_batch(ledger, cli, tmp_path):
+    """QA #29: a rejected file of the same unit and period said 「该批次的改动已撤回」 while the
+    earlier batch stayed in force."""
+    first = report(tmp_path, [[None, "甲", "甲公司", 100, "签约", None, None]], name="a.xlsx")
+    assert cli("import", str(first)).code == 0
+    bad = report(tmp_path, [[None, "甲", "甲公司", "很多", "签约", None, None]], name="b.xlsx")
+    result = cli("import", str(bad), "--format", "json")
+    assert result.code == 65
+    (out,) = result.json()
+    assert out["status"] == "rejected"
+    assert not any("撤回" in w for w in out["warnings"]), out["warnings"]
+    assert "批次 #1（a.xlsx）仍然有效；本文件改正后重新导入将取代它" in out["warnings"]
+    assert query(ledger, "SELECT status FROM import_batch ORDER BY id") == [("imported",)]
+    assert query(ledger, "SELECT total_investment FROM project") == [(1000000,)]
+
+
+def test_a_dry_run_correction_says_the_batch_would_be_withdrawn(ledger, cli, tmp_path):
+    first = report(tmp_path, [[None, "甲", "甲公司", 100, "签约", None, None]], name="a.xlsx")
+    assert cli("import", str(first)).code == 0
+    again = report(tmp_path, [[None, "甲", "甲公司", 120, "签约", None, None]], name="b.xlsx")
+    (out,) = cli("import", str(again), "--dry-run", "--format", "json").json()
+    assert out["status"] == "dry_run"
+    assert any(w.endswith("批次 #1（a.xlsx），导入时该批次的改动将撤回") for w in out["warnings"])
+    assert query(ledger, "SELECT status FROM import_batch ORDER BY id") == [("imported",)]
+
+
+def test_a_dollar_column_refusal_names_no_policy_key(ledger, cli, tmp_path):
+    """The refusal goes back to the unit in the annotated copy: no `[currency] usd`."""
+    head = ["项目名称", "投资方", "利用外资（万美元）", "项目阶段"]
+    top = ["填报单位：石佛寺镇", None, "填报日期：2022-03-11"]
+    path = write_xlsx(tmp_path / "usd.xlsx", [top, head, ["甲", "甲公司", 500, "签约"]])
+    result = cli("import", str(path), "--format", "json")
+    assert result.code == 65
+    (err,) = [e for e in result.json()[0]["errors"] if e["column"] == "利用外资（万美元）"]
+    assert err["message"] == (
+        "该列金额以万美元计，没有汇率无法折算为人民币；请把该列折算为人民币（万元）后重报"
+        "（或由县招商中心设定美元汇率后导入）"
+    )
+    assert query(ledger, "SELECT count(*) FROM project") == [(0,)]

@@ -95,3 +95,25 @@ def test_policy_target_labels_import_back_to_the_same_targets(cli, xlsx, tmp_pat
     (row,) = [r for r in rows if r["unit"] == "金磐开发区" and r["metric"] == "started"]
     assert row["filters"]["category"] == ["制造业", "工业"]
     assert Decimal(str(row["filters"]["min_total"])) == 70000
+
+
+def test_unit_line_above_headings_scales_plain_amounts(units, cli, xlsx):
+    """A 「单位：亿元」 line over plain 到位资金/省外资金 headings means 亿元 (QA #1: targets were
+    stored 10,000× too small); a heading with its own unit keeps it, counts are not scaled."""
+    path = xlsx(
+        [
+            ["2026年度招商引资目标任务分解表"],
+            [None, None, None, None, "单位：亿元"],
+            ["单位", "签约项目（个）", "到位资金", "省外资金", "利用外资（万元）"],
+            ["石佛寺镇", 3, 3, 2.5, 500],
+        ]
+    )
+    result = cli("targets", "import", str(path))
+    assert result.code == 0, result.err
+    got = {r["metric"]: r["required"] for r in cli("targets", "list", "--format", "json").json()}
+    assert got == {
+        "signed": 3,
+        "funds": 30000,
+        "out_of_province_funds": 25000,
+        "foreign_funds": 500,
+    }

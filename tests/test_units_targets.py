@@ -216,3 +216,24 @@ def test_roster_with_a_title_and_office_headings(ledger_db, cli, tmp_path):
     assert cli("units", "import", str(path)).code == 0
     units = {u["name"]: u for u in cli("units", "list", "-f", "json").json()}
     assert units["石佛寺镇"]["group"] == "township" and units["县商务局"]["class"] == "dept_a"
+
+
+def test_units_and_targets_lists_show_chinese_group_and_origin(ledger_db, cli):
+    """QA #8: the table/CSV showed `dept`/`township` under 分组 and `explicit` under 来源;
+    JSON keeps the keys."""
+    assert cli("units", "add", "商务局", "--class", "dept_a").code == 0
+    assert cli("units", "add", "石佛寺镇", "--class", "township").code == 0
+    assert cli("targets", "set", "商务局", "--metric", "signed", "--value", "3").code == 0
+    units = cli("units", "list", "--format", "csv").out.lstrip("\ufeff").splitlines()
+    assert [line.split(",")[1:4] for line in units] == [
+        ["单位名称", "类别", "分组"],
+        ["商务局", "县直部门（一类）", "县直部门"],
+        ["石佛寺镇", "乡镇（街道）", "乡镇（街道）"],
+    ]
+    targets = cli("targets", "list", "--format", "csv").out.lstrip("\ufeff").splitlines()
+    assert targets[0].endswith(",来源") and targets[1].endswith(",单独设定")
+    assert cli("targets", "list", "--format", "json").json()[0]["origin"] == "explicit"
+    assert {u["group"] for u in cli("units", "list", "--format", "json").json()} == {
+        "dept",
+        "township",
+    }

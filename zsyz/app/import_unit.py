@@ -15,6 +15,7 @@ from zsyz.store.units import UnitIndex
 
 if TYPE_CHECKING:
     from zsyz.app.outcome import ImportRequest
+    from zsyz.domain.periods import Period
     from zsyz.io.weekly import WeeklyReport
 
 
@@ -114,3 +115,22 @@ def policy_target_labels(ledger: Ledger) -> dict[str, tuple[Any, dict[str, Any]]
             if t.label:
                 out.setdefault(heading_key(t.label), (t.metric, filters_dict(t.filters)))
     return out
+
+
+def name_week_note(report: WeeklyReport, period: Period | None) -> str | None:
+    """A warning when the file name's 第N周 is not the week the report is counted for
+    (a report filed on the due Monday of week N covers week N-1): said, not silently
+    contradicted."""
+    import re
+
+    from zsyz.domain.periods import PeriodKind
+
+    m = re.search(r"第\s*(\d{1,2})\s*周", report.path.stem)
+    if m is None or period is None or period.kind is not PeriodKind.WEEK:
+        return None
+    if int(m.group(1)) == period.start.isocalendar().week or report.report_date is None:
+        return None
+    return (
+        f"文件名写的是第{m.group(1)}周，按填报日期 {report.report_date.isoformat()} "
+        f"计为 {period.label}；如不对请核对填报日期或文件名"
+    )

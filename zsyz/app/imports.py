@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.app.import_plan import Plan, Planner
-from zsyz.app.import_unit import policy_usd_rate, reporting_unit
+from zsyz.app.import_unit import name_week_note, policy_usd_rate, reporting_unit
 from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256, unchanged_outcome
 from zsyz.app.plan_state import LedgerState
 from zsyz.domain.field_labels import field_label, shown
@@ -150,6 +150,8 @@ def _import(
         )
     covered = _covered(session, report)
     period = covered.label if covered else None
+    if (note := name_week_note(report, covered)) is not None:
+        plan.warnings.append(note)
     count = len(report.rows)
     outcome = FileOutcome(
         "",
@@ -160,6 +162,7 @@ def _import(
         dry_run=request.dry_run,
     )
     reuse: dict[str, str] = {}
+    supersede_note = ""
     old = _previous(session, plan, request, period, report.form) if period else None
     if old is not None:
         later = dependents(session, old)
@@ -173,10 +176,12 @@ def _import(
             )
         else:
             reuse = revert_batch(session, old)
-            plan.warnings.append(
+            supersede_note = (
                 f"本文件更正并取代同一{'汇总表' if request.all_units else '单位'}同期（{period}）"
-                f"先前导入的批次 #{old.id}（{old.file_name}），该批次的改动已撤回"
+                f"先前导入的批次 #{old.id}（{old.file_name}），"
+                + ("导入时该批次的改动将撤回" if request.dry_run else "该批次的改动已撤回")
             )
+            plan.warnings.append(supersede_note)
     planner = Planner(
         session,
         report,
@@ -202,6 +207,13 @@ def _import(
     outcome.warnings = list(report.warnings) + ([ignored] if ignored else []) + plan.warnings
     if plan.problems:
         outcome.errors = plan.problems
+        if supersede_note and old is not None:  # nothing was withdrawn: the session rolls back
+            outcome.warnings = [
+                f"批次 #{old.id}（{old.file_name}）仍然有效；本文件改正后重新导入将取代它"
+                if w == supersede_note
+                else w
+                for w in outcome.warnings
+            ]
         raise Rejected(outcome)
     assert report.report_date is not None and period is not None
     batch = ImportBatch(

@@ -73,6 +73,8 @@ def progress(
         raise UsageError(f"--as-of 应为日期 YYYY-MM-DD，收到「{as_of}」")
     if not 1990 <= day.year <= 2100:
         raise UsageError(f"--as-of 的年份应在 1990–2100 之间，收到「{as_of}」")
+    if as_of is not None and day < date(y, 1, 1):
+        raise UsageError(f"--as-of {as_of} 早于 {y} 年开始；请给 {y} 年内的日期，或改 --year")
     cls = parse_unit_class(unit_class) if unit_class else None
     with no_cyclic_gc():
         _show(unit_progress(ledger(ctx, db), y, day, unit, cls), fmt, y, day, output)

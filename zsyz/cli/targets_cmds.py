@@ -25,6 +25,9 @@ COLUMNS = [
     ("origin", "来源"),
 ]
 
+# where a target came from, as operators read it (JSON keeps the key)
+_ORIGINS = {"explicit": "单独设定", "policy": "政策文件"}
+
 
 @app.command("list")
 def list_targets(
@@ -41,7 +44,14 @@ def list_targets(
     from zsyz.store.targets import target_rows
 
     rows = target_rows(ledger(ctx, db), year, unit)
-    shown = [{**r, "filters": _filters_text(r["filters"])} for r in rows]
+    shown = [
+        {
+            **r,
+            "filters": _filters_text(r["filters"]),
+            "origin": _ORIGINS.get(r["origin"], r["origin"]),
+        }
+        for r in rows
+    ]
     emit(shown, COLUMNS, fmt.value, title="目标任务", output=output, json_data=rows)
 
 

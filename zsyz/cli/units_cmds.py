@@ -32,11 +32,20 @@ def list_units(
     db: DbOption = None,
 ) -> None:
     """列出责任单位。"""
-    from zsyz.store.units import parse_unit_class, unit_rows
+    from zsyz.domain.groups import default_group
+    from zsyz.store.units import parse_unit_class, roster_groups, unit_rows
 
     cls = parse_unit_class(unit_class) if unit_class else None
-    rows = unit_rows(ledger(ctx, db), cls)
-    emit(rows, COLUMNS, fmt.value, title="责任单位", output=output)
+    target = ledger(ctx, db)
+    rows = unit_rows(target, cls)
+    labels = roster_groups(target).labels
+    # operators read the group's Chinese label; JSON keeps the group id
+    shown = [
+        {**r, "group": labels.get(g, g)}
+        for r in rows
+        for g in [str(r["group"] or default_group(str(r["class"])))]
+    ]
+    emit(shown, COLUMNS, fmt.value, title="责任单位", output=output, json_data=rows)
 
 
 @app.command("add")

@@ -22,6 +22,8 @@ from zsyz.io.values import SCALE_TO_WAN, USD_IN_WAN, ValueProblem, scale_of, to_
 from zsyz.io.workbook import blank, read_workbook
 
 _SKIP_ROW = re.compile(r"^(合计|总计|小计|全县合计|填表说明|说明|备注|注)")
+# "单位：亿元" (or 金额单位：万元) on a line above the headings: the unit of unit-less amounts.
+_UNIT_LINE = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 
 
 def _cell(row: list[Any], idx: int | None) -> Any:
@@ -192,7 +194,10 @@ def _read_sheet(
     ):
         # two-row heading, unit name merged down: group cells above, sub-headings below
         upper, head_row, first_data = head_row, below, first_data + 1
-    indicators, ignored = _indicators(head_row, upper, unit_idx, known, usd_rate, problems)
+    line_unit = _unit_line(rows[:head_at])
+    indicators, ignored = _indicators(
+        head_row, upper, unit_idx, known, usd_rate, problems, line_unit
+    )
     seen: dict[str, str] = {}
     for ind in indicators.values():
         key = target_key(ind.metric.value, ind.filters)
@@ -224,6 +229,7 @@ def _indicators(
     known: Known | None,
     usd_rate: Decimal | None,
     problems: list[Problem],
+    line_unit: str | None = None,
 ) -> tuple[dict[int, Indicator], list[str]]:
     indicators: dict[int, Indicator] = {}
     ignored: list[str] = []
@@ -274,6 +280,9 @@ def _indicators(
         elif unit is not None and ind.metric.is_amount and unit not in SCALE_TO_WAN:
             problems.append(Problem(f"无法识别的单位「{unit}」；应写万元或亿元", column=shown))
             continue
+        elif ind.metric.is_amount and unit is None and line_unit and "元" not in shown:
+            # a plain 到位资金 under "单位：亿元" is in 亿元
+            ind = Indicator(ind.heading, ind.metric, ind.filters, SCALE_TO_WAN[line_unit])
         indicators[idx] = ind
     return indicators, ignored
 
@@ -307,6 +316,15 @@ def _values(
             required = (number * ind.scale).quantize(Decimal("0.0001"))
             out.append(TargetCell(i, unit, ind, required))
     return out
+
+
+def _unit_line(rows: list[list[Any]]) -> str | None:
+    """The money unit a line above the headings states ("单位：亿元"), if any."""
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, str) and (m := _UNIT_LINE.search(cell)):
+                return m.group(1)
+    return None
 
 
 def _group_above(upper: list[Any], idx: int) -> str:

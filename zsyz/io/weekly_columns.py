@@ -113,7 +113,7 @@ def _amount_unit(
     if unit in USD_IN_WAN:
         message = (
             f"该列金额以{unit}计，没有汇率无法折算为人民币；请把该列折算为人民币（万元）后重报"
-            "（或由县招商中心在政策中设定美元汇率 [currency] usd）"
+            "（或由县招商中心设定美元汇率后导入）"
         )
     else:
         message = f"无法识别金额单位「{unit}」；请写万元或亿元"
