@@ -4,6 +4,7 @@ measured (goal: ≤300 MB and ≤30 s each)."""
 
 from __future__ import annotations
 
+import struct
 import time
 import zipfile
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from tests.test_hostile_inputs import ROW, report, run_measured, with_sheet_xml
 from zsyz.errors import BadInputError
-from zsyz.io.guards import MAX_ZIP_ENTRIES
+from zsyz.io.guards import MAX_ZIP_ENTRIES, scan_xlsb
 from zsyz.io.workbook import Book, read_workbook
 
 BOUND_MB = 300
@@ -41,6 +42,63 @@ def far_xls(folder: Path) -> Path:
     path = folder / "远角.xls"
     wb.save(str(path))
     return path
+
+
+def _rec(kind: int, body: bytes = b"") -> bytes:
+    """One BIFF12 record: type and size as 7-bit varints, then the body."""
+    head = bytes([kind]) if kind < 128 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, out = len(body), b""
+    while True:
+        low, size = size & 0x7F, size >> 7
+        out += bytes([low | (0x80 if size else 0)])
+        if not size:
+            return head + out + body
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+XLSB_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="bin" ContentType='
+    '"application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>'
+)
+XLSB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.bin"/></Relationships>'
+)
+
+
+def xlsb_sheet(cells: list[tuple[int, int, float]], dim: tuple[int, int] | None = None) -> bytes:
+    """A worksheet part: BrtWsDim (the used range, or `dim` as a lying one), then a
+    BrtRowHdr and a BrtCellReal per cell; rows and columns 0-based."""
+    last = dim or (max(r for r, _, _ in cells), max(c for _, c, _ in cells))
+    part = _rec(129) + _rec(148, struct.pack("<4I", 0, last[0], 0, last[1])) + _rec(145)
+    for row, col, value in cells:
+        part += _rec(0, struct.pack("<IIHBBI", row, 0, 300, 0, 0, 0))
+        part += _rec(5, struct.pack("<II", col, 0) + struct.pack("<d", value))
+    return part + _rec(146) + _rec(130)
+
+
+def xlsb(folder: Path, cells: list[tuple[int, int, float]], **kw: tuple[int, int]) -> Path:
+    """A minimal .xlsb built by hand: one sheet 周报 holding `cells`."""
+    book = _rec(131) + _rec(143)
+    book += _rec(156, struct.pack("<II", 0, 1) + _wide("rId1") + _wide("周报"))
+    path = folder / "二进制.xlsb"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", XLSB_TYPES)
+        zf.writestr("xl/workbook.bin", book + _rec(144) + _rec(132))
+        zf.writestr("xl/_rels/workbook.bin.rels", XLSB_RELS)
+        zf.writestr("xl/worksheets/sheet1.bin", xlsb_sheet(cells, **kw))
+    return path
+
+
+def far_xlsb(folder: Path) -> Path:
+    """< 1 KB: one cell at row 1,000,000, column 201."""
+    return xlsb(folder, [(0, 0, 1.0), (999_999, 200, 7.0)])
 
 
 ODS_MANIFEST = (
@@ -124,6 +182,35 @@ def test_xls_far_corner_is_counted_from_its_records(tmp_path):
         read_workbook(far_xls(tmp_path))
 
 
+def test_far_xlsb_cell_is_refused_before_calamine_opens_it(tmp_path, monkeypatch):
+    def never(path: Path) -> None:
+        raise AssertionError("calamine opened a hostile .xlsb")
+
+    monkeypatch.setattr("zsyz.io.workbook.open_calamine", never)
+    with pytest.raises(BadInputError, match="第 1000000 行、第 201 列，超过上限"):
+        Book(far_xlsb(tmp_path))
+    # inside the row and column caps, but a 20 M-cell rectangle; and a BrtWsDim that
+    # understates where the cells reach does not hide them
+    with pytest.raises(BadInputError, match="个单元格，超过上限"):
+        read_workbook(xlsb(tmp_path, [(0, 0, 1.0), (99_998, 199, 7.0)], dim=(0, 0)))
+    # a BrtWsDim claiming the whole grid is refused on its own
+    with pytest.raises(BadInputError, match="超过上限"):
+        read_workbook(xlsb(tmp_path, [(0, 0, 1.0)], dim=(1_048_575, 16_383)))
+
+
+def test_a_sound_xlsb_still_reads(tmp_path):
+    path = xlsb(tmp_path, [(0, 0, 1.5), (2, 1, 7.0)])
+    extent = scan_xlsb(path, 1 << 20)["周报"]
+    assert (extent.rows, extent.cols) == (3, 2)
+    assert read_workbook(path)[0].rows == [[1.5, ""], ["", ""], ["", 7.0]]
+
+
+def test_an_xlsb_sheet_is_read_only_up_to_the_byte_cap(tmp_path):
+    path = xlsb(tmp_path, [(r, 0, 1.0) for r in range(100)])
+    with pytest.raises(BadInputError, match="解压后超过"):
+        scan_xlsb(path, 1 << 10)
+
+
 def test_a_zip_of_many_entries_is_refused_from_its_end_record(tmp_path):
     with pytest.raises(BadInputError, match="部件"):
         Book(many_entries(tmp_path))
@@ -138,6 +225,7 @@ def test_a_zip_of_many_entries_is_refused_from_its_end_record(tmp_path):
         (["targets", "import"], far_cell),
         (["activities", "import"], far_cell),
         (["import"], far_xls),
+        (["import"], far_xlsb),
         (["import"], lambda f: repeated_ods(f, rows=50_000_000, cols=1)),
         (["units", "import"], lambda f: repeated_ods(f, rows=1_000_000, cols=1000)),
         (["import"], many_entries),

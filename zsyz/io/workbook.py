@@ -25,6 +25,7 @@ from zsyz.io.guards import (
     check_zip_entries,
     scan_ods,
     scan_xls,
+    scan_xlsb,
 )
 
 SAVE_AS = "请用 Excel/WPS 另存为 .xlsx 后重新导入"
@@ -178,6 +179,8 @@ def extents_of(path: Path, kind: str) -> dict[str, Extent]:
         return scan_ods(path)
     if kind == "xls":
         return scan_xls(path)
+    if kind == "xlsb":
+        return scan_xlsb(path, MAX_UNCOMPRESSED_BYTES)
     return {}
 
 
