@@ -22,6 +22,7 @@ from zsyz.domain import admission as adm
 from zsyz.domain.facts import ActivityKind, ProjectFact, Role, UnitFact
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period, PeriodKind, period_containing
+from zsyz.domain.points import signed_overdue
 from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, TargetProgress, progress
 from zsyz.domain.reporting import (
@@ -183,20 +184,19 @@ def project_alerts(
                     "在下一期周报中更新该项目进展；已停滞的请说明原因或报终止",
                 )
             )
-    signed = p.stage_dates.get(Stage.SIGNED)
-    if p.stage is Stage.SIGNED and signed is not None:
-        months = cfg.signed_not_started_months
+    months = cfg.signed_not_started_months
+    signed = signed_overdue(p, p.stage, as_of, months)
+    if signed is not None:
         red_months = int(months * cfg.red_factor)
-        if add_months(signed, months) <= as_of:
-            red = add_months(signed, red_months) <= as_of
-            found.append(
-                (
-                    Rule.SIGNED_NOT_STARTED,
-                    Level.RED if red else Level.YELLOW,
-                    f"{signed.isoformat()} 签约，已超过 {red_months if red else months} 个月未开工",
-                    "查明未开工原因，协调要素保障，限时推动开工",
-                )
+        red = signed_overdue(p, p.stage, as_of, red_months) is not None
+        found.append(
+            (
+                Rule.SIGNED_NOT_STARTED,
+                Level.RED if red else Level.YELLOW,
+                f"{signed.isoformat()} 签约，已超过 {red_months if red else months} 个月未开工",
+                "查明未开工原因，协调要素保障，限时推动开工",
             )
+        )
     planned = p.planned_start_on
     due = planned is not None and (planned.year, planned.month) <= (as_of.year, as_of.month)
     if planned is not None and due and not p.stage.at_least(Stage.STARTED):

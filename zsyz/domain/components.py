@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
 from zsyz.domain import rules as r
-from zsyz.domain.facts import ProjectFact, UnitFact
-from zsyz.domain.points import Component, capped, num, pct, q, stage_on, weighted_completion
+from zsyz.domain.facts import UnitFact
+from zsyz.domain.points import (
+    Component,
+    capped,
+    num,
+    pct,
+    q,
+    signed_overdue,
+    stage_on,
+    weighted_completion,
+)
 from zsyz.domain.policy import Filters
 from zsyz.domain.progress import UnitProgress, evaluate
-from zsyz.domain.reporting import add_months
-from zsyz.domain.stages import Stage
 from zsyz.domain.tasks import tasks_of
 
 if TYPE_CHECKING:
@@ -200,14 +206,6 @@ def _shortfall(s: Scorer, c: r.Shortfall, unit: UnitFact) -> Component:
     )
 
 
-def overdue_signed(p: ProjectFact, day: date, months: int) -> date | None:
-    """The signing date of a project still only signed on `day`, `months` or more after it."""
-    signed = p.stage_dates.get(Stage.SIGNED)
-    if signed is None or stage_on(p, day) is not Stage.SIGNED:
-        return None
-    return signed if add_months(signed, months) <= day else None
-
-
 def _events(s: Scorer, event: r.DeductionEvent, unit: UnitFact) -> list[str]:
     match event:
         case r.DeductionEvent.STALE_PROJECT:
@@ -217,7 +215,7 @@ def _events(s: Scorer, event: r.DeductionEvent, unit: UnitFact) -> list[str]:
             roles = s.policy.credit_roles(unit.unit_class)
             out = []
             for p in s.sf.facts.credited_to(unit, roles):
-                on = overdue_signed(p, s.day, months)
+                on = signed_overdue(p, stage_on(p, s.day), s.day, months)
                 if on is not None:
                     out.append(f"{p.code}（{on.isoformat()} 签约，超过 {months} 个月未开工）")
             return out

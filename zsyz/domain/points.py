@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from zsyz.domain.facts import ProjectFact
 from zsyz.domain.progress import UnitProgress
+from zsyz.domain.reporting import add_months
 from zsyz.domain.stages import LIFE_CYCLE, Stage
 
 POINTS = Decimal("0.01")
@@ -46,6 +47,16 @@ def capped(total: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:
     if cap is not None and abs(total) > cap:
         return (cap if total > 0 else -cap), f"，封顶 {num(cap)} 分"
     return total, ""
+
+
+def signed_overdue(p: ProjectFact, stage: Stage | None, day: date, months: int) -> date | None:
+    """The signing date of a project still at 签约 (`stage`, as the caller reads it on `day`)
+    `months` or more after signing, else None: the one definition of 签约未开工 for the alerts
+    (which read the project as of the day) and the ranking's deduction (stage by its dates)."""
+    signed = p.stage_dates.get(Stage.SIGNED)
+    if signed is None or stage is not Stage.SIGNED:
+        return None
+    return signed if add_months(signed, months) <= day else None
 
 
 def stage_on(p: ProjectFact, day: date) -> Stage | None:
