@@ -224,3 +224,12 @@ def test_years_out_of_range_are_usage_errors(args, cli, ledger_db) -> None:
     result = cli(*args)
     assert result.code == 2, result.err
     assert "Traceback" not in result.err and "内部错误" not in result.err
+
+
+def test_import_of_a_pipe_says_it_is_not_a_file(cli, ledger_db, tmp_path: Path) -> None:
+    """The pipe exists: 「找不到文件」 would send the operator looking for the wrong thing."""
+    fifo = tmp_path / "周报.xlsx"
+    os.mkfifo(fifo)
+    result = cli("--db", ledger_db, "import", str(fifo))
+    assert result.code == 2
+    assert "不是普通文件" in result.err and "找不到" not in result.err

@@ -65,6 +65,8 @@ def expand(patterns: list[str]) -> tuple[list[Path], list[str]]:
             keep([p for p in found if p.is_file()])
         elif path.is_file():
             keep([path])
+        elif path.exists():  # a pipe, a device, a socket: never opened
+            raise UsageError(f"{pattern} 不是普通文件（管道或设备）；请给出 Excel/WPS 表格文件")
         else:
             raise UsageError(f"找不到文件 {pattern}")
     return files, notes
