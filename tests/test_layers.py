@@ -4,6 +4,7 @@
 - io imports neither store nor app nor cli;
 - store imports neither io nor app nor cli;
 - app imports no cli;
+- render (explanations and report values into text) imports the domain only;
 - cli imports app, renderers and light helpers; the exceptions below name their reason.
 """
 
@@ -18,11 +19,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "zsyz"
 
 # layer → the zsyz packages it may not import (whole packages, sub-modules included)
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "domain": ("app", "cli", "io", "store", "policy", "errors", "memo", "presets"),
+    "domain": ("app", "cli", "io", "store", "policy", "errors", "memo", "presets", "render"),
     "io": ("app", "cli", "store"),
-    "store": ("app", "cli", "io"),
+    "store": ("app", "cli", "io", "render"),
     "app": ("cli",),
-    "policy": ("app", "cli", "io", "store"),
+    "policy": ("app", "cli", "io", "store", "render"),
+    # renderers: report values and explanation terms into text; they read the domain only
+    "render": ("app", "cli", "io", "store", "policy", "errors", "memo", "presets"),
 }
 
 # cli may import zsyz.app, zsyz.cli, zsyz.errors, zsyz.domain (vocabularies) and these:
@@ -86,7 +89,14 @@ def _violations() -> list[str]:
             if layer == "cli":
                 ok = any(
                     _under(module, p)
-                    for p in ("zsyz.app", "zsyz.cli", "zsyz.errors", "zsyz.domain", "zsyz")
+                    for p in (
+                        "zsyz.app",
+                        "zsyz.cli",
+                        "zsyz.errors",
+                        "zsyz.domain",
+                        "zsyz.render",
+                        "zsyz",
+                    )
                     if p != "zsyz" or module in ("zsyz", "zsyz.__version__")
                 ) or any(_under(module, p) for p in CLI_ALLOWED)
                 if not ok:
