@@ -33,19 +33,9 @@ CLI_ALLOWED: dict[str, str] = {
     "zsyz.io": "spreadsheets in and out: reading the operator's file is the command's "
     "input, writing a workbook/bulletin/template is a renderer",
     "zsyz.policy": "policy commands show and check the policy language itself",
-    "zsyz.store.engine": "cli/common.py opens the ledger a use case works on; "
-    "cli/app.py:run maps a busy database error to exit 75",
-    "zsyz.store.schema": "`db current` prints the revision this code expects",
-    "zsyz.store.migrate": "`db current` reads the ledger's revision",
-    "zsyz.store.lifecycle": "init/upgrade/backup/discard are operations on the ledger itself",
-    "zsyz.store.check": "`db check` is the store's own invariant check",
-    "zsyz.store.transfer": "`db copy`/`db merge` move tables between databases",
-    "zsyz.store.policies": "`init --preset/--policy` installs the policy with its roster "
-    "in the transaction that creates the ledger",
-    "zsyz.store.units": "units use cases (add, import, list, alias) still live with the "
-    "unit queries; moved to app/ in a later step",
-    "zsyz.store.targets": "targets use cases (set, import, list) still live with the target "
-    "queries; moved to app/ in a later step",
+    "zsyz.store.engine": "cli/common.py opens the ledger a use case works on (read "
+    "commands open it before the use case, so `--db` and a missing ledger are reported "
+    "in one place); cli/app.py:run maps a busy or unreachable database to exit 75/1",
 }
 
 

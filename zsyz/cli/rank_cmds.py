@@ -132,7 +132,7 @@ def rank(
         policy, rows = ranking(led, period)
         labels = group_labels(policy)
         if group:
-            from zsyz.store.units import group_vocabulary, parse_group
+            from zsyz.app.units import group_vocabulary, parse_group
 
             wanted = parse_group(group, group_vocabulary(dict(labels)))
             present = {r.group for r in rows}
