@@ -31,6 +31,7 @@ from zsyz.domain.points import Component as Component
 from zsyz.domain.points import num as num
 from zsyz.domain.points import pct as pct
 from zsyz.domain.points import q as _q
+from zsyz.domain.points import idle_beyond
 from zsyz.domain.points import stage_on as stage_on
 from zsyz.domain.points import weighted_completion
 from zsyz.domain.policy import Filters, Policy, Ranking, Reporting, ScoreForm
@@ -162,8 +163,8 @@ class Scorer:
             days = [d for d in self.sf.seen.get(p.code, ()) if d <= end]
             if not days:
                 continue
-            idle = (end - max(days)).days
-            if idle > limits[stage]:
+            idle = idle_beyond(max(days), end, limits[stage])
+            if idle is not None:
                 out.append((p, idle))
         return sorted(out, key=lambda x: x[0].code)
 
