@@ -28,12 +28,11 @@ from zsyz.domain.groups import group_of as group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period
 from zsyz.domain.points import Component as Component
+from zsyz.domain.points import idle_beyond, weighted_completion
 from zsyz.domain.points import num as num
 from zsyz.domain.points import pct as pct
 from zsyz.domain.points import q as _q
-from zsyz.domain.points import idle_beyond
 from zsyz.domain.points import stage_on as stage_on
-from zsyz.domain.points import weighted_completion
 from zsyz.domain.policy import Filters, Policy, Ranking, Reporting, ScoreForm
 from zsyz.domain.progress import Facts, UnitProgress, measure, progress
 from zsyz.domain.reporting import (
