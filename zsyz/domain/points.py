@@ -62,6 +62,15 @@ def signed_overdue(p: ProjectFact, stage: Stage | None, day: date, months: int) 
     return signed if add_months(signed, months) <= day else None
 
 
+def idle_beyond(last: date, day: date, limit: int | Decimal) -> int | None:
+    """Days without an update on `day` once they reach the stage's `limit` (N 天未报进展,
+    README's wording and the alerts' since the start), else None: the one definition of a
+    stale project for the alerts and the ranking's deduction (each says which day it
+    counts from)."""
+    idle = (day - last).days
+    return idle if idle >= limit else None
+
+
 def stage_on(p: ProjectFact, day: date) -> Stage | None:
     """The stage the project had reached by `day` (current stage when no dates are known)."""
     if p.stage is Stage.DROPPED and (p.stage_dates.get(Stage.DROPPED) or day) <= day:

@@ -28,11 +28,11 @@ from zsyz.domain.groups import group_of as group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period
 from zsyz.domain.points import Component as Component
+from zsyz.domain.points import idle_beyond, weighted_completion
 from zsyz.domain.points import num as num
 from zsyz.domain.points import pct as pct
 from zsyz.domain.points import q as _q
 from zsyz.domain.points import stage_on as stage_on
-from zsyz.domain.points import weighted_completion
 from zsyz.domain.policy import Filters, Policy, Ranking, Reporting, ScoreForm
 from zsyz.domain.progress import Facts, UnitProgress, measure, progress
 from zsyz.domain.reporting import (
@@ -162,8 +162,8 @@ class Scorer:
             days = [d for d in self.sf.seen.get(p.code, ()) if d <= end]
             if not days:
                 continue
-            idle = (end - max(days)).days
-            if idle > limits[stage]:
+            idle = idle_beyond(max(days), end, limits[stage])
+            if idle is not None:
                 out.append((p, idle))
         return sorted(out, key=lambda x: x[0].code)
 
