@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session
 
@@ -43,19 +42,3 @@ def alerts_in(
         for a in found
         if (only is None or only in a.units) and (level is None or a.level is level)
     ]
-
-
-def alert_row(a: Alert) -> dict[str, Any]:
-    """The JSON contract of one alert."""
-    return {
-        "level": a.level.value,
-        "rule": a.rule.value,
-        "rule_label": a.rule.label,
-        "unit": "、".join(a.unit_names),
-        "units": list(a.unit_names),
-        "project": a.project,
-        "project_name": a.project_name,
-        "message": a.message,
-        "action": a.action,
-        "count": a.count,
-    }

@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from zsyz.app.alerts import alert_list, alert_row
+from zsyz.app.alerts import alert_list
 from zsyz.app.import_plan import ROLE_LABELS
 from zsyz.app.progress import progress_json, target_row
-from zsyz.app.scoring import earlier, load, rank_json
+from zsyz.app.scoring import earlier, load
 from zsyz.domain.bulletin import summary
 from zsyz.domain.dashboard import band, funnel, schedule_share, trend
 from zsyz.domain.facts import ProjectFact
@@ -26,7 +26,9 @@ from zsyz.domain.progress import Facts, UnitProgress, progress
 from zsyz.domain.ranking import RankRow, rank, stage_on
 from zsyz.domain.stages import Stage
 from zsyz.domain.units import UNIT_CLASSES
+from zsyz.render.alerts import alert_row
 from zsyz.render.explain import component_json
+from zsyz.render.ranking import rank_json
 from zsyz.store.asof import first_report_on
 from zsyz.store.engine import Ledger
 

@@ -33,8 +33,6 @@ from zsyz.domain.reporting import (
 )
 from zsyz.domain.rewards import Rewards, reads_ranking, rewards, rewards_days
 from zsyz.errors import LedgerStateError
-from zsyz.render.explain import component_json
-from zsyz.render.reasons import reason_text
 from zsyz.store.asof import first_report_on, projects_on, report_facts
 from zsyz.store.asof_history import changed_after
 from zsyz.store.engine import Ledger
@@ -196,45 +194,6 @@ def year_rewards(ledger: Ledger, year: int, as_of: date) -> tuple[Policy, Reward
     return loaded.policy, rewards(loaded.policy, loaded.facts, year, as_of)
 
 
-def rank_json(rows: list[RankRow]) -> list[dict[str, Any]]:
-    """The JSON contract of `zsyz rank`."""
-    return [
-        {
-            "rank": r.rank,
-            "unit": r.unit.name,
-            "group": r.group,
-            "score": r.score,
-            "completion": r.completion,
-            "previous_rank": r.previous_rank,
-            "components": [component_json(c) for c in r.components],
-        }
-        for r in rows
-    ]
-
-
-def rewards_json(result: Rewards) -> dict[str, Any]:
-    """The JSON contract of `zsyz rewards`."""
-    return {
-        "year": result.year,
-        "total": result.total,
-        "lines": [
-            {
-                "unit": line.unit.name,
-                "rule": line.rule,
-                "amount": line.amount,
-                "reason": reason_text(line.why),
-                "projects": list(line.projects),
-            }
-            for line in result.lines
-        ],
-        "flags": [
-            {"unit": f.unit.name, "flag": f.flag, "reason": reason_text(f.why)}
-            for f in result.flags
-        ],
-        "notes": [reason_text(n) for n in result.notes],
-    }
-
-
 @dataclass(frozen=True)
 class ProjectRow:
     """A project as the bulletin lists it (the columns offices use)."""
@@ -301,7 +260,8 @@ def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> 
     """Everything the monthly bulletin shows, read in one transaction (one snapshot: an
     import committed meanwhile is in none of it or all of it) as of the day the period's
     reports are due (what the ranking reads, and the alerts of that day)."""
-    from zsyz.app.alerts import alert_row, alerts_in
+    from zsyz.app.alerts import alerts_in
+    from zsyz.render.alerts import alert_row
 
     with ledger.read() as session:
         loaded, then, until = _period_facts(session, period, today or date.today(), every_day=True)

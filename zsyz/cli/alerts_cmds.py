@@ -68,7 +68,8 @@ def alerts(
     """预警：未按时报送、项目停滞、签约未开工、计划开工未开工、落后序时进度、当月无信息/外出、低于准入强度。"""
     from datetime import date
 
-    from zsyz.app.alerts import alert_list, alert_row
+    from zsyz.app.alerts import alert_list
+    from zsyz.render.alerts import alert_row
     from zsyz.cli.render import emit, say
     from zsyz.domain.alerts import Level
     from zsyz.errors import EXIT_ALERTS

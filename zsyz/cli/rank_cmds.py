@@ -38,25 +38,6 @@ QuarterOption = Annotated[str | None, _period_option("--quarter", "2022-Q2", "�
 HalfOption = Annotated[str | None, _period_option("--half", "2022-H1", "半年")]
 YearPeriodOption = Annotated[str | None, _period_option("--year", "2022", "年度")]
 
-RANK_COLUMNS = [
-    ("group", "组别"),
-    ("rank", "名次"),
-    ("unit", "单位"),
-    ("score", "得分"),
-    ("percent", "综合完成率%"),
-    ("previous_rank", "上期"),
-    ("change", "变化"),
-    ("components", "得分构成"),
-]
-REWARD_COLUMNS = [
-    ("unit", "单位"),
-    ("rule", "奖励规则"),
-    ("amount", "金额（万元）"),
-    ("reason", "理由"),
-    ("projects", "项目"),
-]
-
-
 PERIOD_FLAGS = ("--month", "--quarter", "--half", "--year")
 
 
@@ -120,62 +101,62 @@ def rank(
     db: DbOption = None,
 ) -> None:
     """排名：按政策计分，在组内排名（乡镇与乡镇比、部门与部门比），并与上期比较。"""
-    from zsyz.app.scoring import rank_json, ranking
-    from zsyz.cli.render import emit
+    from zsyz.app.scoring import ranking
     from zsyz.domain.groups import group_labels
-    from zsyz.errors import UsageError
-    from zsyz.render.explain import short_rule, tie_rule
 
     with no_cyclic_gc():
         period = pick_period(month=month, quarter=quarter, half=half, year=year)
         led = ledger(ctx, db)
         policy, rows = ranking(led, period)
-        labels = group_labels(policy)
         if group:
-            from zsyz.app.units import group_vocabulary, parse_group
-
-            wanted = parse_group(group, group_vocabulary(dict(labels)))
-            present = {r.group for r in rows}
-            rows = [r for r in rows if r.group == wanted]
-            if not rows:
-                known = "、".join(labels.get(g, g) for g in sorted(present)) or "无"
-                raise UsageError(f"本期没有「{group}」组的单位参加排名；参加排名的组：{known}")
+            rows = _only_group(rows, group, group_labels(policy))
         title = f"{period.label_zh}排名（{period.start.isoformat()} 至 {period.end.isoformat()}）"
         if explain:
             _explain(led, policy, rows, explain, f"{title}\n", fmt, output)
             return
-        data = rank_json(rows)
-        if fmt is ReportFormat.xlsx:
-            if output is None:
-                raise UsageError("--format xlsx 需要用 -o 指定输出文件，如 -o 排名.xlsx")
-            from zsyz.io.bulletin import write_ranking
+        _emit_ranking(policy, rows, title, fmt, output)
 
-            write_ranking(output, title, rows, policy)
-            return
-        from zsyz.io.bulletin import NO_RANK, change_text
 
-        flat = [
-            {
-                "group": labels.get(r.group, r.group),
-                "rank": r.rank,
-                "unit": r.unit.name,
-                "score": r.score,
-                "percent": (r.completion * 100).quantize(1),
-                "previous_rank": NO_RANK if r.previous_rank is None else r.previous_rank,
-                "change": change_text(r),
-                "components": "；".join(f"{short_rule(c)} {c.points}" for c in r.components),
-            }
-            for r in rows
-        ]
-        emit(
-            flat,
-            RANK_COLUMNS if fmt is ReportFormat.csv else RANK_COLUMNS[:-1],  # table: --explain
-            fmt.value,
-            title=f"{title}\n{tie_rule(policy)}；得分构成见 --explain 单位",
-            output=output,
-            json_data=data,
-            empty="（没有单位有目标，无法排名：先载入政策并设定目标）",
-        )
+def _only_group(rows: list[Any], group: str, labels: dict[str, str]) -> list[Any]:
+    """`rank --group`: the rows of one group; an absent group is named with the present ones."""
+    from zsyz.app.units import group_vocabulary, parse_group
+    from zsyz.errors import UsageError
+
+    wanted = parse_group(group, group_vocabulary(dict(labels)))
+    present = {r.group for r in rows}
+    mine = [r for r in rows if r.group == wanted]
+    if not mine:
+        known = "、".join(labels.get(g, g) for g in sorted(present)) or "无"
+        raise UsageError(f"本期没有「{group}」组的单位参加排名；参加排名的组：{known}")
+    return mine
+
+
+def _emit_ranking(
+    policy: Any, rows: list[Any], title: str, fmt: ReportFormat, output: Path | None
+) -> None:
+    """The ranking in the chosen format: a workbook, or a table, CSV or JSON."""
+    from zsyz.cli.render import emit
+    from zsyz.domain.groups import group_labels
+    from zsyz.errors import UsageError
+    from zsyz.render.explain import tie_rule
+    from zsyz.render.ranking import RANK_COLUMNS, rank_json, rank_table
+
+    if fmt is ReportFormat.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx 需要用 -o 指定输出文件，如 -o 排名.xlsx")
+        from zsyz.io.bulletin import write_ranking
+
+        write_ranking(output, title, rows, policy)
+        return
+    emit(
+        rank_table(rows, group_labels(policy)),
+        RANK_COLUMNS if fmt is ReportFormat.csv else RANK_COLUMNS[:-1],  # table: --explain
+        fmt.value,
+        title=f"{title}\n{tie_rule(policy)}；得分构成见 --explain 单位",
+        output=output,
+        json_data=rank_json(rows),
+        empty="（没有单位有目标，无法排名：先载入政策并设定目标）",
+    )
 
 
 EXPLAIN_COLUMNS = [("rule", "规则"), ("points", "得分"), ("detail", "计算")]
@@ -191,11 +172,12 @@ def _explain(
     output: Path | None,
 ) -> None:
     """`rank --explain`: one unit's score, component by component, in the chosen format."""
-    from zsyz.app.scoring import rank_json, resolve_unit
+    from zsyz.app.scoring import resolve_unit
     from zsyz.cli.render import emit
     from zsyz.domain.groups import group_labels
     from zsyz.errors import UsageError
     from zsyz.render.explain import component_json, tie_rule
+    from zsyz.render.ranking import rank_json
 
     if fmt is ReportFormat.xlsx:
         raise UsageError(
@@ -231,44 +213,19 @@ def rewards(
     """奖励：每条奖励的单位、规则、金额（万元）、理由与项目；各单位与全部合计；评优否优与通报。"""
     from datetime import date
 
-    from zsyz.app.scoring import rewards_json, year_rewards
+    from zsyz.app.scoring import year_rewards
     from zsyz.cli.render import emit, print_tables
+    from zsyz.render.rewards import REWARD_COLUMNS, rewards_json, rewards_tables
 
     with no_cyclic_gc():
         y = year or this_year()
         as_of = min(date.today(), date(y, 12, 31))
         _, result = year_rewards(ledger(ctx, db), y, as_of)
-        data = rewards_json(result)
         if fmt is not Format.table:
+            data = rewards_json(result)
             emit(data["lines"], REWARD_COLUMNS, fmt.value, output=output, json_data=data)
             return
-        per_unit: list[dict[str, Any]] = [
-            {"unit": u.name, "amount": t} for u, t in result.per_unit()
-        ]
-        per_unit.append({"unit": "合计", "amount": result.total})
-        print_tables(
-            [
-                (
-                    data["lines"],
-                    REWARD_COLUMNS,
-                    f"{y} 年奖励（截至 {as_of.isoformat()}）",
-                    "（没有单位符合奖励条件）",
-                ),
-                (per_unit, [("unit", "单位"), ("amount", "合计（万元）")], "各单位合计", ""),
-                (
-                    data["flags"],
-                    [("unit", "单位"), ("flag", "标记"), ("reason", "理由")],
-                    "评优、否优与通报",
-                    "（无评优否优或通报标记）",
-                ),
-                *(
-                    [([{"note": n} for n in data["notes"]], [("note", "说明")], "未能标记", "")]
-                    if result.notes
-                    else []
-                ),
-            ],
-            output=output,
-        )
+        print_tables(rewards_tables(result, as_of), output=output)
 
 
 def report(
@@ -313,6 +270,37 @@ def report(
     --html 生成领导驾驶舱：单个离线网页（手机、大屏均可看，可打印为 A4 横向）。
     """
     from zsyz.cli.render import say
+
+    chosen = _check_outputs(output, docx, template, html, per_unit)
+    period = pick_period(month=month, quarter=quarter, half=half, year=year)
+    if html is not None:
+        from zsyz.cli.dashboard import write_dashboard
+
+        write_dashboard(ledger(ctx, db), period, html, per_unit)
+    if not chosen:
+        return
+    data = _bulletin(ctx, db, period)
+    place = _place(data.policy.region) or data.policy.name
+    if output is not None:
+        from zsyz.io.bulletin import write_bulletin
+
+        write_bulletin(output, data, place)
+        say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
+    if docx is not None:
+        from zsyz.io.tongbao_docx import write_tongbao
+
+        write_tongbao(docx, data, place, template)
+        say(f"已生成 {docx}（{period.label_zh}文字通报）")
+
+
+def _check_outputs(
+    output: Path | None,
+    docx: Path | None,
+    template: Path | None,
+    html: Path | None,
+    per_unit: bool,
+) -> dict[str, tuple[Path | None, str, str]]:
+    """`report`'s outputs checked before the ledger is read: the chosen ones by kind."""
     from zsyz.errors import UsageError
 
     # each output: (its path, the suffix it must have); a new format adds a line here
@@ -337,25 +325,7 @@ def report(
 
         require_docx()  # before the ledger is read: a missing extra is said at once
         load_template(template)  # and so is a template that cannot be read
-    period = pick_period(month=month, quarter=quarter, half=half, year=year)
-    if html is not None:
-        from zsyz.cli.dashboard import write_dashboard
-
-        write_dashboard(ledger(ctx, db), period, html, per_unit)
-    if not chosen:
-        return
-    data = _bulletin(ctx, db, period)
-    place = _place(data.policy.region) or data.policy.name
-    if output is not None:
-        from zsyz.io.bulletin import write_bulletin
-
-        write_bulletin(output, data, place)
-        say(f"已生成 {output}（{period.label_zh}，{len(data.rows)} 个单位参加排名）")
-    if docx is not None:
-        from zsyz.io.tongbao_docx import write_tongbao
-
-        write_tongbao(docx, data, place, template)
-        say(f"已生成 {docx}（{period.label_zh}文字通报）")
+    return chosen
 
 
 def _bulletin(ctx: typer.Context, db: str | None, period: Period) -> Any:

@@ -27,6 +27,7 @@ from zsyz.io.sheets import (
     table_sheet,
 )
 from zsyz.render.explain import detail_text, short_rule, tie_rule
+from zsyz.render.ranking import NO_RANK, change_text
 
 
 def ranking_rows(
@@ -65,17 +66,6 @@ def ranking_rows(
             row[f"c{names.index(short_rule(c))}"] = c.points
         out.append(row)
     return cols, out
-
-
-NO_RANK = "—"  # no previous rank: the period before the ledger's first report, or unranked
-
-
-def change_text(r: RankRow, *, new: str = NO_RANK) -> str:
-    """Movement since the previous period; an arrow only where both ranks exist."""
-    if r.previous_rank is None:
-        return new
-    moved = r.previous_rank - r.rank
-    return "持平" if moved == 0 else (f"↑{moved}" if moved > 0 else f"↓{-moved}")
 
 
 def write_ranking(path: Path, title: str, rows: list[RankRow], policy: Any) -> None:
