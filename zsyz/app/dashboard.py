@@ -70,48 +70,51 @@ def dashboard_pages(
     units = _units(policy, facts, rows, ups, share, labels, end)
     if not per_unit:
         county = [u for u in ups if u.unit.unit_class == "county"]
-        return [
-            (
-                None,
-                {
-                    **head,
-                    "scope": "county",
-                    "title": f"{region}招商引资驾驶舱",
-                    "kpis": _kpis(facts, county, period),
-                    "trend": _trend(facts, facts.projects, year, end, since),
-                    "funnel": _funnel(facts.projects, end),
-                    "rank": rank_json(rows),
-                    "progress": progress_json(ups),
-                    "alerts": alerts,
-                    "units": units,
-                },
-            )
-        ]
-    pages: list[tuple[str | None, dict[str, Any]]] = []
-    for u, up in zip(units, ups, strict=True):
-        mine = facts.attached_to(up.unit.code)
-        peers = [r for r in rank_json(rows) if r["group"] == u["group"]]
-        pages.append(
-            (
-                up.unit.name,
-                {
-                    **head,
-                    "scope": "unit",
-                    "title": f"{up.unit.name}招商引资驾驶舱",
-                    "kpis": [],
-                    "trend": _trend(facts, mine, year, end, since),
-                    "funnel": _funnel(mine, end),
-                    # others only through the group ranking: no score components
-                    "rank": [
-                        r if r["unit"] == u["unit"] else {**r, "components": []} for r in peers
-                    ],
-                    "progress": progress_json([up]),
-                    "alerts": [a for a in alerts if up.unit.name in a["units"]],
-                    "units": [u],
-                },
-            )
-        )
-    return pages
+        page = {
+            **head,
+            "scope": "county",
+            "title": f"{region}招商引资驾驶舱",
+            "kpis": _kpis(facts, county, period),
+            "trend": _trend(facts, facts.projects, year, end, since),
+            "funnel": _funnel(facts.projects, end),
+            "rank": rank_json(rows),
+            "progress": progress_json(ups),
+            "alerts": alerts,
+            "units": units,
+        }
+        return [(None, page)]
+    return [
+        (up.unit.name, _unit_page(head, facts, rows, u, up, alerts, end, since))
+        for u, up in zip(units, ups, strict=True)
+    ]
+
+
+def _unit_page(
+    head: dict[str, Any],
+    facts: Facts,
+    rows: list[RankRow],
+    u: dict[str, Any],
+    up: UnitProgress,
+    alerts: list[dict[str, Any]],
+    end: date,
+    since: date | None,
+) -> dict[str, Any]:
+    """One unit's page: its own projects; others only through the group ranking."""
+    mine = facts.attached_to(up.unit.code)
+    peers = [r for r in rank_json(rows) if r["group"] == u["group"]]
+    return {
+        **head,
+        "scope": "unit",
+        "title": f"{up.unit.name}招商引资驾驶舱",
+        "kpis": [],
+        "trend": _trend(facts, mine, end.year, end, since),
+        "funnel": _funnel(mine, end),
+        # others only through the group ranking: no score components
+        "rank": [r if r["unit"] == u["unit"] else {**r, "components": []} for r in peers],
+        "progress": progress_json([up]),
+        "alerts": [a for a in alerts if up.unit.name in a["units"]],
+        "units": [u],
+    }
 
 
 def _kpis(facts: Facts, county: list[UnitProgress], period: Period) -> list[dict[str, Any]]:

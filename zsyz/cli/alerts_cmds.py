@@ -69,10 +69,10 @@ def alerts(
     from datetime import date
 
     from zsyz.app.alerts import alert_list
-    from zsyz.render.alerts import alert_row
     from zsyz.cli.render import emit, say
     from zsyz.domain.alerts import Level
     from zsyz.errors import EXIT_ALERTS
+    from zsyz.render.alerts import alert_row
 
     day = parse_day(as_of)
     assert isinstance(day, date)

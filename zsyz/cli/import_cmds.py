@@ -150,6 +150,60 @@ def _move(outcome: FileOutcome, claimed: Path, path: Path, move_to: Path) -> Non
         outcome.warnings.append(f"{done}，但未能移入 {dest}（{why}），文件仍在原处 {path}")
 
 
+# the options of `zsyz import`, named so the command reads as a list
+FilesArg = Annotated[
+    list[str], typer.Argument(help="周报文件、通配符（如 '收件箱/*.xlsx'）或文件夹")
+]
+UnitArg = Annotated[
+    str | None, typer.Option("--unit", help="填报单位；表头已写「填报单位」时可省略")
+]
+AllUnitsArg = Annotated[
+    bool,
+    typer.Option("--all-units", help="县招商中心的汇总表：每行写明招引/落地单位，不限单位"),
+]
+WhenArg = Annotated[
+    str | None,
+    typer.Option("--date", help="填报日期（2022-03-11）或周次（2022-W10）；优先于表中所写"),
+]
+DryRunArg = Annotated[
+    bool, typer.Option("--dry-run", help="只检查并显示将要发生的变化，不写入台账")
+]
+LinkArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--link", help="疑似重复的行是已有项目：行号=项目编号 或 项目名称=项目编号，可重复"
+    ),
+]
+NewArg = Annotated[
+    list[str] | None,
+    typer.Option("--new", help="疑似重复的行确是新项目：行号 或 项目名称，可重复"),
+]
+RejectedToArg = Annotated[
+    Path | None,
+    typer.Option("--rejected-to", help="错误标注文件放到此目录（默认放在原文件旁）"),
+]
+MoveToArg = Annotated[
+    Path | None,
+    typer.Option("--move-to", help="导入后把文件移入此目录，拒收的移入其下 rejected/"),
+]
+StrictArg = Annotated[
+    bool,
+    typer.Option("--strict", help="表中有台账不导入的列（序号除外）时整份拒收，供定时任务使用"),
+]
+UsdRateArg = Annotated[
+    str | None,
+    typer.Option(
+        "--usd-rate", help="美元汇率（1 美元折合人民币元数，如 7.1）；默认取政策 [currency] usd"
+    ),
+]
+StageArg = Annotated[
+    str | None,
+    typer.Option(
+        "--stage", help="表中没写阶段的项目按此阶段导入（如签约项目清单写 签约，在谈表写 洽谈）"
+    ),
+]
+
+
 @contextmanager
 def _progress(total: int) -> Iterator[Callable[[str], None]]:
     """A rich progress bar on a terminal; nothing at all (not even the import) when piped."""
@@ -175,57 +229,18 @@ def _progress(total: int) -> Iterator[Callable[[str], None]]:
 
 def import_command(
     ctx: typer.Context,
-    files: Annotated[
-        list[str], typer.Argument(help="周报文件、通配符（如 '收件箱/*.xlsx'）或文件夹")
-    ],
-    unit: Annotated[
-        str | None, typer.Option("--unit", help="填报单位；表头已写「填报单位」时可省略")
-    ] = None,
-    all_units: Annotated[
-        bool,
-        typer.Option("--all-units", help="县招商中心的汇总表：每行写明招引/落地单位，不限单位"),
-    ] = False,
-    when: Annotated[
-        str | None,
-        typer.Option("--date", help="填报日期（2022-03-11）或周次（2022-W10）；优先于表中所写"),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="只检查并显示将要发生的变化，不写入台账")
-    ] = False,
-    link: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--link", help="疑似重复的行是已有项目：行号=项目编号 或 项目名称=项目编号，可重复"
-        ),
-    ] = None,
-    new: Annotated[
-        list[str] | None,
-        typer.Option("--new", help="疑似重复的行确是新项目：行号 或 项目名称，可重复"),
-    ] = None,
-    rejected_to: Annotated[
-        Path | None,
-        typer.Option("--rejected-to", help="错误标注文件放到此目录（默认放在原文件旁）"),
-    ] = None,
-    move_to: Annotated[
-        Path | None,
-        typer.Option("--move-to", help="导入后把文件移入此目录，拒收的移入其下 rejected/"),
-    ] = None,
-    strict: Annotated[
-        bool,
-        typer.Option("--strict", help="表中有台账不导入的列（序号除外）时整份拒收，供定时任务使用"),
-    ] = False,
-    usd_rate: Annotated[
-        str | None,
-        typer.Option(
-            "--usd-rate", help="美元汇率（1 美元折合人民币元数，如 7.1）；默认取政策 [currency] usd"
-        ),
-    ] = None,
-    stage: Annotated[
-        str | None,
-        typer.Option(
-            "--stage", help="表中没写阶段的项目按此阶段导入（如签约项目清单写 签约，在谈表写 洽谈）"
-        ),
-    ] = None,
+    files: FilesArg,
+    unit: UnitArg = None,
+    all_units: AllUnitsArg = False,
+    when: WhenArg = None,
+    dry_run: DryRunArg = False,
+    link: LinkArg = None,
+    new: NewArg = None,
+    rejected_to: RejectedToArg = None,
+    move_to: MoveToArg = None,
+    strict: StrictArg = False,
+    usd_rate: UsdRateArg = None,
+    stage: StageArg = None,
     fmt: FormatOption = Format.table,
     db: DbOption = None,
 ) -> None:

@@ -269,17 +269,22 @@ def report(
 
     --html 生成领导驾驶舱：单个离线网页（手机、大屏均可看，可打印为 A4 横向）。
     """
-    from zsyz.cli.render import say
-
     chosen = _check_outputs(output, docx, template, html, per_unit)
     period = pick_period(month=month, quarter=quarter, half=half, year=year)
     if html is not None:
         from zsyz.cli.dashboard import write_dashboard
 
         write_dashboard(ledger(ctx, db), period, html, per_unit)
-    if not chosen:
-        return
-    data = _bulletin(ctx, db, period)
+    if chosen:
+        _write_bulletin(_bulletin(ctx, db, period), period, output, docx, template)
+
+
+def _write_bulletin(
+    data: Any, period: Period, output: Path | None, docx: Path | None, template: Path | None
+) -> None:
+    """The bulletin workbook and/or the written bulletin from one read of the ledger."""
+    from zsyz.cli.render import say
+
     place = _place(data.policy.region) or data.policy.name
     if output is not None:
         from zsyz.io.bulletin import write_bulletin

@@ -63,37 +63,51 @@ def summary(
 ) -> list[Figure]:
     """One figure per stage (count, 总投资, 固投) and one for funds arriving, as the
     reports covering the period say: up to `through` (`reporting.closing_day`)."""
-    year_start = date(period.end.year, 1, 1)
     end = through or period.end
-    out = []
-    for metric, stage in SUMMARY_STAGES:
-        in_period, in_year = [], []
-        for p in facts.projects:
-            day = p.reached_on(stage)
-            if day is None or day > end:
-                continue
-            if day >= period.start:
-                in_period.append(p)
-            if day >= year_start:
-                in_year.append(p)
-        target = _county_target(county, metric)
-        out.append(
-            Figure(
-                label=f"{stage.label}项目",
-                period_count=len(in_period),
-                period_total=_sum([p.total_investment for p in in_period]),
-                period_fai=_sum([p.fai for p in in_period]),
-                ytd_count=len(in_year),
-                ytd_total=_sum([p.total_investment for p in in_year]),
-                ytd_fai=_sum([p.fai for p in in_year]),
-                target=target,
-                completion=(Decimal(len(in_year)) / target).quantize(Decimal("0.0001"))
-                if target
-                else None,
-            )
-        )
+    out = [
+        _stage_figure(facts, county, metric, stage, period, end) for metric, stage in SUMMARY_STAGES
+    ]
+    out.append(_funds_figure(facts, county, period, end))
+    return out
+
+
+def _stage_figure(
+    facts: Facts,
+    county: list[UnitProgress],
+    metric: Metric,
+    stage: Stage,
+    period: Period,
+    end: date,
+) -> Figure:
+    """Projects that reached `stage` in the period and in the year, against the target."""
+    year_start = date(period.end.year, 1, 1)
+    in_period, in_year = [], []
+    for p in facts.projects:
+        day = p.reached_on(stage)
+        if day is None or day > end:
+            continue
+        if day >= period.start:
+            in_period.append(p)
+        if day >= year_start:
+            in_year.append(p)
+    target = _county_target(county, metric)
+    return Figure(
+        label=f"{stage.label}项目",
+        period_count=len(in_period),
+        period_total=_sum([p.total_investment for p in in_period]),
+        period_fai=_sum([p.fai for p in in_period]),
+        ytd_count=len(in_year),
+        ytd_total=_sum([p.total_investment for p in in_year]),
+        ytd_fai=_sum([p.fai for p in in_year]),
+        target=target,
+        completion=(Decimal(len(in_year)) / target).quantize(Decimal("0.0001")) if target else None,
+    )
+
+
+def _funds_figure(facts: Facts, county: list[UnitProgress], period: Period, end: date) -> Figure:
+    """Funds arriving in the period and in the year, against the county's target."""
     before_period = period.start - timedelta(days=1)
-    before_year = year_start - timedelta(days=1)
+    before_year = date(period.end.year, 1, 1) - timedelta(days=1)
     arrived = [
         (
             facts.value_on(p.code, "funds_in_place", end)
@@ -105,20 +119,17 @@ def summary(
     ]
     ytd = _sum([a for _, a in arrived])
     target = _county_target(county, Metric.FUNDS)
-    out.append(
-        Figure(
-            label="到位资金",
-            period_count=None,
-            period_total=_sum([a for a, _ in arrived]),
-            period_fai=None,
-            ytd_count=None,
-            ytd_total=ytd,
-            ytd_fai=None,
-            target=target,
-            completion=(ytd / target).quantize(Decimal("0.0001")) if target else None,
-        )
+    return Figure(
+        label="到位资金",
+        period_count=None,
+        period_total=_sum([a for a, _ in arrived]),
+        period_fai=None,
+        ytd_count=None,
+        ytd_total=ytd,
+        ytd_fai=None,
+        target=target,
+        completion=(ytd / target).quantize(Decimal("0.0001")) if target else None,
     )
-    return out
 
 
 def listed(facts: Facts, period: Period, through: date | None = None) -> dict[str, list[str]]:

@@ -63,58 +63,64 @@ def read_roster(path: Path, groups: GroupVocabulary | None = None) -> list[Roste
         except Exception:
             continue
         out: list[RosterRow] = []
-        cols = header.columns
         for i, row in enumerate(sheet.rows[header.row + 1 :], start=header.row + 2):
-            name = _text(row, cols["name"])
-            if not name or _SKIP_ROW.match(name):
-                continue
-            raw_class = _text(row, cols["class"])
-            unit_class = unit_class_of(raw_class)
-            if unit_class is None:
-                problems.append(
-                    Problem(
-                        unknown_class_message(raw_class),
-                        row=i,
-                        column=header.headings["class"],
-                        value=raw_class,
-                    )
-                )
-                continue
-            aliases = tuple(
-                a for a in re.split(r"[,，、;；/\s]+", _text(row, cols.get("aliases"))) if a
-            )
-            group = _text(row, cols.get("group")) or None
-            if group and groups is not None:
-                gid = groups.resolve(group)
-                if gid is None:
-                    problems.append(
-                        Problem(
-                            f"未知分组「{group}」；可用：{groups.known()}"
-                            "（新分组请在政策 [ranking] groups 中定义）",
-                            row=i,
-                            column=header.headings["group"],
-                            value=group,
-                        )
-                    )
-                    continue
-                group = gid
-            out.append(
-                RosterRow(
-                    i,
-                    name,
-                    unit_class,
-                    group,
-                    _text(row, cols.get("parent")) or None,
-                    aliases,
-                    _text(row, cols.get("code")) or None,
-                )
-            )
+            found = _roster_row(row, i, header, groups, problems)
+            if found is not None:
+                out.append(found)
         if problems:
             raise InvalidDataError(f"{path.name} 有 {len(problems)} 处问题，未导入", problems)
         return out
     # No sheet matched: report against the first sheet for the headings found.
     find_header(sheets[0].rows if sheets else [], ROSTER_COLUMNS, what=f"{path.name} 单位名册")
     return []
+
+
+def _roster_row(
+    row: Any, i: int, header: Any, groups: GroupVocabulary | None, problems: list[Problem]
+) -> RosterRow | None:
+    """One roster row (sheet row `i`), or None for a blank/skipped row or one with a
+    problem (added to `problems`)."""
+    cols = header.columns
+    name = _text(row, cols["name"])
+    if not name or _SKIP_ROW.match(name):
+        return None
+    raw_class = _text(row, cols["class"])
+    unit_class = unit_class_of(raw_class)
+    if unit_class is None:
+        problems.append(
+            Problem(
+                unknown_class_message(raw_class),
+                row=i,
+                column=header.headings["class"],
+                value=raw_class,
+            )
+        )
+        return None
+    aliases = tuple(a for a in re.split(r"[,，、;；/\s]+", _text(row, cols.get("aliases"))) if a)
+    group = _text(row, cols.get("group")) or None
+    if group and groups is not None:
+        gid = groups.resolve(group)
+        if gid is None:
+            problems.append(
+                Problem(
+                    f"未知分组「{group}」；可用：{groups.known()}"
+                    "（新分组请在政策 [ranking] groups 中定义）",
+                    row=i,
+                    column=header.headings["group"],
+                    value=group,
+                )
+            )
+            return None
+        group = gid
+    return RosterRow(
+        i,
+        name,
+        unit_class,
+        group,
+        _text(row, cols.get("parent")) or None,
+        aliases,
+        _text(row, cols.get("code")) or None,
+    )
 
 
 # Target decomposition tables live in io/target_table.py (re-exported for callers).

@@ -264,27 +264,43 @@ def _indicators(
                 )
             )
             continue
-        unit = unit_note(text) or unit_note(above)
-        if ind.metric.is_amount and unit is not None and unit in USD_IN_WAN:
-            scale = scale_of(unit, usd_rate)
-            if scale is None:
-                problems.append(
-                    Problem(
-                        f"目标值以{unit}计，没有汇率无法折算；请在政策 [currency] 设定 usd，"
-                        "或用 --usd-rate 指定，或把目标值改为万元",
-                        column=shown,
-                    )
-                )
-                continue
-            ind = Indicator(ind.heading, ind.metric, ind.filters, scale)
-        elif unit is not None and ind.metric.is_amount and unit not in SCALE_TO_WAN:
-            problems.append(Problem(f"无法识别的单位「{unit}」；应写万元或亿元", column=shown))
-            continue
-        elif ind.metric.is_amount and unit is None and line_unit and "元" not in shown:
-            # a plain 到位资金 under "单位：亿元" is in 亿元
-            ind = Indicator(ind.heading, ind.metric, ind.filters, SCALE_TO_WAN[line_unit])
-        indicators[idx] = ind
+        scaled = _scaled(ind, text, above, shown, usd_rate, line_unit, problems)
+        if scaled is not None:
+            indicators[idx] = scaled
     return indicators, ignored
+
+
+def _scaled(
+    ind: Indicator,
+    text: str,
+    above: str,
+    shown: str,
+    usd_rate: Decimal | None,
+    line_unit: str | None,
+    problems: list[Problem],
+) -> Indicator | None:
+    """The indicator with the scale its heading's unit (or the table's 单位 line) names;
+    None, with a problem added, for a unit that cannot be converted."""
+    unit = unit_note(text) or unit_note(above)
+    if ind.metric.is_amount and unit is not None and unit in USD_IN_WAN:
+        scale = scale_of(unit, usd_rate)
+        if scale is None:
+            problems.append(
+                Problem(
+                    f"目标值以{unit}计，没有汇率无法折算；请在政策 [currency] 设定 usd，"
+                    "或用 --usd-rate 指定，或把目标值改为万元",
+                    column=shown,
+                )
+            )
+            return None
+        ind = Indicator(ind.heading, ind.metric, ind.filters, scale)
+    elif unit is not None and ind.metric.is_amount and unit not in SCALE_TO_WAN:
+        problems.append(Problem(f"无法识别的单位「{unit}」；应写万元或亿元", column=shown))
+        return None
+    elif ind.metric.is_amount and unit is None and line_unit and "元" not in shown:
+        # a plain 到位资金 under "单位：亿元" is in 亿元
+        ind = Indicator(ind.heading, ind.metric, ind.filters, SCALE_TO_WAN[line_unit])
+    return ind
 
 
 def _values(

@@ -85,9 +85,8 @@ def write_template(
 ) -> None:
     """`due`: the policy's due rule in words (`domain.reporting.due_rule`)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     from zsyz.io.cells import append
 
@@ -110,19 +109,37 @@ def write_template(
     if report_date is not None:
         ws["E2"].number_format = "yyyy-mm-dd"
     append(ws, [_heading(k) for k in TEMPLATE_FIELDS] + extras)
-    thin = Side(style="thin", color="999999")
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-        cell.fill = head_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    _style_heading(ws[3])
     for project in projects:
         extra = project.get("extra") or {}
         append(
             ws, [_cell_value(k, project) for k in TEMPLATE_FIELDS] + [extra.get(k) for k in extras]
         )
     first_data, last_data = 4, 3 + max(len(projects), 1) + 50  # room for new projects
+    _format_columns(ws, first_data, last_data)
+    ws.freeze_panes = "C4"
+    wb.active = 1
+    atomic_write(path, lambda tmp: wb.save(tmp))
+
+
+def _style_heading(cells: Any) -> None:
+    """The heading row: bold on a light fill, wrapped, centred, boxed."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="999999")
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in cells:
+        cell.font = Font(bold=True)
+        cell.fill = head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+
+
+def _format_columns(ws: Any, first_data: int, last_data: int) -> None:
+    """Column widths, text/date formats on the data rows, and the stage drop-down."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     for i, key in enumerate(TEMPLATE_FIELDS, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = 28 if key in ("name", "progress", "problems") else 14
@@ -136,6 +153,3 @@ def write_template(
     dv.error = "请选择项目阶段"
     ws.add_data_validation(dv)
     dv.add(f"{stage_col}{first_data}:{stage_col}{last_data}")
-    ws.freeze_panes = "C4"
-    wb.active = 1
-    atomic_write(path, lambda tmp: wb.save(tmp))

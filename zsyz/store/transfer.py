@@ -284,21 +284,10 @@ def _merge_one(src: Connection, dst: Connection, source: Ledger, county: str) ->
     before = row_counts(dst)
     offsets = max_ids(dst)
     taken = _taken_names(dst)
-    if normalize(county) in taken:
-        raise LedgerStateError(
-            f"目标台账已有单位「{county}」；若已合并过该县请勿重复合并，否则用 --as-county 换个名称"
-        )
-    unit = table_of("unit")
-    county_id = offsets["unit"] + 1
-    dst.execute(
-        unit.insert(),
-        {"id": county_id, "code": county, "name": county, "unit_class": "county"}
-        | {"group_name": "county", "parent_id": None, "active": True},
-    )
-    taken.add(normalize(county))
-    offsets["unit"] += 1  # source unit n becomes n + offset, clear of the county unit
+    county_id = _add_county(dst, county, offsets, taken)
     project_codes = {normalize(c) for (c,) in dst.execute(select(table_of("project").c.code))}
     skipped: list[str] = []
+    new_names: dict[int, str] = {}
 
     def prefixed(text_: str) -> str:
         if text_.startswith(county):
@@ -306,8 +295,6 @@ def _merge_one(src: Connection, dst: Connection, source: Ledger, county: str) ->
         if text_[:1] == county[-1:] and len(text_) > 2:  # 县商务局 → 镇平县商务局
             return f"{county}{text_[1:]}"
         return f"{county}{text_}"
-
-    new_names: dict[int, str] = {}
 
     def unit_tweak(original: Row, row: Row) -> Row:
         row["code"] = _code(county, original["code"])
@@ -350,6 +337,24 @@ def _merge_one(src: Connection, dst: Connection, source: Ledger, county: str) ->
     expected["unit_alias"] = before["unit_alias"] + aliases.written
     _verify(dst, expected)
     return MergeResult(county, source.where, counts, skipped)
+
+
+def _add_county(dst: Connection, county: str, offsets: dict[str, int], taken: set[str]) -> int:
+    """The merged county's own unit in the target ledger; its id. The source's units
+    are then shifted clear of it, and its name is taken."""
+    if normalize(county) in taken:
+        raise LedgerStateError(
+            f"目标台账已有单位「{county}」；若已合并过该县请勿重复合并，否则用 --as-county 换个名称"
+        )
+    county_id = offsets["unit"] + 1
+    dst.execute(
+        table_of("unit").insert(),
+        {"id": county_id, "code": county, "name": county, "unit_class": "county"}
+        | {"group_name": "county", "parent_id": None, "active": True},
+    )
+    taken.add(normalize(county))
+    offsets["unit"] += 1  # source unit n becomes n + offset, clear of the county unit
+    return county_id
 
 
 def _code(county: str, code: str) -> str:
