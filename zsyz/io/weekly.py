@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from zsyz.domain.periods import Period
+from zsyz.domain.plan_values import row_place as row_place  # one definition, re-exported
 from zsyz.domain.stages import PlannedStage, Stage
 from zsyz.errors import BadInputError, Problem
 from zsyz.io.columns import HeaderMatch, find_header, heading_key
@@ -80,10 +81,6 @@ class ReportRow:
         if type(value) is date:
             return value.isoformat()
         return None
-
-
-def row_place(sheet: str | None, row: int) -> str:
-    return f"工作表「{sheet}」第{row}行" if sheet else f"第{row}行"
 
 
 @dataclass
