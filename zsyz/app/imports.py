@@ -9,7 +9,7 @@ history in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,18 +89,22 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
     if request.usd_rate is None:
         request.usd_rate = policy_usd_rate(ledger)
 
-    def parse() -> WeeklyReport:
+    def parse(head_check: Callable[[WeeklyReport], None] | None = None) -> WeeklyReport:
         return parse_weekly(
             path,
             report_date=request.report_date,
             usd_rate=request.usd_rate,
             stage=request.stage,
+            head_check=head_check,
         )
 
     try:
-        report = parse()
+        report = parse(_head_check(ledger, request))
     except BadInputError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
+    except HeadRefused as refused:
+        refused.outcome.file = name
+        return refused.outcome
 
     parsed = [report]
 
@@ -133,21 +137,7 @@ def _import(
     session: Session, report: WeeklyReport, digest: str, request: ImportRequest
 ) -> FileOutcome:
     index = UnitIndex.load(session)
-    plan = Plan(unit=None, report_date=report.report_date, problems=list(report.problems))
-    reporting_unit(index, report, request, plan)
-    if report.report_date is None:
-        plan.problems.append(
-            Problem(
-                "缺少填报日期：请在表头写「填报日期：2022年3月11日」或「第10周」，或用 --date 指定",
-                column="填报日期",
-            )
-        )
-    elif report.report_date > request.today:
-        plan.problems.append(
-            Problem(
-                "填报日期晚于今天；请核对", column="填报日期", value=report.report_date.isoformat()
-            )
-        )
+    plan = _head_plan(index, report, request)
     covered = _covered(session, report)
     period = covered.label if covered else None
     if (note := name_week_note(report, covered)) is not None:
@@ -261,6 +251,59 @@ def _import(
         if k != "last_reported_on"
     ]
     return outcome
+
+
+def _head_plan(index: UnitIndex, report: WeeklyReport, request: ImportRequest) -> Plan:
+    """Who sent the report and when: the problems of its head (unit and date)."""
+    plan = Plan(unit=None, report_date=report.report_date, problems=list(report.problems))
+    reporting_unit(index, report, request, plan)
+    if report.report_date is None:
+        plan.problems.append(
+            Problem(
+                "缺少填报日期：请在表头写「填报日期：2022年3月11日」或「第10周」，或用 --date 指定",
+                column="填报日期",
+            )
+        )
+    elif report.report_date > request.today:
+        plan.problems.append(
+            Problem(
+                "填报日期晚于今天；请核对", column="填报日期", value=report.report_date.isoformat()
+            )
+        )
+    return plan
+
+
+class HeadRefused(Exception):
+    """A report whose head has no usable date or unit: refused before its rows are read."""
+
+    def __init__(self, outcome: FileOutcome) -> None:
+        super().__init__(outcome.file)
+        self.outcome = outcome
+
+
+def _head_check(ledger: Ledger, request: ImportRequest) -> Callable[[WeeklyReport], None]:
+    def check(head: WeeklyReport) -> None:
+        dated = head.report_date is not None and head.report_date <= request.today
+        if dated and request.all_units:
+            return  # a county summary names no reporting unit: nothing to refuse here
+        with ledger.read() as session:
+            found = _head_plan(UnitIndex.load(session), head, request)
+            if not found.problems:
+                return
+            covered = _covered(session, head)
+            outcome = FileOutcome(
+                "",
+                "rejected",
+                unit=found.unit.name if found.unit else None,
+                period=covered.label if covered else None,
+                warnings=list(head.warnings) + found.warnings,
+                errors=found.problems,
+                dry_run=request.dry_run,
+                report=head,
+            )
+        raise HeadRefused(outcome)
+
+    return check
 
 
 def _ignored_note(report: WeeklyReport) -> str | None:
