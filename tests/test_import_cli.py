@@ -645,4 +645,5 @@ def test_a_head_with_no_usable_date_or_unit_is_refused_before_the_rows_are_read(
         "填报单位" if "单位" in said else "填报日期"
     ]
     assert said in outcome["errors"][0]["message"]
+    assert outcome["period"] == ("2022-W10" if day == "2022-03-11" else outcome["period"])
     assert projects(ledger) == {}

@@ -238,6 +238,7 @@ def parse_weekly(
             WeeklyReport(
                 Path(path), name, book.kind, pre.unit, when, period, [], list(problems), header,
                 warnings=list(notes), unit_hints=hints, headers={p[0]: p[1] for p in picked},
+                period_named=period_named, named_month=pre.month if report_date is None else None,
             )
         )  # fmt: skip
     year = when.year if when else pre.year
