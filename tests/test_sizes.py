@@ -15,8 +15,6 @@ MAX_MODULE = 400
 EXCEPTIONS: dict[str, str] = {
     "app/imports.py": "import use case; plan's branch is splitting it",
     "app/imports.py:_import": "import use case; plan's branch is splitting it",
-    "app/imports.py:_write": "import use case; plan's branch is splitting it",
-    "app/import_plan.py:plan_row": "import planning; plan's branch is splitting it",
     "io/weekly.py": "weekly reader; plan's branch is splitting it",
     "io/weekly.py:parse_weekly": "weekly reader; plan's branch is splitting it",
     "io/weekly.py:_parse_row": "weekly reader; plan's branch is splitting it",
