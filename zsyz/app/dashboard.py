@@ -16,7 +16,6 @@ from typing import Any
 
 from zsyz.app.alerts import alert_list
 from zsyz.app.import_plan import ROLE_LABELS
-from zsyz.app.progress import progress_json, target_row
 from zsyz.app.scoring import earlier, load
 from zsyz.domain.bulletin import summary
 from zsyz.domain.dashboard import band, funnel, schedule_share, trend
@@ -28,6 +27,7 @@ from zsyz.domain.stages import Stage
 from zsyz.domain.units import UNIT_CLASSES
 from zsyz.render.alerts import alert_row
 from zsyz.render.explain import component_json
+from zsyz.render.progress import progress_json, target_row
 from zsyz.render.ranking import rank_json
 from zsyz.store.asof import first_report_on
 from zsyz.store.engine import Ledger

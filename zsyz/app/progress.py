@@ -1,14 +1,13 @@
 """Use case: target completion as of a date (`zsyz progress`). Loads facts, calls the
-pure rule, returns plain rows in the JSON contract's shape."""
+pure rule, returns the typed rows (`domain.progress.UnitProgress`); `zsyz.render.progress`
+shapes them."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from zsyz.domain.progress import (
     Facts,
-    TargetProgress,
     UnitProgress,
     funds_days,
     progress,
@@ -49,33 +48,4 @@ def unit_progress(
         for r in rows
         if (only is None or r.unit.code == only)
         and (unit_class is None or r.unit.unit_class == unit_class)
-    ]
-
-
-def target_row(t: TargetProgress) -> dict[str, Any]:
-    return {
-        "target": t.label,
-        "metric": t.metric,
-        "required": t.required,
-        "achieved": t.achieved,
-        "completion": t.ratio,
-        "complete": t.complete,
-        "projects": list(t.projects),
-    }
-
-
-def progress_json(rows: list[UnitProgress]) -> list[dict[str, Any]]:
-    """The JSON contract: one object per unit, amounts in 万元. `completion` is the
-    最低单项完成率 (least target ratio); `composite_completion` the 综合完成率 (weighted,
-    capped as the ranking caps it: `rank`'s `completion`)."""
-    return [
-        {
-            "unit": r.unit.name,
-            "class": r.unit.unit_class,
-            "complete": r.complete,
-            "completion": r.completion,
-            "composite_completion": r.composite,
-            "targets": [target_row(t) for t in r.targets],
-        }
-        for r in rows
     ]

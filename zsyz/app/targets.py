@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from zsyz.domain.metrics import Metric
+from zsyz.domain.metrics import ListedTarget, Metric
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Unit
 from zsyz.store.targets import targets_listed, upsert_target
@@ -48,25 +48,20 @@ def set_targets(
 
 def target_rows(
     ledger: Ledger, year: int | None = None, unit: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[ListedTarget]:
     with ledger.read() as session:
         unit_id = UnitIndex.load(session).resolve(unit).id if unit is not None else None
-        out = []
-        for t, u in targets_listed(session, year, unit_id):
-            metric = Metric(t.metric)
-            out.append(
-                {
-                    "id": t.id,
-                    "unit": u.name,
-                    "unit_code": u.code,
-                    "year": t.year,
-                    "metric": t.metric,
-                    "metric_label": metric.label,
-                    "required": t.required,
-                    "measure": metric.unit_label,
-                    "filters": t.filters,
-                    "label": t.label,
-                    "origin": t.origin,
-                }
+        return [
+            ListedTarget(
+                id=t.id,
+                unit=u.name,
+                unit_code=u.code,
+                year=t.year,
+                metric=Metric(t.metric),
+                required=t.required,
+                filters=t.filters,
+                label=t.label,
+                origin=t.origin,
             )
-        return out
+            for t, u in targets_listed(session, year, unit_id)
+        ]

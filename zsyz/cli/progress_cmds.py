@@ -81,8 +81,8 @@ def progress(
 
 
 def _show(rows: list[UnitProgress], fmt: Format, y: int, day: date, output: Path | None) -> None:
-    from zsyz.app.progress import progress_json
     from zsyz.domain.units import UNIT_CLASSES
+    from zsyz.render.progress import progress_json
 
     data = progress_json(rows)
     if fmt is Format.json:

@@ -14,20 +14,6 @@ app = typer.Typer(
     help="目标任务：按单位、年度设定的显式目标（覆盖政策中的类别目标）。", no_args_is_help=True
 )
 
-COLUMNS = [
-    ("id", "编号"),
-    ("unit", "单位"),
-    ("year", "年度"),
-    ("metric_label", "指标"),
-    ("required", "目标值"),
-    ("measure", "计量"),
-    ("filters", "条件"),
-    ("origin", "来源"),
-]
-
-# where a target came from, as operators read it (JSON keeps the key)
-_ORIGINS = {"explicit": "单独设定", "policy": "政策文件"}
-
 
 @app.command("list")
 def list_targets(
@@ -42,23 +28,17 @@ def list_targets(
 ) -> None:
     """列出显式目标。"""
     from zsyz.app.targets import target_rows
+    from zsyz.render.targets import TARGET_COLUMNS, target_json, target_table
 
     rows = target_rows(ledger(ctx, db), year, unit)
-    shown = [
-        {
-            **r,
-            "filters": _filters_text(r["filters"]),
-            "origin": _ORIGINS.get(r["origin"], r["origin"]),
-        }
-        for r in rows
-    ]
-    emit(shown, COLUMNS, fmt.value, title="目标任务", output=output, json_data=rows)
-
-
-def _filters_text(filters: dict[str, object]) -> str:
-    from zsyz.domain.metrics import FILTER_KEYS
-
-    return "；".join(f"{FILTER_KEYS.get(k, k)}={v}" for k, v in filters.items())
+    emit(
+        [target_table(t) for t in rows],
+        TARGET_COLUMNS,
+        fmt.value,
+        title="目标任务",
+        output=output,
+        json_data=[target_json(t) for t in rows],
+    )
 
 
 @app.command("set")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -104,3 +106,19 @@ def target_key(metric: str, filters: dict[str, Any]) -> str:
         if not clean
         else f"{metric}:{json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)}"
     )
+
+
+@dataclass(frozen=True)
+class ListedTarget:
+    """An explicit target as `zsyz targets list` reports it (`zsyz.render.targets`
+    shapes it): `origin` is "explicit" (set one by one) or "policy" (a policy's table)."""
+
+    id: int | None  # None only before the row is saved
+    unit: str
+    unit_code: str
+    year: int
+    metric: Metric
+    required: Decimal
+    filters: dict[str, Any]
+    label: str | None
+    origin: str
