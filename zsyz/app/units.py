@@ -10,7 +10,14 @@ from sqlmodel import Session
 
 from zsyz.domain.groups import GroupVocabulary, default_group
 from zsyz.domain.names import normalize
-from zsyz.domain.units import CLASS_WORDS, UNIT_CLASSES, unit_class_of, unknown_class_message
+from zsyz.domain.units import (
+    CLASS_WORDS,
+    UNIT_CLASSES,
+    ListedUnit,
+    RosterImported,
+    unit_class_of,
+    unknown_class_message,
+)
 from zsyz.errors import BadInputError, UsageError
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Unit, UnitAlias
@@ -138,13 +145,13 @@ def add_unit(ledger: Ledger, new: NewUnit) -> Unit:
     return ledger.run_write(lambda session: add_units(session, [new])[0])
 
 
-def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> tuple[int, int]:
+def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> RosterImported:
     """Add the roster's new units; rows naming an existing unit only add aliases.
 
-    Returns (added, already present). All or nothing.
+    All or nothing.
     """
 
-    def work(session: Session) -> tuple[int, int]:
+    def work(session: Session) -> RosterImported:
         index = UnitIndex.load(session)
         fresh: list[NewUnit] = []
         present = 0
@@ -157,7 +164,7 @@ def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> tuple[int, int]:
             for alias in row.aliases:
                 _add_alias(session, index, unit, alias)
         add_units(session, fresh, index=index)
-        return len(fresh), present
+        return RosterImported(len(fresh), present)
 
     return ledger.run_write(work)
 
@@ -167,26 +174,25 @@ def roster_groups(ledger: Ledger) -> GroupVocabulary:
         return ledger_groups(session)
 
 
-def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[dict[str, object]]:
+def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[ListedUnit]:
     with ledger.read() as session:
         units, aliases = units_listed(session)
         by_id = {u.id: u for u in units}
-        out: list[dict[str, object]] = []
+        out: list[ListedUnit] = []
         for u in units:
             if unit_class and u.unit_class != unit_class:
                 continue
             parent = by_id.get(u.parent_id) if u.parent_id else None
             out.append(
-                {
-                    "code": u.code,
-                    "name": u.name,
-                    "class": u.unit_class,
-                    "class_label": UNIT_CLASSES.get(u.unit_class, u.unit_class),
-                    "group": u.group_name,
-                    "parent": parent.name if parent else None,
-                    "aliases": aliases.get(u.id or 0, []),
-                    "active": u.active,
-                    "retired_on": u.retired_on,
-                }
+                ListedUnit(
+                    code=u.code,
+                    name=u.name,
+                    unit_class=u.unit_class,
+                    group=u.group_name,
+                    parent=parent.name if parent else None,
+                    aliases=tuple(aliases.get(u.id or 0, [])),
+                    active=u.active,
+                    retired_on=u.retired_on,
+                )
             )
         return out

@@ -12,16 +12,6 @@ from zsyz.cli.render import emit, say
 
 app = typer.Typer(help="责任单位：名册、类别、分组、上级单位与别名。", no_args_is_help=True)
 
-COLUMNS = [
-    ("code", "编码"),
-    ("name", "单位名称"),
-    ("class_label", "类别"),
-    ("group", "分组"),
-    ("parent", "上级单位"),
-    ("aliases", "别名"),
-    ("retired_on", "撤并日期"),
-]
-
 
 @app.command("list")
 def list_units(
@@ -33,19 +23,20 @@ def list_units(
 ) -> None:
     """列出责任单位。"""
     from zsyz.app.units import parse_unit_class, roster_groups, unit_rows
-    from zsyz.domain.groups import default_group
+    from zsyz.render.units import UNIT_COLUMNS, unit_json, unit_table
 
     cls = parse_unit_class(unit_class) if unit_class else None
     target = ledger(ctx, db)
     rows = unit_rows(target, cls)
     labels = roster_groups(target).labels
-    # operators read the group's Chinese label; JSON keeps the group id
-    shown = [
-        {**r, "group": labels.get(g, g)}
-        for r in rows
-        for g in [str(r["group"] or default_group(str(r["class"])))]
-    ]
-    emit(shown, COLUMNS, fmt.value, title="责任单位", output=output, json_data=rows)
+    emit(
+        [unit_table(u, labels) for u in rows],
+        UNIT_COLUMNS,
+        fmt.value,
+        title="责任单位",
+        output=output,
+        json_data=[unit_json(u) for u in rows],
+    )
 
 
 @app.command("add")
@@ -80,13 +71,14 @@ def import_roster(
     """从名册表格导入单位（已有单位只补充别名）。"""
     from zsyz.app.units import NewUnit, import_roster, roster_groups
     from zsyz.io.rosters import read_roster
+    from zsyz.render.units import roster_text
 
     target = ledger(ctx, db)
     rows = read_roster(file, roster_groups(target))
-    added, present = import_roster(
+    done = import_roster(
         target, [NewUnit(r.name, r.unit_class, r.group, r.parent, r.aliases, r.code) for r in rows]
     )
-    say(f"名册 {file.name}：新增 {added} 个单位，已有 {present} 个")
+    say(roster_text(file.name, done))
 
 
 @app.command("alias")

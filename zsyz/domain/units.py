@@ -4,6 +4,8 @@ reading a class as offices write it. Groups are resolved elsewhere."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
 from zsyz.domain.names import normalize
 
@@ -93,3 +95,27 @@ def unit_class_of(text: str) -> str | None:
 def unknown_class_message(text: str) -> str:
     names = "、".join(f"{k}（{v}）" for k, v in UNIT_CLASSES.items())
     return f"未知单位类别「{text}」；可用：{names}"
+
+
+@dataclass(frozen=True)
+class ListedUnit:
+    """A unit as `zsyz units list` reports it (`zsyz.render.units` shapes it); `group`
+    is the stored group id, None for the class's default group."""
+
+    code: str
+    name: str
+    unit_class: str
+    group: str | None
+    parent: str | None
+    aliases: tuple[str, ...]
+    active: bool
+    retired_on: date | None
+
+
+@dataclass(frozen=True)
+class RosterImported:
+    """What a roster import did: units added, and rows naming units already present
+    (those only add aliases)."""
+
+    added: int
+    present: int
