@@ -46,6 +46,7 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
+from zsyz.store.intervals import relink
 from zsyz.store.policies import active_policy
 from zsyz.store.tables import ImportBatch
 from zsyz.store.units import UnitIndex
@@ -404,3 +405,5 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
         "created_at",
     )
     bulk_insert(session, UPDATES, columns, history(), ready=True)
+    # created projects have one row per field (valid_to NULL): only updated ones relink
+    relink(session, [r.project_id for r in plan.rows if not r.created and r.changes])
