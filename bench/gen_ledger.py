@@ -55,6 +55,7 @@ def _wan(wan: Decimal) -> Decimal:
 def generate(kind: str, path: Path, preset: str | None = "zhenping-2020") -> dict[str, float]:
     from zsyz.cli.app import run
     from zsyz.store.engine import open_ledger
+    from zsyz.store.intervals import relink_all
     from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 
     spec = SCALES[kind]
@@ -243,6 +244,7 @@ def generate(kind: str, path: Path, preset: str | None = "zhenping-2020") -> dic
             conn.execute(insert(ProjectRole.__table__), roles)  # type: ignore[attr-defined]
         if updates:
             conn.execute(insert(ProjectUpdate.__table__), updates)  # type: ignore[attr-defined]
+        relink_all(conn)  # history intervals, as every writer keeps them
     if ledger.is_sqlite:
         with ledger.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
