@@ -1,5 +1,6 @@
 """Aggregation in SQL (store/aggregate.py) equals the pure domain on generated ledgers:
-`report_statuses` is `domain.reporting.statuses` over `store.asof.report_facts`, for
+`report_statuses` is `domain.reporting.statuses` and `earliest_reports` is
+`domain.reporting.earliest` over `store.asof.report_facts`, for
 weekly and monthly calendars, named and unnamed periods (and a name that is no period),
 county summaries with and without `summaries`, superseded, undone and manual batches —
 on SQLite, and on PostgreSQL with ZSYZ_TEST_PG. Plus a case worked by hand."""
@@ -14,8 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, text
 
 from zsyz.domain.policy import Reporting
-from zsyz.domain.reporting import ReportStatus, statuses
-from zsyz.store.aggregate import report_statuses
+from zsyz.domain.reporting import ReportStatus, earliest, statuses
+from zsyz.store.aggregate import earliest_reports, report_statuses
 from zsyz.store.asof import first_report_on, report_facts
 from zsyz.store.engine import open_ledger
 from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
@@ -131,9 +132,12 @@ def test_report_statuses_equal_the_domain(
             since = first_report_on(session, as_of)
             if since is None:
                 continue
-            want = statuses(codes, report_facts(session, as_of, reporting), reporting, as_of, since)
-            got = report_statuses(session.connection(), codes, reporting, as_of, since)
-            assert got == want
+            reports = report_facts(session, as_of, reporting)
+            conn = session.connection()
+            firsts = earliest(reports, reporting, as_of)
+            assert earliest_reports(conn, reporting, as_of) == firsts
+            want = statuses(codes, reports, reporting, as_of, since)
+            assert report_statuses(conn, codes, reporting, as_of, since) == want
 
 
 def test_report_statuses_by_hand(ledger_db: str) -> None:

@@ -99,31 +99,56 @@ def _named(period: str, is_named: Any) -> Period | None:
         return None
 
 
+def _firsts(
+    conn: Any, reporting: Reporting, as_of: date, params: dict[str, Any]
+) -> tuple[str, dict[str, Period]]:
+    """The CTEs ending in `firsts(unit, covered, first)`: each unit's earliest report
+    (dated on or before `as_of`) per covered period label; and label → period."""
+    pg = _on_postgres(conn)
+    params["d"] = as_of
+    cover = []
+    periods: dict[str, Period] = {}
+    for day, is_named, period in rows(conn, _DAYS, {"d": as_of}):
+        on = as_date(day)
+        assert on is not None
+        got = covered_period(ReportFact("", on, _named(period, is_named)), reporting)
+        periods[got.label] = got
+        cover.append((on, period if is_named else "", got.label))
+    reporters = _REPORTERS + (_TOUCHED if reporting.summaries else "")
+    sql = f"""{_values("cov", "day, named, covered", "DATE, TEXT, TEXT", cover, params, pg)},
+     reporter AS ({reporters}),
+     firsts AS (
+       SELECT r.unit AS unit, c.covered AS covered, MIN(r.day) AS first
+         FROM reporter r JOIN cov c ON c.day = r.day
+          AND c.named = CASE WHEN r.named THEN r.period ELSE '' END
+         GROUP BY r.unit, c.covered)"""
+    return sql, periods
+
+
+def earliest_reports(conn: Any, reporting: Reporting, as_of: date) -> dict[str, dict[Period, date]]:
+    """`earliest(report_facts(session, as_of, reporting), reporting)` grouped in SQL: one
+    row per unit and period reported instead of one per report."""
+    params: dict[str, Any] = {}
+    firsts, periods = _firsts(conn, reporting, as_of, params)
+    out: dict[str, dict[Period, date]] = {}
+    sql = f"WITH {firsts} SELECT unit, covered, first FROM firsts"
+    for unit, covered, first in rows(conn, sql, params):
+        out.setdefault(unit, {})[periods[covered]] = as_date(first)  # type: ignore[assignment]
+    return out
+
+
 def report_statuses(
     conn: Any, units: Iterable[str], reporting: Reporting, as_of: date, since: date
 ) -> dict[str, ReportStatus]:
     """`statuses(units, report_facts(session, as_of, reporting), reporting, as_of, since)`
     counted in SQL."""
     plan = status_plan(reporting, as_of, since)
-    pg = _on_postgres(conn)
-    params: dict[str, Any] = {"d": as_of}
-    cover = []
-    for day, is_named, period in rows(conn, _DAYS, {"d": as_of}):
-        on = as_date(day)
-        assert on is not None
-        got = covered_period(ReportFact("", on, _named(period, is_named)), reporting)
-        cover.append((on, period if is_named else "", got.label))
+    params: dict[str, Any] = {}
+    firsts, _ = _firsts(conn, reporting, as_of, params)
     owed = [(p.label, due) for p, due in plan.owed]
-    reporters = _REPORTERS + (_TOUCHED if reporting.summaries else "")
     sql = f"""
-WITH {_values("cov", "day, named, covered", "DATE, TEXT, TEXT", cover, params, pg)},
-     {_values("owed", "label, due", "TEXT, DATE", owed, params, pg)},
-     reporter AS ({reporters}),
-     firsts AS (
-       SELECT r.unit AS unit, c.covered AS covered, MIN(r.day) AS first
-         FROM reporter r JOIN cov c ON c.day = r.day
-          AND c.named = CASE WHEN r.named THEN r.period ELSE '' END
-         GROUP BY r.unit, c.covered)
+WITH {firsts},
+     {_values("owed", "label, due", "TEXT, DATE", owed, params, _on_postgres(conn))}
 SELECT f.unit,
        SUM(CASE WHEN o.due IS NOT NULL AND f.first <= o.due THEN 1 ELSE 0 END),
        MIN(CASE WHEN f.covered = :current THEN f.first END),
