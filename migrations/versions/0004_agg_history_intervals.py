@@ -1,7 +1,7 @@
 """project_update.valid_to: the interval each history row's value held (store/intervals.py)
 
 Revision ID: 0004_agg_history_intervals
-Revises: 0003_r13_adjustments
+Revises: 0004_plan_drop_unused_indexes
 Create Date: 2026-12-01 03:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_agg_history_intervals"
-down_revision: str | None = "0003_r13_adjustments"
+down_revision: str | None = "0004_plan_drop_unused_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
