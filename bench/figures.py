@@ -148,27 +148,29 @@ def best(
 
 
 def verdict(f: Figure, by_name: dict[str, Figure]) -> tuple[str, str, str]:
-    """(floor seconds, ratio, goal verdict) of one figure."""
+    """(floor seconds, ratio, goal verdict) of one figure; each goal says met or missed."""
     if f.failed:
         return "", "", f"FAILED: {f.failed}"
-    parts, ok, floor_s, ratio_s = [], True, "", ""
+    checks: list[tuple[str, bool]] = []
+    floor_s = ratio_s = ""
     if f.base:
         base = by_name[f.base]
         if base.failed:
             return "", "", "floor FAILED"
         r = f.seconds / base.seconds
         floor_s, ratio_s = f"{base.seconds:.2f}", f"{r:.2f}×"
-        parts.append(f"≤{f.goal_ratio}× {'floor' if f.base.startswith('floor') else f.base}")
-        ok &= r <= (f.goal_ratio or 0)
+        against = "floor" if f.base.startswith("floor") else f.base
+        checks.append((f"≤{f.goal_ratio}× {against}", r <= (f.goal_ratio or 0)))
     if f.goal_s is not None:
-        parts.append(f"≤{f.goal_s} s")
-        ok &= f.seconds <= f.goal_s
+        checks.append((f"≤{f.goal_s} s", f.seconds <= f.goal_s))
     if f.goal_mb is not None:
-        parts.append(f"≤{f.goal_mb:.0f} MB")
-        ok &= f.mb <= f.goal_mb
-    if not parts:
+        checks.append((f"≤{f.goal_mb:.0f} MB", f.mb <= f.goal_mb))
+    if not checks:
         return floor_s, ratio_s, ""
-    return floor_s, ratio_s, ("met: " if ok else "MISSED: ") + ", ".join(parts)
+    if all(ok for _, ok in checks):
+        return floor_s, ratio_s, "met: " + ", ".join(goal for goal, _ in checks)
+    said = ", ".join(f"{goal} {'met' if ok else 'missed'}" for goal, ok in checks)
+    return floor_s, ratio_s, "MISSED: " + said
 
 
 def table(figures: list[Figure]) -> str:

@@ -31,7 +31,15 @@ def ledger(kind: str, regen: bool) -> Path:
     """The bench ledger of `kind`, generated or upgraded as needed, checked when it changed."""
     path = OUT / f"{kind}.db"
     stamp = gen_ledger.read_stamp(path)
-    if regen or not path.exists() or stamp.get("gen_version") != gen_ledger.GEN_VERSION:
+    fresh = regen or not path.exists() or stamp.get("gen_version") != gen_ledger.GEN_VERSION
+    if not fresh:
+        try:
+            if not upgrade_if_stale(path):
+                return path
+        except (subprocess.CalledProcessError, sqlite3.Error) as exc:
+            print(f"  {path.name} can't be upgraded ({exc}); generating it again", flush=True)
+            fresh = True
+    if fresh:
         print(f"generating the {kind} ledger …", flush=True)
         started = time.perf_counter()
         in_child(
@@ -39,8 +47,6 @@ def ledger(kind: str, regen: bool) -> Path:
             f"generate({kind!r}, Path({str(path)!r}), 'zhenping-2020')"
         )
         print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
-    elif not upgrade_if_stale(path):
-        return path
     in_child(f"from check_ledger import main; main([{str(path)!r}])")
     return path
 
