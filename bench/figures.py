@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -19,10 +20,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 LIMIT_S = 1800.0
+Expect = Callable[[str], str | None]
 GNU_TIME = shutil.which("time", path="/usr/bin:/bin") or ""
 
 
@@ -76,32 +79,52 @@ def in_child(code: str) -> None:
     subprocess.run([settings.py, "-c", code], check=True, cwd=settings.cwd, env=env)
 
 
-def measure(argv: list[str], *, ok: tuple[int, ...] = (0,)) -> Measured:
-    """One child: wall seconds and its peak RSS in MB (its stdout is discarded).
+def measure(
+    argv: list[str], *, ok: tuple[int, ...] = (0,), expect: Expect | None = None
+) -> Measured:
+    """One child: wall seconds and its peak RSS in MB; `expect(stdout)` names what is
+    wrong with an answer that exited as `ok` (a refusal for another reason, say).
 
     A child's max RSS starts from its parent's at fork, so the child is started through
     GNU time (a small C program) where there is one, and its report of the command's
     own peak is used; else this process's `os.wait4` figure, which includes the runner."""
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+    with (
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as rss,
+        tempfile.TemporaryFile("w+b") as out,
+    ):
         wrapped = [GNU_TIME, "-f", "%M", "-o", rss.name, *argv] if GNU_TIME else argv
-        wall, code, own_kb, err = _child(wrapped)
+        wall, code, own_kb, err = _child(wrapped, out)
         reported = rss.read().strip().splitlines() if GNU_TIME else []
+        out.seek(0)
+        stdout = out.read().decode(errors="replace")
     kb = int(reported[-1]) if reported and reported[-1].isdigit() else own_kb
     mb = kb / 1024
-    if code in ok:
+    wrong = None if code not in ok else (expect(stdout) if expect else None)
+    if code in ok and wrong is None:
         return Measured(wall, mb)
-    lines = err.strip().splitlines() or ["(no stderr)"]
-    why = f"exit {code} after {wall:.0f} s: {lines[-1][:200]}"
+    said = _said(err, stdout)
+    why = f"exit {code} after {wall:.0f} s: {wrong or said}"
     print(f"FAILED: {' '.join(argv)}\n  {why}", file=sys.stderr, flush=True)
     return Measured(wall, mb, why)
 
 
-def _child(argv: list[str]) -> tuple[float, int, int, str]:
+def _said(err: str, stdout: str) -> str:
+    """The last line on stderr, else the last message of a JSON answer, else its tail."""
+    lines = err.strip().splitlines()
+    if lines:
+        return lines[-1][:300]
+    messages = re.findall(r'"message": "((?:[^"\\]|\\.)*)"', stdout)
+    if messages:
+        return str(messages[-1])[:300]
+    return stdout.strip()[-300:] or "(no output)"
+
+
+def _child(argv: list[str], out: IO[bytes]) -> tuple[float, int, int, str]:
     """(wall seconds, exit code, max RSS in KB as wait4 sees it, stderr) of one child."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv,
-        stdout=subprocess.DEVNULL,
+        stdout=out,
         stderr=subprocess.PIPE,
         cwd=settings.cwd,
         start_new_session=True,  # its own group: a timeout or ^C ends the command too
@@ -136,12 +159,13 @@ def best(
     *,
     before: Callable[[], object] | None = None,
     ok: tuple[int, ...] = (0,),
+    expect: Expect | None = None,
 ) -> Measured:
     runs = []
     for _ in range(max(1, repeat)):
         if before is not None:
             before()
-        runs.append(measure(argv, ok=ok))
+        runs.append(measure(argv, ok=ok, expect=expect))
         if runs[-1].failed:
             return runs[-1]
     return Measured(min(r.seconds for r in runs), max(r.mb for r in runs))

@@ -27,11 +27,13 @@ total time on top of bench/RESULTS.md (earlier runs are kept below it).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -102,11 +104,28 @@ def import_figures(rows: int, repeat: int) -> list[Figure]:
         repeat,
         before=reset,
         ok=(65,),
+        expect=refused_for(rows // 2 + 4),  # three heading rows, then data from row 4
     )
     name = f"refusal, one bad cell ({rows:,} × 20)"
     out.append(Figure.of(name, refused, goal_mb=250, base=imported, goal_ratio=1.0))
     out.append(Figure.of("unchanged re-import", again, goal_s=0.3))
     return out
+
+
+def refused_for(sheet_row: int) -> Callable[[str], str | None]:
+    """Checks a refusal names the one bad cell (row `sheet_row`) and nothing else."""
+
+    def check(stdout: str) -> str | None:
+        try:
+            errors = [e for f in json.loads(stdout) for e in f.get("errors", [])]
+        except (ValueError, AttributeError, TypeError):
+            return "the refusal's JSON answer could not be read"
+        if errors and all(e.get("row") == sheet_row for e in errors):
+            return None
+        said = "; ".join(str(e.get("message"))[:200] for e in errors[:2]) or "no error listed"
+        return f"refused, but not for the bad cell in row {sheet_row}: {said}"
+
+    return check
 
 
 def command_figures(kind: str, db: str, repeat: int) -> list[Figure]:
