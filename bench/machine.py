@@ -30,13 +30,17 @@ def state(samples: int = 5, gap: float = 0.2) -> str:
 
 
 def commit(where: Path) -> str:
+    """The last commit that changed zsyz/ (what is being timed), and whether it's edited."""
     git = subprocess.run(
-        ["git", "-C", str(where), "log", "-1", "--format=%h (%s)"], capture_output=True, text=True
+        ["git", "-C", str(where), "log", "-1", "--format=%h %s", "--", "zsyz"],
+        capture_output=True,
+        text=True,
     )
     dirty = subprocess.run(
         ["git", "-C", str(where), "status", "--porcelain", "--untracked-files=no", "zsyz"],
         capture_output=True,
         text=True,
     )
-    head = git.stdout.strip()[:90] or "unknown"
-    return head + (" with uncommitted changes in zsyz/" if dirty.stdout.strip() else "")
+    head = git.stdout.strip() or "unknown"
+    head = head if len(head) <= 80 else head[:79] + "…"
+    return f"zsyz/ at {head}" + (" (with uncommitted changes)" if dirty.stdout.strip() else "")

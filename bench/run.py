@@ -222,7 +222,7 @@ def write_results(
     head = (
         "# Benchmark results\n\n"
         f"## {time.strftime('%Y-%m-%d %H:%M %Z')}: `{command}`\n\n"
-        f"Code {machine.commit(S.cwd)}, Python {platform.python_version()}, "
+        f"{machine.commit(S.cwd)}; Python {platform.python_version()}, "
         f"{os.cpu_count()} cores shared with other work. Each wall time is the best of "
         f"{opts.repeat} runs (`--help` of {opts.repeat * 3}); peak MB is the largest max-RSS of "
         "the runs (on PostgreSQL the client's only). Every figure is a fresh process, "
