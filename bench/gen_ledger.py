@@ -115,11 +115,25 @@ def generate(kind: str, path: Path, preset: str | None = "zhenping-2020") -> dic
 
 
 def _install(ledger: Any, preset: str) -> None:
-    """What `zsyz init --preset P --with-examples` adds after creating the tables."""
-    from zsyz.policy.load import resolve_source
-    from zsyz.store.policies import install_policy
+    """What `zsyz init --preset P --with-examples` adds after creating the tables (the use
+    case lives in app/ since the layer step, in store/ before it: `--code` may time either)."""
+    from importlib import import_module
 
-    print(install_policy(ledger, resolve_source(preset, None), None, with_examples=True))
+    from zsyz.policy.load import resolve_source
+
+    for where in ("zsyz.app.policies", "zsyz.store.policies"):
+        install = getattr(_module(import_module, where), "install_policy", None)
+        if install is not None:
+            print(install(ledger, resolve_source(preset, None), None, with_examples=True))
+            return
+    raise SystemExit("gen_ledger: no install_policy in zsyz.app.policies or zsyz.store.policies")
+
+
+def _module(import_module: Any, name: str) -> Any:
+    try:
+        return import_module(name)
+    except ImportError:
+        return None
 
 
 def _insert(conn: Any, table: Any, rows: list[Row], chunk: int = 50_000) -> None:
