@@ -25,6 +25,7 @@ import json
 import random
 import sys
 import time
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +34,8 @@ from typing import Any
 # The revision the rows below match. Keep it when main's head moves on: the migrations
 # bring the generated ledger up to head. Change it (and GEN_VERSION) only with the rows.
 GEN_REVISION = "0003_r13_adjustments"
-GEN_VERSION = 2  # 1: amounts scaled twice (a stored fai was 10,000× its history value)
+GEN_VERSION = 3  # 1: amounts scaled twice (a stored fai was 10,000× its history value)
+# 2: batches counted no projects (db check: batch_counts)
 
 SCALES = {
     "county": {"counties": 1, "units": 100, "projects": 2_000, "updates": 50_000},
@@ -313,6 +315,11 @@ def _projects(
     batch_of: Any,
     now: datetime,
 ) -> None:
+    """Projects, their roles and history; then each batch's counts as import keeps them
+    (`created`: projects it made; `created + updated`: projects its history rows touch),
+    which `zsyz db check` verifies."""
+    made: Counter[int] = Counter()
+    touched: Counter[int] = Counter()
     projects: list[Row] = []
     roles: list[Row] = []
     updates: list[Row] = []
@@ -335,10 +342,29 @@ def _projects(
         landing = leaf_ids[rng.randrange(len(leaf_ids))]
         if landing != owner:
             roles.append({"project_id": p, "unit_id": landing, "role": "landing"})
-        updates += _history(p, snap, row["funds_in_place"], per_project, batch_of, owner, now)
+        history = _history(p, snap, row["funds_in_place"], per_project, batch_of, owner, now)
+        made[row["created_batch_id"]] += 1
+        touched.update({h["batch_id"] for h in history})
+        updates += history
         if len(updates) >= 100_000:
             flush()
     flush()
+    _batch_counts(conn, meta.tables["import_batch"], made, touched)
+
+
+def _batch_counts(conn: Any, table: Any, made: Counter[int], touched: Counter[int]) -> None:
+    from sqlalchemy import bindparam
+
+    counts = [
+        {"bid": b, "c": made[b], "u": n - made[b], "r": n} for b, n in sorted(touched.items())
+    ]
+    stmt = (
+        table.update()
+        .where(table.c.id == bindparam("bid"))
+        .values(created=bindparam("c"), updated=bindparam("u"), rows=bindparam("r"))
+    )
+    for i in range(0, len(counts), 50_000):
+        conn.execute(stmt, counts[i : i + 50_000])
 
 
 if __name__ == "__main__":

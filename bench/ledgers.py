@@ -48,7 +48,26 @@ def ledger(kind: str, regen: bool) -> Path:
         )
         print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
     in_child(f"from check_ledger import main; main([{str(path)!r}])")
+    db_check(str(path))
     return path
+
+
+def db_check(db: str) -> None:
+    """`zsyz db check` on a ledger that just changed: the bench measures ledgers zsyz
+    itself accepts. A finding is printed (the figures are still taken)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        zsyz("db", "check", "--db", db, "-f", "json"),
+        capture_output=True,
+        text=True,
+        cwd=settings.cwd,
+    )
+    took = time.perf_counter() - started
+    if done.returncode == 0:
+        print(f"  zsyz db check: no findings ({took:.1f} s)", flush=True)
+    else:
+        tail = (done.stderr.strip() or done.stdout.strip())[-500:]
+        print(f"  WARNING zsyz db check exit {done.returncode} ({took:.1f} s): {tail}", flush=True)
 
 
 def head_revision() -> str:
@@ -123,6 +142,7 @@ def pg_ledger(kind: str, path: Path, admin_url: str) -> str:
         raise
     print(f"  copied in {time.perf_counter() - started:.1f} s", flush=True)
     in_child(f"from check_ledger import main; main([{url!r}])")
+    db_check(url)
     return url
 
 
