@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -185,8 +186,15 @@ def run_groups(opts: argparse.Namespace, only: set[str], pg_url: str | None) -> 
     return figures
 
 
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # the running command's group is killed
+
+
 def main() -> None:
     opts = parse()
+    # a command being timed has its own process group: on ^C or kill, end it too
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with nohup &
+    signal.signal(signal.SIGTERM, _stop)
     if opts.code:
         S.cwd = opts.code.resolve()
     OUT.mkdir(exist_ok=True)
