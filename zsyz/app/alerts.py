@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
-from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on, report_facts
+from zsyz.store.aggregate import report_statuses
+from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on
 from zsyz.store.engine import Ledger
 from zsyz.store.policies import active_policy
 from zsyz.store.units import UnitIndex
@@ -30,11 +31,17 @@ def alerts_in(
         only = UnitIndex.load(session).resolve(unit).code if unit else None
         first_report = first_report_on(session, as_of)
         known = [d for d in (first_report, first_activity_on(session, as_of)) if d is not None]
+        ledger = facts_as_of(session, as_of)
+        statuses = None  # no duty yet: missed_reports reads nothing
+        if first_report is not None and first_report <= as_of:  # counted in SQL
+            codes = [u.code for u in ledger.units]
+            conn = session.connection()
+            statuses = report_statuses(conn, codes, policy.reporting, as_of, first_report)
         facts = AlertFacts(
-            ledger=facts_as_of(session, as_of),
-            reports=report_facts(session, as_of, policy.reporting),
+            ledger=ledger,
             since=first_report,
             activities_since=min(known) if known else None,
+            report_statuses=statuses,
         )
         found = alerts(policy, facts, as_of)
     return [
