@@ -32,6 +32,8 @@ CLI_ALLOWED: dict[str, str] = {
     "zsyz.policy": "policy commands show and check the policy language itself",
     "zsyz.store.engine": "cli/common.py opens the ledger a use case works on; "
     "cli/app.py:run maps a busy database error to exit 75",
+    "zsyz.store.reader": "cli/common.py opens the ledger a read command works on, on the "
+    "bare driver (no ORM imported); cli/app.py:run closes its connections",
     "zsyz.store.schema": "`db current` prints the revision this code expects",
     "zsyz.store.migrate": "`db current` reads the ledger's revision",
     "zsyz.store.lifecycle": "init/upgrade/backup/discard are operations on the ledger itself",

@@ -3,36 +3,38 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
 from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on, report_facts
-from zsyz.store.engine import Ledger
-from zsyz.store.policies import active_policy
+from zsyz.store.facts import active_policy
 from zsyz.store.units import UnitIndex
+
+if TYPE_CHECKING:
+    from zsyz.store.engine import Ledger
+    from zsyz.store.reader import Reader
 
 
 def alert_list(
-    ledger: Ledger, as_of: date, unit: str | None = None, level: Level | None = None
+    ledger: Ledger | Reader, as_of: date, unit: str | None = None, level: Level | None = None
 ) -> list[Alert]:
     with ledger.read() as session:
         return alerts_in(session, as_of, unit, level)
 
 
 def alerts_in(
-    session: Session, as_of: date, unit: str | None = None, level: Level | None = None
+    session: Any, as_of: date, unit: str | None = None, level: Level | None = None
 ) -> list[Alert]:
     """The alerts as of `as_of`, read in the caller's transaction."""
     with no_cyclic_gc():
         policy, _ = active_policy(session, as_of.year)
-        only = UnitIndex.load(session).resolve(unit).code if unit else None
+        ledger = facts_as_of(session, as_of)
+        only = UnitIndex.of_facts(ledger.units).resolve(unit).code if unit else None
         first_report = first_report_on(session, as_of)
         known = [d for d in (first_report, first_activity_on(session, as_of)) if d is not None]
         facts = AlertFacts(
-            ledger=facts_as_of(session, as_of),
+            ledger=ledger,
             reports=report_facts(session, as_of, policy.reporting),
             since=first_report,
             activities_since=min(known) if known else None,

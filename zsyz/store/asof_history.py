@@ -15,65 +15,57 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-
-from sqlalchemy import Select, and_, func, select
-from sqlalchemy.engine import Connection
+from typing import Any
 
 from zsyz.domain.history import FieldChange, HistoryAsOf, reduce_history
-from zsyz.store.history import CREATED, UPDATES, created_values, expand
+from zsyz.store.history_codec import CREATED, created_values, expand
+from zsyz.store.sqltext import as_date, rows
 
 _CREATION_FIELDS = ("stage", "name")  # a change of these with no old value creates
 _CHUNK = 500  # ids per IN list: far below every driver's parameter limit
 
 Row = tuple[date, int, str | None]  # (effective_on, id, value)
 
+# The projects with any history row after :day (an index range scan on
+# `ix_project_update_effective_on`): the only ones whose state then differs from now.
+CHANGED_AFTER = "SELECT DISTINCT project_id FROM project_update WHERE effective_on > :day"
 
-def changed_after(day: date) -> Select[tuple[int]]:
-    """The projects with any history row after `day` (an index range scan on
-    `ix_project_update_effective_on`): the only ones whose state then differs from now."""
-    later = UPDATES.alias("later")
-    return select(later.c.project_id).where(later.c.effective_on > day).distinct()
+
+def changed_after(conn: Any, day: date, *, limit: int | None = None) -> list[int]:
+    """The ids of the projects with any history row after `day` (`limit`: at most so many)."""
+    sql = CHANGED_AFTER if limit is None else f"{CHANGED_AFTER} LIMIT {int(limit)}"
+    return [pid for (pid,) in rows(conn, sql, {"day": day})]
 
 
 def _edge_rows(
-    conn: Connection, day: date, *, after: bool, later_only: bool = False
+    conn: Any, day: date, *, after: bool, later_only: bool = False
 ) -> dict[tuple[int, str], Row]:
     """Per (project, field): the latest row on or before `day` (its new value), or with
     `after` the first row after it (its old value). With `later_only`, only projects
     changed after `day` (the others' rows are not read)."""
-    u = UPDATES
-    pick = func.min if after else func.max
-    when = u.c.effective_on > day if after else u.c.effective_on <= day
+    pick = "MIN" if after else "MAX"
+    when = "effective_on > :day" if after else "effective_on <= :day"
     if later_only and not after:  # rows after the day are the later projects' anyway
-        when = and_(when, u.c.project_id.in_(changed_after(day)))
-    edge = (
-        select(u.c.project_id, u.c.field, pick(u.c.effective_on).label("on"))
-        .where(when)
-        .group_by(u.c.project_id, u.c.field)
-        .subquery()
-    )
-    value = u.c.old_value if after else u.c.new_value
-    query = select(u.c.project_id, u.c.field, u.c.effective_on, u.c.id, value).join(
-        edge,
-        and_(
-            u.c.project_id == edge.c.project_id,
-            u.c.field == edge.c.field,
-            u.c.effective_on == edge.c.on,
-        ),
+        when += f" AND project_id IN ({CHANGED_AFTER})"
+    value = "old_value" if after else "new_value"
+    sql = (
+        f"SELECT u.project_id, u.field, u.effective_on, u.id, u.{value} FROM project_update u "
+        f"JOIN (SELECT project_id, field, {pick}(effective_on) AS edge_on FROM project_update "
+        f"WHERE {when} GROUP BY project_id, field) edge "
+        "ON u.project_id = edge.project_id AND u.field = edge.field "
+        "AND u.effective_on = edge.edge_on"
     )
     out: dict[tuple[int, str], Row] = {}
-    for pid, fld, on, uid, text in conn.execute(query):
+    for pid, fld, on, uid, text in rows(conn, sql, {"day": day}):
         key = (pid, fld)
         seen = out.get(key)
         # same day: the replay keeps id order, so the latest is the highest id, the first the lowest
         if seen is None or (uid < seen[1] if after else uid > seen[1]):
-            out[key] = (on, uid, text)
+            out[key] = (as_date(on), uid, text)  # type: ignore[assignment]
     return out
 
 
-def histories_as_of(
-    conn: Connection, day: date, *, later_only: bool = False
-) -> dict[int, HistoryAsOf]:
+def histories_as_of(conn: Any, day: date, *, later_only: bool = False) -> dict[int, HistoryAsOf]:
     """{project id: its reduced history on `day`} for every project with any history, or
     with `later_only` for every project with a history row after `day`."""
     before = _edge_rows(conn, day, after=False, later_only=later_only)
@@ -133,19 +125,23 @@ def histories_as_of(
     return out
 
 
-def _full_histories(conn: Connection, ids: Iterable[int]) -> dict[int, list[FieldChange]]:
+def _full_histories(conn: Any, ids: Iterable[int]) -> dict[int, list[FieldChange]]:
     """Every change of these projects, oldest first (the replay's input)."""
-    u = UPDATES
     wanted = sorted(ids)
     out: dict[int, list[FieldChange]] = {pid: [] for pid in wanted}
     for start in range(0, len(wanted), _CHUNK):
-        rows = conn.execute(
-            select(u.c.project_id, u.c.field, u.c.old_value, u.c.new_value, u.c.effective_on)
-            .where(u.c.project_id.in_(wanted[start : start + _CHUNK]))
-            .order_by(u.c.effective_on, u.c.id)
+        chunk = wanted[start : start + _CHUNK]
+        marks = ", ".join(f":p{i}" for i in range(len(chunk)))
+        found = rows(
+            conn,
+            "SELECT project_id, field, old_value, new_value, effective_on FROM project_update "
+            f"WHERE project_id IN ({marks}) ORDER BY effective_on, id",
+            {f"p{i}": pid for i, pid in enumerate(chunk)},
         )
-        for pid, stored, old_value, new_value, on in rows:
+        for pid, stored, old_value, new_value, on in found:
+            day = as_date(on)
             out[pid].extend(
-                FieldChange(f, o, n, on) for f, o, n in expand(stored, old_value, new_value)
+                FieldChange(f, o, n, day)  # type: ignore[arg-type]
+                for f, o, n in expand(stored, old_value, new_value)
             )
     return out

@@ -5,16 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING
 
 from zsyz.domain.facts import UnitFact
 from zsyz.domain.groups import GroupVocabulary, default_group
 from zsyz.domain.names import closest, normalize, stripped, variants
 from zsyz.domain.units import CLASS_WORDS, UNIT_CLASSES, unit_class_of, unknown_class_message
 from zsyz.errors import BadInputError, NotFoundError, UsageError
-from zsyz.store.engine import Ledger
-from zsyz.store.tables import Unit, UnitAlias
+from zsyz.store.facts import unit_facts as unit_facts  # read side: plain SQL, no ORM
+
+if TYPE_CHECKING:  # the ORM is imported where rows are written, so reads stay light
+    from sqlmodel import Session
+
+    from zsyz.store.engine import Ledger
+    from zsyz.store.tables import Unit
 
 
 def parse_unit_class(text: str) -> str:
@@ -62,6 +66,10 @@ class UnitIndex:
 
     @classmethod
     def load(cls, session: Session) -> UnitIndex:
+        from sqlmodel import select
+
+        from zsyz.store.tables import Unit, UnitAlias
+
         units = session.exec(select(Unit)).all()
         index = cls({u.code: u for u in units})
         by_id = {u.id: u for u in units}
@@ -70,6 +78,19 @@ class UnitIndex:
             index._add(u.name, u.code)
         for a in session.exec(select(UnitAlias)).all():
             index._add(a.alias, by_id[a.unit_id].code)
+        return index
+
+    @classmethod
+    def of_facts(cls, units: Sequence[UnitFact]) -> UnitIndex:
+        """The index over units read as facts (`facts.unit_facts`): for read commands,
+        which only need a resolved unit's code and name."""
+        index = cls({u.code: u for u in units})  # type: ignore[misc]
+        for u in units:
+            index._add(u.code, u.code)
+            index._add(u.name, u.code)
+        for u in units:
+            for alias in u.aliases:
+                index._add(alias, u.code)
         return index
 
     def _add(self, name: str, code: str) -> None:
@@ -115,6 +136,10 @@ class UnitIndex:
 
 
 def _next_code(session: Session, unit_class: str) -> str:
+    from sqlmodel import col, select
+
+    from zsyz.store.tables import Unit
+
     prefix = re.sub(r"[^a-z]", "", unit_class) or "u"
     codes = session.exec(select(Unit.code).where(col(Unit.code).startswith(prefix))).all()
     used = {int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()}
@@ -143,6 +168,8 @@ def add_units(
 ) -> list[Unit]:
     """Add units (parents may be earlier rows of the same batch); names must be new.
     A group is resolved through the ledger's group vocabulary (or `groups`)."""
+    from zsyz.store.tables import Unit
+
     index = index or UnitIndex.load(session)
     if groups is None and any(nu.group for nu in new):
         groups = ledger_groups(session)
@@ -189,6 +216,8 @@ def _add_alias(session: Session, index: UnitIndex, unit: Unit, alias: str) -> No
         if owner == unit.code:
             return
         raise BadInputError(f"别名「{alias}」已属于单位 {index.by_code[owner].name}")
+    from zsyz.store.tables import UnitAlias
+
     session.add(UnitAlias(unit_id=unit.id, alias=alias))  # type: ignore[arg-type]
     index._add(alias, unit.code)
 
@@ -240,6 +269,10 @@ def roster_groups(ledger: Ledger) -> GroupVocabulary:
 
 
 def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[dict[str, object]]:
+    from sqlmodel import col, select
+
+    from zsyz.store.tables import Unit, UnitAlias
+
     with ledger.read() as session:
         units = session.exec(select(Unit).order_by(Unit.unit_class, Unit.code)).all()
         aliases: dict[int, list[str]] = {}
@@ -265,24 +298,3 @@ def unit_rows(ledger: Ledger, unit_class: str | None = None) -> list[dict[str, o
                 }
             )
         return out
-
-
-def unit_facts(session: Session) -> list[UnitFact]:
-    units = session.exec(select(Unit)).all()
-    by_id = {u.id: u for u in units}
-    aliases: dict[int, list[str]] = {}
-    for a in session.exec(select(UnitAlias)).all():
-        aliases.setdefault(a.unit_id, []).append(a.alias)
-    return [
-        UnitFact(
-            code=u.code,
-            name=u.name,
-            unit_class=u.unit_class,
-            group=u.group_name,
-            parent=by_id[u.parent_id].code if u.parent_id in by_id else None,
-            active=u.active,
-            aliases=tuple(aliases.get(u.id or 0, ())),
-            retired_on=u.retired_on,
-        )
-        for u in units
-    ]
