@@ -19,7 +19,7 @@ from zsyz.store.reader import Reader, open_reader, pg_sql
 from zsyz.store.schema import HEAD_REVISION
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-HEAVY = ("alembic", "sqlmodel", "sqlalchemy", "openpyxl")
+HEAVY = ("alembic", "pydantic", "sqlmodel", "sqlalchemy", "openpyxl")
 
 
 def _message(opener, db: str) -> str:  # type: ignore[no-untyped-def]

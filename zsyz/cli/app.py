@@ -93,8 +93,10 @@ def run(argv: list[str] | None = None) -> int:
     Typer keeps its own handling of usage errors and --help (standalone mode, exit 2
     and 0); everything a command raises lands here.
     """
+    from zsyz.cli.coercion import install
     from zsyz.errors import EXIT_BUSY, EXIT_FAILURE, InvalidDataError, ZsyzError
 
+    install()  # plain option values without building pydantic adapters
     command = typer.main.get_command(app)
     try:
         command.main(args=argv, prog_name="zsyz", standalone_mode=True)
