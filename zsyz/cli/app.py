@@ -90,16 +90,29 @@ def _fail(message: str | list[str], code: int) -> int:
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; every failure becomes one line on stderr.
 
-    Typer keeps its own handling of usage errors and --help (standalone mode, exit 2
-    and 0); everything a command raises lands here.
+    Click runs outside its standalone mode, so its usage errors land here too and are
+    said in Chinese (`cli/usage.py`, exit 2); --help still prints and exits 0.
     """
     from zsyz.cli.coercion import install
     from zsyz.errors import EXIT_BUSY, EXIT_FAILURE, InvalidDataError, ZsyzError
 
     install()  # plain option values without building pydantic adapters
     command = typer.main.get_command(app)
+    click_errors = sys.modules[typer.BadParameter.__module__]  # click's, vendored or not
     try:
-        command.main(args=argv, prog_name="zsyz", standalone_mode=True)
+        code = command.main(args=argv, prog_name="zsyz", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except click_errors.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare group: its help, as Click does
+            exc.show()
+            return int(exc.exit_code)
+        from zsyz.cli.usage import usage_line
+
+        return _fail(usage_line(exc), int(exc.exit_code))
+    except typer.Abort:
+        return _fail("已中断", EXIT_FAILURE)
+    except click_errors.ClickException as exc:
+        return _fail(exc.format_message(), int(exc.exit_code))
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_FAILURE)
