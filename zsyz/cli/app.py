@@ -93,10 +93,8 @@ def run(argv: list[str] | None = None) -> int:
     Click runs outside its standalone mode, so its usage errors land here too and are
     said in Chinese (`cli/usage.py`, exit 2); --help still prints and exits 0.
     """
-    from zsyz.cli.coercion import install
     from zsyz.errors import EXIT_BUSY, EXIT_FAILURE, InvalidDataError, ZsyzError
 
-    install()  # plain option values without building pydantic adapters
     command = typer.main.get_command(app)
     click_errors = sys.modules[typer.BadParameter.__module__]  # click's, vendored or not
     try:
