@@ -17,10 +17,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(preset: str) -> None:
+    from zsyz.app.policies import install_policy
     from zsyz.cli.app import run
     from zsyz.policy.load import resolve_source
     from zsyz.store.engine import open_ledger
-    from zsyz.store.policies import install_policy
 
     out = HERE / "out"
     out.mkdir(exist_ok=True)

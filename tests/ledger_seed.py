@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from zsyz.app.targets import TargetInput, set_targets
+from zsyz.app.units import NewUnit, add_unit
 from zsyz.store.engine import open_ledger
 from zsyz.store.lifecycle import create_ledger
 from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
-from zsyz.store.targets import TargetInput, set_targets
-from zsyz.store.units import NewUnit, add_unit
 
 
 def seeded_ledger(where: str, *, projects: int = 2) -> str:

@@ -163,9 +163,9 @@ def test_run_write_retries_a_real_serialization_failure(pg_url):
     one (40001) and run_write runs it again from the start."""
     from sqlmodel import func, select
 
+    from zsyz.app.units import NewUnit, add_unit
     from zsyz.store.lifecycle import create_ledger
     from zsyz.store.tables import Unit
-    from zsyz.store.units import NewUnit, add_unit
 
     ledger = create_ledger(pg_url)
     other = create_ledger.__globals__["open_ledger"](pg_url)
@@ -195,9 +195,9 @@ def test_upsert_inserts_then_updates_on_the_key(ledger_db):
 
     from sqlmodel import select
 
+    from zsyz.app.units import NewUnit, add_unit
     from zsyz.store.engine import open_ledger
     from zsyz.store.tables import Target, table_of
-    from zsyz.store.units import NewUnit, add_unit
     from zsyz.store.upsert import upsert
 
     ledger = open_ledger(ledger_db)

@@ -89,8 +89,6 @@ def test_golden(
 ) -> None:
     if fmt == "csv" and name == "projects_show":
         pytest.skip("projects show has no CSV form")
-    if fmt == "csv" and name == "rank_2022Q2_explain":
-        pytest.skip("rank --explain prints its table for --format csv: not frozen as a contract")
     monkeypatch.delenv("COLUMNS", raising=False)
     capsysbinary.readouterr()
     code = run([*argv, "--format", fmt, "--db", demo_db])

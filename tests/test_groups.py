@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from zsyz.app.units import group_vocabulary
 from zsyz.domain.facts import UnitFact
 from zsyz.domain.groups import group_of
-from zsyz.store.units import group_vocabulary
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

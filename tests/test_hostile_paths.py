@@ -143,7 +143,7 @@ def inline_flood(path: Path, rows: int, cols: int, text: Callable[[int], str]) -
     return path
 
 
-def test_a_rectangle_past_one_million_cells_is_refused(tmp_path: Path) -> None:
+def test_a_rectangle_past_the_cell_cap_is_refused(tmp_path: Path) -> None:
     from zsyz.errors import BadInputError
     from zsyz.io.workbook import read_workbook
 
@@ -154,11 +154,11 @@ def test_a_rectangle_past_one_million_cells_is_refused(tmp_path: Path) -> None:
             data = src.read(info.filename)
             if info.filename.endswith("sheet1.xml"):
                 data = data.replace(
-                    b"</sheetData>", b'<row r="40000"><c r="Z40000"><v>1</v></c></row></sheetData>'
+                    b"</sheetData>", b'<row r="47000"><c r="Z47000"><v>1</v></c></row></sheetData>'
                 )
             z.writestr(info.filename, data)
-    with pytest.raises(BadInputError, match="1,000,000"):
-        read_workbook(sparse)  # 40,000 rows × 26 columns = 1.04 M cells
+    with pytest.raises(BadInputError, match="1,200,000"):
+        read_workbook(sparse)  # 47,000 rows × 26 columns = 1.22 M cells
 
 
 def test_more_than_96_mb_of_sheet_text_is_refused_unread(tmp_path: Path) -> None:
@@ -172,12 +172,12 @@ def test_more_than_96_mb_of_sheet_text_is_refused_unread(tmp_path: Path) -> None
 
 
 @pytest.mark.slow
-def test_a_million_text_cells_stay_within_300_mb(ledger_db, tmp_path: Path) -> None:
+def test_text_cells_up_to_the_cap_stay_within_300_mb(ledger_db, tmp_path: Path) -> None:
     """Just under the cell cap, every cell a distinct string: the roster reader (the
     hungriest) refuses it for its header, in a child process, within the bound."""
     from tests.test_hostile_inputs import run_measured
 
-    path = inline_flood(tmp_path / "内联文字.xlsx", 38_000, 26, lambda n: f"{n * 2654435761:x}")
+    path = inline_flood(tmp_path / "内联文字.xlsx", 46_000, 26, lambda n: f"{n * 2654435761:x}")
     started = time.monotonic()
     code, err, peak_mb = run_measured(["units", "import", str(path)], ledger_db, tmp_path)
     assert code == 65 and "缺少必需的列" in err, err

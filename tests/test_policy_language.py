@@ -294,8 +294,8 @@ def test_readme_policy_example_passes_check():
 
 
 def test_policy_class_ids_match_the_unit_classes_the_ledger_knows():
+    from zsyz.domain.units import UNIT_CLASSES
     from zsyz.policy.model import CLASS_IDS
-    from zsyz.store.units import UNIT_CLASSES
 
     assert tuple(UNIT_CLASSES) == CLASS_IDS
 

@@ -108,6 +108,25 @@ def test_rank_explain_lists_every_component(zp, cli, tmp_path):
     assert data["unit"] == "商务局" and data["score"] == 100 and len(data["components"]) == 2
 
 
+def test_rank_explain_as_csv_is_csv_with_the_json_components(zp, cli):
+    import csv
+    import io
+
+    args = ("rank", "--quarter", "2020-Q2", "--explain", "商务局")
+    data = cli(*args, "-f", "json").json()
+    result = cli(*args, "-f", "csv")
+    assert result.code == 0, result.err
+    assert result.out.startswith("\ufeff规则,得分,计算\r\n")
+    rows = list(csv.reader(io.StringIO(result.out.removeprefix("\ufeff"))))[1:]
+    assert [(x[0], x[2]) for x in rows[:-1]] == [
+        (c["rule"], c["detail"]) for c in data["components"]
+    ]
+    assert rows[-1][:2] == ["合计", "100"]
+    # a workbook of one unit's explanation is not made: said, not a text file named .xlsx
+    refused = cli(*args, "-f", "xlsx", "-o", "x.xlsx")
+    assert refused.code == 2 and "--explain" in refused.err
+
+
 def test_rank_usage_errors(zp, cli):
     assert cli("rank").code == 2
     assert cli("rank", "--quarter", "2020-Q2", "--month", "2020-01").code == 2

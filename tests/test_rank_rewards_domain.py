@@ -23,6 +23,7 @@ from zsyz.domain.ranking import ScoringFacts, rank
 from zsyz.domain.reporting import ReportFact
 from zsyz.domain.rewards import rewards, tiered
 from zsyz.domain.stages import Stage
+from zsyz.domain.terms import Op
 from zsyz.policy.load import load_preset
 
 ZP = load_preset("zhenping-2020")
@@ -84,7 +85,8 @@ def test_000_tier_a_department_completing_with_a_landed_1_2_yi_project_earns_10_
     ]
     assert result.total == 20
     assert result.per_unit()[0][1] == 20
-    assert "完成年度目标任务" in result.lines[0].reason
+    why = result.lines[0].why
+    assert (why.op, why.inputs["completion"], why.result) == (Op.FIXED_REWARD, 1, D(10))
 
 
 def test_000_signed_but_not_landed_and_below_threshold_earns_only_completion():
@@ -157,7 +159,8 @@ def test_000_missed_and_late_weekly_reports_cost_a_point_each():
     rows = rank(policy, sf, parse_period("2020-Q1"))
     by = {r.unit.code: r for r in rows}
     assert [c.points for c in by["t1"].components] == [D(0), D(-1), D(0)]
-    assert "2020年第11周" in by["t1"].components[1].detail
+    (missed,) = by["t1"].components[1].why.parts
+    assert missed.op is Op.REPORT_SLOT and missed.inputs["slot"].label_zh == "2020年第11周"
     assert [c.points for c in by["t2"].components] == [D(0), D(0), D("-0.5")]
     # weeks nobody reported (before the ledger was used) are not held against anyone
     assert by["t1"].score == D(-1)
@@ -195,10 +198,13 @@ def test_001_squad_at_84_percent_earns_8_4_wan_one_at_60_earns_nothing_and_is_fl
     result = rewards(YJ, ScoringFacts(facts), 2012, date(2012, 12, 31))
     squad = [(line.unit.code, line.amount) for line in result.lines if line.unit.code != "工信局"]
     assert squad == [("一队", D("8.4"))]
-    assert "84.00%" in result.lines[0].reason and "2‰" in result.lines[0].reason
+    why = result.lines[0].why
+    assert why.op is Op.PERMILLE_FUNDS and why.rule.permille == 2
+    assert (why.inputs["done"], why.inputs["funds"], why.result) == (D("0.84"), 4200, D("8.4"))
     flags = [(f.unit.code, f.flag) for f in result.flags]
     assert flags == [("二队", "不能评为优秀")]
-    assert "60.00%" in result.flags[0].reason
+    assert result.flags[0].why.op is Op.BELOW_LINE
+    assert result.flags[0].why.inputs["completion"] == D("0.6")
 
 
 def test_001_other_unit_bringing_1000_wan_earns_2_permille_below_that_nothing():
@@ -297,7 +303,9 @@ def test_003_stale_projects_cost_points():
     )
     stale = rows[0].components[-1]
     # Q2 is read as of 5 July, when June's monthly reports are due: 65 days idle
-    assert stale.points == D(-1) and "S 65 天未更新" in stale.detail
+    assert stale.points == D(-1) and stale.why.op is Op.DEDUCTION
+    (event,) = stale.why.parts
+    assert (event.op, event.projects, event.inputs["days"]) == (Op.STALE, ("S",), 65)
 
 
 # ---- 004 友谊县: tiers and the efficacy coefficient ------------------------------------
@@ -336,11 +344,13 @@ def test_004_points_per_project_by_size_tier_and_efficacy_form():
     sf = ScoringFacts(Facts(units=units, projects=[a, b, c]))
     rows = {r.unit.code: r for r in rank(YY, sf, parse_period("2022-Q1"))}
     grain, energy = rows["粮食加工产业链"], rows["新能源产业链"]
-    tier = next(x for x in grain.components if x.rule.startswith("开工项目规模分"))
+    tier = next(x for x in grain.components if x.why.rule.label == "开工项目规模分")
+    assert tier.why.inputs["items"] == (("A", D(12000), D(3)), ("B", D(600), D(1)))
     assert tier.points == D(4)  # ≥1亿 → 3, ≥500万 → 1
     # efficacy within the chain group: the best gets 100, the worst 60
     assert {grain.score, energy.score} == {D(100), D(60)}
-    assert grain.components[-1].rule.startswith("功效系数法")
+    form = grain.components[-1].why
+    assert form.op is Op.EFFICACY_FORM and form.result == grain.score
     assert sum(x.points for x in grain.components) == grain.score
     assert rows["友谊镇"].score == 100  # alone in its group: no spread, floor + span
 
@@ -414,12 +424,15 @@ def test_bottom_of_quarterly_ranking_a_tie_at_the_line_is_one_note_not_a_list():
     ]
     sf = ScoringFacts(Facts(units=units, projects=projects, explicit=explicit))
     result = rewards(HZ, sf, 2021, date(2021, 6, 30))
-    flags = [(f.unit.code, f.flag, f.reason[:9]) for f in result.flags]
+    flags = [(f.unit.code, f.flag, f.why.inputs["period"].label_zh) for f in result.flags]
     # Q1: 南郑区 and 城固县 both 0/2 (bottom = 1): the tie is named in one note, nobody
     # flagged; Q2: 城固县 alone last (南郑区 1/2)
     assert flags == [("城固县", "通报批评", "2021年第2季度")]
     (note,) = result.notes
-    assert note.startswith("2021年第1季度县区：2 个未完成任务的单位同分（0）")
+    assert note.op is Op.BOTTOM_TIE
+    got = {k: note.inputs[k] for k in ("group", "tied", "line", "bottom")}
+    assert got == {"group": "县区", "tied": 2, "line": 0, "bottom": 1}
+    assert note.inputs["period"].label_zh == "2021年第1季度"
 
 
 def test_no_bottom_flag_when_everyone_ties():

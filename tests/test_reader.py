@@ -112,7 +112,7 @@ def test_a_read_that_waits_past_the_busy_timeout_is_busy(ledger_db, monkeypatch)
 
 
 def test_a_read_sees_one_snapshot(ledger_db, cli):
-    from zsyz.store.units import NewUnit, add_unit
+    from zsyz.app.units import NewUnit, add_unit
 
     assert cli("units", "add", "商务局", "--class", "dept_a").code == 0
     reader = open_reader(ledger_db)
@@ -170,7 +170,9 @@ def test_the_reader_loads_the_facts_the_orm_session_loads(demo):
     [
         ["rank", "--quarter", "2022-Q2"],
         ["rank", "--quarter", "2022-Q2", "--explain", "商务局"],
+        ["rank", "--quarter", "2022-Q2", "--group", "乡镇"],
         ["progress", "--year", "2022", "--as-of", "2022-12-31"],
+        ["progress", "--year", "2022", "--class", "township", "--unit", "石佛寺镇"],
         ["rewards", "--year", "2022"],
         ["alerts", "--as-of", "2022-06-30"],
     ],

@@ -21,6 +21,7 @@ from zsyz.domain.progress import Facts
 from zsyz.domain.ranking import ScoringFacts
 from zsyz.domain.rewards import bottom_of, rewards, rewards_days
 from zsyz.domain.stages import Stage
+from zsyz.domain.terms import Op
 from zsyz.policy.load import load_preset
 
 PA = load_preset("panan-2022")
@@ -50,11 +51,11 @@ def factory(code: str, unit: str, **kw: object) -> ProjectFact:
         # set with `targets set --category 制造业`: the rule's task, met exactly: no flag
         ({"min_total": 70000, "category": "制造业"}, 1, None),
         # … exceeded: flagged for exceeding, not for "no such task"
-        ({"min_total": 70000, "category": "制造业"}, 2, "超额完成任务"),
+        ({"min_total": 70000, "category": "制造业"}, 2, Op.TASK_EXCEEDED),
         # the textual twin of the rule's filters: the same
-        ({"min_total": 70000, "category": ["制造业", "工业"]}, 2, "超额完成任务"),
+        ({"min_total": 70000, "category": ["制造业", "工业"]}, 2, Op.TASK_EXCEEDED),
         # a task of another threshold is not this task: landing one is 无此项任务而招引落地
-        ({"min_total": 30000, "category": "制造业"}, 1, "无此项任务而招引落地"),
+        ({"min_total": 30000, "category": "制造业"}, 1, Op.LANDED_WITHOUT_TASK),
     ],
 )
 def test_vote_excellent_finds_the_task_by_meaning(task_filters, landed, expected):
@@ -68,7 +69,7 @@ def test_vote_excellent_finds_the_task_by_meaning(task_filters, landed, expected
         assert flags == ()
     else:
         (flag,) = flags
-        assert flag.flag == "一票评优" and flag.reason.startswith(expected)
+        assert flag.flag == "一票评优" and flag.why.op is expected
 
 
 def test_vote_excellent_through_targets_set_category(db, cli):

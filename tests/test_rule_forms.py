@@ -23,6 +23,7 @@ from zsyz.domain.progress import Facts
 from zsyz.domain.ranking import ScoringFacts, rank
 from zsyz.domain.stages import Stage
 from zsyz.domain.tasks import covers
+from zsyz.domain.terms import Op
 
 Y = 2024
 U = UnitFact("u", "甲镇", "township")
@@ -264,7 +265,8 @@ def test_adjustments_count_with_their_reason_and_cap():
     )
     (comp,) = row.components
     assert comp.points == D("-0.3")  # −0.4 capped at 0.3
-    assert "弄虚作假（依据：市考核办〔2024〕3号）" in comp.detail and "封顶 0.3 分" in comp.detail
+    assert comp.why.op is Op.ADJUSTMENT and comp.why.inputs["cap_hit"] == D("0.3")
+    assert [a.id for a in comp.why.inputs["adjustments"]] == [1, 2]
 
 
 def test_adjustments_never_ignored_when_the_policy_names_no_component():
@@ -396,7 +398,10 @@ def test_efficacy_item_within_the_group():
         "w": [D(30), D(1)],
     }
     assert rows["w"].score == 31 and rows["w"].rank == 1
-    assert "(20−10)/(50−10)×40+60 = 70" in rows["v"].components[0].detail
+    why = rows["v"].components[0].why
+    assert why.op is Op.EFFICACY_ITEM and why.result == D(21)
+    got = {k: why.inputs[k] for k in ("value", "lo", "hi", "scaled", "full")}
+    assert got == {"value": 20, "lo": 10, "hi": 50, "scaled": 70, "full": 100}
 
 
 def test_efficacy_item_all_equal_takes_the_top():

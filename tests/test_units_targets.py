@@ -196,7 +196,7 @@ def test_form_names_with_stamps_and_suffixes_resolve(ledger_db, cli, written):
     ],
 )
 def test_unit_classes_as_rosters_write_them(text, unit_class):
-    from zsyz.store.units import parse_unit_class
+    from zsyz.app.units import parse_unit_class
 
     assert parse_unit_class(text) == unit_class
 

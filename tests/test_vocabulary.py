@@ -36,9 +36,21 @@ def test_the_weekly_reader_and_template_speak_the_vocabulary():
     from zsyz.io.template import TEMPLATE_FIELDS
     from zsyz.io.weekly_fields import FIELDS, KINDS
 
-    assert {key: kind for key, kind, _ in FIELDS} == KINDS  # the tuple's kind is FIELD's
-    assert all(KINDS[k] == FIELD[k].kind for k in KINDS)
+    # each typed column's field and kind are the vocabulary's, and its class reads that kind
+    assert all(c.field is FIELD[c.key] and c.kind is FIELD[c.key].kind for c in FIELDS)
+    assert all(type(c).KIND is FIELD[c.key].kind for c in FIELDS)
+    assert {c.key: c.kind for c in FIELDS} == KINDS
     assert [k for k in TEMPLATE_FIELDS if k not in KINDS] == []
+
+
+def test_a_column_declared_for_a_field_of_another_kind_is_refused():
+    import pytest
+
+    from zsyz.io.weekly_cells import AmountColumn, DateColumn
+
+    with pytest.raises(TypeError):
+        AmountColumn("signed_on", ("签约日期",))
+    assert DateColumn("signed_on", ("签约日期",)).kind is Kind.DATE
 
 
 def test_roles_labels_and_cumulative_amounts():

@@ -26,6 +26,7 @@ from zsyz.domain.progress import Facts, UnitProgress, progress
 from zsyz.domain.ranking import RankRow, rank, stage_on
 from zsyz.domain.stages import Stage
 from zsyz.domain.units import UNIT_CLASSES
+from zsyz.render.explain import component_json
 from zsyz.store.asof import first_report_on
 from zsyz.store.engine import Ledger
 
@@ -208,10 +209,7 @@ def _units(
                 "previous_rank": r.previous_rank if r else None,
                 "score": r.score if r else None,
                 "targets": [target_row(t) for t in up.targets],
-                "components": [
-                    {"rule": c.rule, "points": c.points, "detail": c.detail}
-                    for c in (r.components if r else ())
-                ],
+                "components": [component_json(c) for c in (r.components if r else ())],
                 # credited to its targets first, then the others it holds a role on
                 "projects": [
                     _project(by_code[c], facts, end, up.unit.code, c in credited)

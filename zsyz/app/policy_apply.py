@@ -4,12 +4,13 @@ force for the years before."""
 
 from __future__ import annotations
 
+from zsyz.app.policies import install_policy
 from zsyz.domain import rules as r
 from zsyz.domain.policy import Policy
 from zsyz.errors import InvalidDataError
 from zsyz.policy.load import PolicySource, parse_policy
 from zsyz.store.engine import Ledger
-from zsyz.store.policies import active_policy_row, install_policy
+from zsyz.store.policies import active_policy_row
 from zsyz.store.units import UnitIndex
 
 

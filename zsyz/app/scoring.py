@@ -29,6 +29,8 @@ from zsyz.domain.reporting import (
 )
 from zsyz.domain.rewards import Rewards, reads_ranking, rewards, rewards_days
 from zsyz.errors import LedgerStateError
+from zsyz.render.explain import component_json
+from zsyz.render.reasons import reason_text
 from zsyz.store.asof import first_report_on, projects_on, report_facts
 from zsyz.store.asof_history import changed_after
 from zsyz.store.facts import (
@@ -204,9 +206,7 @@ def rank_json(rows: list[RankRow]) -> list[dict[str, Any]]:
             "score": r.score,
             "completion": r.completion,
             "previous_rank": r.previous_rank,
-            "components": [
-                {"rule": c.rule, "points": c.points, "detail": c.detail} for c in r.components
-            ],
+            "components": [component_json(c) for c in r.components],
         }
         for r in rows
     ]
@@ -222,13 +222,16 @@ def rewards_json(result: Rewards) -> dict[str, Any]:
                 "unit": line.unit.name,
                 "rule": line.rule,
                 "amount": line.amount,
-                "reason": line.reason,
+                "reason": reason_text(line.why),
                 "projects": list(line.projects),
             }
             for line in result.lines
         ],
-        "flags": [{"unit": f.unit.name, "flag": f.flag, "reason": f.reason} for f in result.flags],
-        "notes": list(result.notes),
+        "flags": [
+            {"unit": f.unit.name, "flag": f.flag, "reason": reason_text(f.why)}
+            for f in result.flags
+        ],
+        "notes": [reason_text(n) for n in result.notes],
     }
 
 

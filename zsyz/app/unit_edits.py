@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from zsyz.app.units import ledger_groups, parse_group, parse_unit_class
 from zsyz.domain.groups import default_group
 from zsyz.domain.metrics import Metric
 from zsyz.domain.names import normalize
@@ -17,12 +18,7 @@ from zsyz.errors import BadInputError, NotFoundError, UsageError
 from zsyz.store import manual
 from zsyz.store.engine import Ledger
 from zsyz.store.tables import Target, Unit, UnitAlias, table_of
-from zsyz.store.units import (
-    UnitIndex,
-    ledger_groups,
-    parse_group,
-    parse_unit_class,
-)
+from zsyz.store.units import UnitIndex
 
 NO_PARENT = ("无", "none", "-", "")
 
@@ -63,7 +59,7 @@ def _add_alias(
     session.flush()
     values = manual.row_values(table_of("unit_alias"), row)
     manual.entity_change(session, batch, "unit_alias", row.id or 0, manual.ROW, None, values)
-    index._add(alias, unit.code)
+    index.add(alias, unit.code)
     return 1
 
 

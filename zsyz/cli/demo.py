@@ -109,10 +109,7 @@ def run_demo(samples_dir: Path | None, keep: Path | None) -> None:
             if code != 0:
                 raise ZsyzError(f"演示步骤失败（退出码 {code}）：zsyz {shown}")
         if keep is not None:
-            from zsyz.store.engine import open_ledger
-            from zsyz.store.lifecycle import backup
+            from zsyz.app.ledger_ops import backup
 
-            ledger = open_ledger(db)
-            backup(ledger, keep)  # a file copy would miss what is still in the WAL
-            ledger.engine.dispose()
+            backup(db, keep)  # a file copy would miss what is still in the WAL
             console.print(f"演示台账已保存到 {keep}")

@@ -38,8 +38,8 @@ def init(
     db: DbOption = None,
 ) -> None:
     """新建台账：建表、载入政策及其单位名册。不会覆盖已有台账。"""
+    from zsyz.app.ledger_ops import init_ledger
     from zsyz.errors import UsageError
-    from zsyz.store.lifecycle import create_ledger
 
     if preset and policy:
         raise UsageError("--preset 与 --policy 只能选一个")
@@ -48,37 +48,20 @@ def init(
         from zsyz.policy import load as load_policy  # the policy language lives there
 
         source = load_policy.resolve_source(preset, policy)
-    ledger = create_ledger(db_of(ctx, db))
-    if source is None:
-        ledger.engine.dispose()  # close now: the file is whole (WAL checkpointed) on return
-        say(f"已新建台账 {ledger.where}（未载入政策）")
+    made = init_ledger(db_of(ctx, db), source, year, with_examples=with_examples)
+    if made.summary is None:
+        say(f"已新建台账 {made.where}（未载入政策）")
         return
-    try:
-        from zsyz.store.policies import install_policy
-
-        summary = install_policy(ledger, source, year, with_examples=with_examples)
-    except BaseException:
-        _discard(ledger)
-        raise
-    ledger.engine.dispose()
-    say(f"已新建台账 {ledger.where}：{summary}")
-
-
-def _discard(ledger: object) -> None:
-    """Remove a ledger that init created but could not finish (nothing half-made)."""
-    from zsyz.store.engine import Ledger
-    from zsyz.store.lifecycle import discard
-
-    assert isinstance(ledger, Ledger)
-    discard(ledger)
+    say(f"已新建台账 {made.where}：{made.summary}")
 
 
 @db_app.command("upgrade")
 def upgrade(ctx: typer.Context, db: DbOption = None) -> None:
     """把台账结构升级到当前版本（SQLite 会先自动备份）。"""
-    from zsyz.store.lifecycle import upgrade_ledger
+    from zsyz.app.ledger_ops import upgrade
 
-    before, after, backup = upgrade_ledger(db_of(ctx, db))
+    done = upgrade(db_of(ctx, db))
+    before, after, backup = done.before, done.after, done.backup
     if before == after:
         say(f"台账已是最新结构（{after}）")
         return
@@ -89,15 +72,13 @@ def upgrade(ctx: typer.Context, db: DbOption = None) -> None:
 @db_app.command("current")
 def current(ctx: typer.Context, db: DbOption = None) -> None:
     """显示台账的结构版本。"""
-    from zsyz.store import migrate
-    from zsyz.store.engine import known_revision, open_ledger
-    from zsyz.store.schema import HEAD_REVISION
+    from zsyz.app.ledger_ops import revision
 
-    ledger = open_ledger(db_of(ctx, db), check_schema=False)
-    rev = migrate.current(ledger)
-    state = "最新" if rev == HEAD_REVISION else f"落后，请运行 zsyz db upgrade 升到 {HEAD_REVISION}"
-    if rev is not None and rev != HEAD_REVISION and not known_revision(rev):
-        state = f"比本程序新（本程序支持到 {HEAD_REVISION}），请升级 zsyz"
+    found = revision(db_of(ctx, db))
+    rev, head = found.current, found.head
+    state = "最新" if rev == head else f"落后，请运行 zsyz db upgrade 升到 {head}"
+    if rev != head and found.newer:
+        state = f"比本程序新（本程序支持到 {head}），请升级 zsyz"
     print(f"{rev or '（无）'}（{state}）")
 
 
@@ -108,10 +89,9 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """在线备份 SQLite 台账（其他进程写入时也安全）。"""
-    from zsyz.store.engine import open_ledger
-    from zsyz.store.lifecycle import backup as do_backup
+    from zsyz.app.ledger_ops import backup as do_backup
 
-    do_backup(open_ledger(db_of(ctx, db)), file)
+    do_backup(db_of(ctx, db), file)
     say(f"已备份到 {file}")
 
 

@@ -37,20 +37,11 @@ def check(
     """检查台账：数据库完整性、外键，以及阶段日期、导入批次、责任单位、金额等台账规则。
 
     无问题退出 0；发现问题时列出并退出 1。"""
-    from zsyz.errors import LedgerStateError
-    from zsyz.store.check import check_ledger
-    from zsyz.store.engine import resolve_url, sqlite_path
+    from zsyz.app.ledger_ops import check as check_ledger
 
-    try:
-        ledger = ledger_of(ctx, db)
-        findings = [f.as_dict() for f in check_ledger(ledger)]
-        where = ledger.where
-    except LedgerStateError as exc:  # not SQLite, damaged, another program's: a finding
-        path = sqlite_path(resolve_url(db_of(ctx, db)))
-        if path is None or not path.is_file():
-            raise
-        findings = [{"check": "integrity", "table": "", "row_id": None, "message": exc.message}]
-        where = str(path)
+    done = check_ledger(lambda: ledger_of(ctx, db), db_of(ctx, db))
+    findings = [f.as_dict() for f in done.findings]
+    where = done.where
     if not findings:
         if fmt is not Format.table:
             emit([], CHECK_COLUMNS, fmt.value, output=output)
@@ -70,16 +61,15 @@ def copy(
     """把整个台账复制到一个空数据库（如共用的 PostgreSQL），记录编号不变，复制后核对行数。
 
     目标先升级到当前结构；目标已有数据则拒绝。"""
-    from zsyz.store.engine import open_ledger
-    from zsyz.store.transfer import copy_ledger
+    from zsyz.app.ledger_ops import copy as copy_ledger
 
-    source = open_ledger(db_of(ctx, db))
-    target, counts = copy_ledger(source, to)
+    done = copy_ledger(db_of(ctx, db), to)
+    counts = done.counts
     rows = [vars(c) for c in counts]
-    emit(rows, COUNT_COLUMNS, fmt.value, title=f"复制到 {target.where}")
+    emit(rows, COUNT_COLUMNS, fmt.value, title=f"复制到 {done.target}")
     total = sum(c.written for c in counts)
     say(
-        f"已把台账 {source.where} 复制到 {target.where}：{len(counts)} 张表共 {total} 行，行数核对一致"
+        f"已把台账 {done.source} 复制到 {done.target}：{len(counts)} 张表共 {total} 行，行数核对一致"
     )
 
 
@@ -98,20 +88,10 @@ def merge(
     """把几个县的台账合并成一个市级台账，每县的单位挂在该县的「县区」单位之下。
 
     单位名称、单位编码和项目编码加县名前缀，记录重新编号，政策保留。全部成功才写入。"""
-    from zsyz.errors import UsageError
-    from zsyz.store.engine import open_ledger
-    from zsyz.store.transfer import county_name_for, merge_ledgers
+    from zsyz.app.ledger_ops import merge as merge_ledgers
 
-    names = list(as_county or [])
-    if names and len(names) != len(sources):
-        raise UsageError(
-            f"--as-county 给了 {len(names)} 个，来源台账有 {len(sources)} 个；要一一对应"
-        )
-    ledgers = [open_ledger(s) for s in sources]
-    pairs = [
-        (ledger, names[i] if names else county_name_for(ledger)) for i, ledger in enumerate(ledgers)
-    ]
-    target, results = merge_ledgers(pairs, to)
+    done = merge_ledgers(sources, to, as_county or [])
+    results = done.results
     rows = [
         {"county": r.county, "source_ledger": r.source, **vars(c)}
         for r in results
@@ -121,7 +101,7 @@ def merge(
         rows,
         [("county", "县区"), *COUNT_COLUMNS],
         fmt.value,
-        title=f"合并到 {target.where}",
+        title=f"合并到 {done.target}",
     )
     for r in results:
         if r.skipped_aliases:
@@ -130,6 +110,6 @@ def merge(
                 + "、".join(r.skipped_aliases[:10])
             )
     say(
-        f"已把 {len(results)} 个县的台账合并到 {target.where}："
+        f"已把 {len(results)} 个县的台账合并到 {done.target}："
         + "、".join(r.county for r in results)
     )

@@ -61,8 +61,8 @@ def progress(
     from datetime import date
 
     from zsyz.app.progress import unit_progress
+    from zsyz.app.units import parse_unit_class
     from zsyz.errors import UsageError
-    from zsyz.store.units import parse_unit_class
 
     y = year or (date.fromisoformat(as_of).year if as_of and _iso(as_of) else this_year())
     if as_of is None:

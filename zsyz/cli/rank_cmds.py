@@ -121,11 +121,11 @@ def rank(
     db: DbOption = None,
 ) -> None:
     """排名：按政策计分，在组内排名（乡镇与乡镇比、部门与部门比），并与上期比较。"""
-    from zsyz.app.scoring import rank_json, ranking, resolve_unit
-    from zsyz.cli.render import emit, print_table
+    from zsyz.app.scoring import rank_json, ranking
+    from zsyz.cli.render import emit
     from zsyz.domain.groups import group_labels
-    from zsyz.domain.ranking import tie_rule
     from zsyz.errors import UsageError
+    from zsyz.render.explain import short_rule, tie_rule
 
     with no_cyclic_gc():
         period = pick_period(month=month, quarter=quarter, half=half, year=year)
@@ -133,7 +133,7 @@ def rank(
         policy, rows = ranking(led, period)
         labels = group_labels(policy)
         if group:
-            from zsyz.store.units import group_vocabulary, parse_group
+            from zsyz.app.units import group_vocabulary, parse_group
 
             wanted = parse_group(group, group_vocabulary(dict(labels)))
             present = {r.group for r in rows}
@@ -143,25 +143,7 @@ def rank(
                 raise UsageError(f"本期没有「{group}」组的单位参加排名；参加排名的组：{known}")
         title = f"{period.label_zh}排名（{period.start.isoformat()} 至 {period.end.isoformat()}）"
         if explain:
-            code = resolve_unit(led, explain)
-            mine = [r for r in rows if r.unit.code == code]
-            if not mine:
-                raise UsageError(f"「{explain}」不在本期排名中（没有目标的单位不参加排名）")
-            r = mine[0]
-            head = (
-                f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
-                f"综合完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
-            )
-            parts = [{"rule": c.rule, "points": c.points, "detail": c.detail} for c in r.components]
-            if fmt is ReportFormat.json:
-                emit([], [], "json", output=output, json_data=rank_json([r])[0])
-                return
-            print_table(
-                [*parts, {"rule": "合计", "points": r.score, "detail": tie_rule(policy)}],
-                [("rule", "规则"), ("points", "得分"), ("detail", "计算")],
-                title=f"{title}\n{head}",
-                output=output,
-            )
+            _explain(led, policy, rows, explain, f"{title}\n", fmt, output)
             return
         data = rank_json(rows)
         if fmt is ReportFormat.xlsx:
@@ -182,9 +164,7 @@ def rank(
                 "percent": (r.completion * 100).quantize(1),
                 "previous_rank": NO_RANK if r.previous_rank is None else r.previous_rank,
                 "change": change_text(r),
-                "components": "；".join(
-                    f"{c.rule.split('：')[0]} {c.points}" for c in r.components
-                ),
+                "components": "；".join(f"{short_rule(c)} {c.points}" for c in r.components),
             }
             for r in rows
         ]
@@ -197,6 +177,47 @@ def rank(
             json_data=data,
             empty="（没有单位有目标，无法排名：先载入政策并设定目标）",
         )
+
+
+EXPLAIN_COLUMNS = [("rule", "规则"), ("points", "得分"), ("detail", "计算")]
+
+
+def _explain(
+    led: Any,
+    policy: Any,
+    rows: list[Any],
+    name: str,
+    title: str,
+    fmt: ReportFormat,
+    output: Path | None,
+) -> None:
+    """`rank --explain`: one unit's score, component by component, in the chosen format."""
+    from zsyz.app.scoring import rank_json, resolve_unit
+    from zsyz.cli.render import emit
+    from zsyz.domain.groups import group_labels
+    from zsyz.errors import UsageError
+    from zsyz.render.explain import component_json, tie_rule
+
+    if fmt is ReportFormat.xlsx:
+        raise UsageError(
+            "--explain 只输出 table、json 或 csv；要工作簿请去掉 --explain（其中有计分说明一栏）"
+        )
+    code = resolve_unit(led, name)
+    mine = [r for r in rows if r.unit.code == code]
+    if not mine:
+        raise UsageError(f"「{name}」不在本期排名中（没有目标的单位不参加排名）")
+    r = mine[0]
+    if fmt is ReportFormat.json:
+        emit([], [], "json", output=output, json_data=rank_json([r])[0])
+        return
+    labels = group_labels(policy)
+    head = (
+        f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
+        f"综合完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
+    )
+    parts = [component_json(c) for c in r.components]
+    total = {"rule": "合计", "points": r.score, "detail": tie_rule(policy)}
+    emit([*parts, total], EXPLAIN_COLUMNS, fmt.value, title=title + head, output=output)
 
 
 def rewards(
@@ -242,7 +263,7 @@ def rewards(
                     "（无评优否优或通报标记）",
                 ),
                 *(
-                    [([{"note": n} for n in result.notes], [("note", "说明")], "未能标记", "")]
+                    [([{"note": n} for n in data["notes"]], [("note", "说明")], "未能标记", "")]
                     if result.notes
                     else []
                 ),

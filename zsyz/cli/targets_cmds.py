@@ -41,7 +41,7 @@ def list_targets(
     db: DbOption = None,
 ) -> None:
     """列出显式目标。"""
-    from zsyz.store.targets import target_rows
+    from zsyz.app.targets import target_rows
 
     rows = target_rows(ledger(ctx, db), year, unit)
     shown = [
@@ -85,10 +85,10 @@ def set_target(
     db: DbOption = None,
 ) -> None:
     """为单位设定一项显式目标（同一指标与条件再次设定即覆盖）。"""
+    from zsyz.app.targets import TargetInput, set_targets
     from zsyz.domain.metrics import parse_metric
     from zsyz.errors import UsageError
     from zsyz.io.values import ValueProblem, parse_amount, to_decimal
-    from zsyz.store.targets import TargetInput, set_targets
 
     try:
         m = parse_metric(metric)
@@ -131,9 +131,9 @@ def import_targets(
 ) -> None:
     """导入目标任务分解表（表头逐列识别；识别不了的表头列出并整表拒收）。"""
     from zsyz.app.import_unit import policy_target_labels, policy_usd_rate
+    from zsyz.app.targets import TargetInput, set_targets
     from zsyz.cli.import_args import usd_rate_option
     from zsyz.io.target_table import read_target_table
-    from zsyz.store.targets import TargetInput, set_targets
 
     target = ledger(ctx, db)
     rate = usd_rate_option(usd_rate) or policy_usd_rate(target)

@@ -32,8 +32,8 @@ def list_units(
     db: DbOption = None,
 ) -> None:
     """列出责任单位。"""
+    from zsyz.app.units import parse_unit_class, roster_groups, unit_rows
     from zsyz.domain.groups import default_group
-    from zsyz.store.units import parse_unit_class, roster_groups, unit_rows
 
     cls = parse_unit_class(unit_class) if unit_class else None
     target = ledger(ctx, db)
@@ -60,7 +60,7 @@ def add(
     db: DbOption = None,
 ) -> None:
     """新增一个责任单位。"""
-    from zsyz.store.units import NewUnit, add_unit, parse_unit_class
+    from zsyz.app.units import NewUnit, add_unit, parse_unit_class
 
     unit = add_unit(
         ledger(ctx, db),
@@ -78,8 +78,8 @@ def import_roster(
     db: DbOption = None,
 ) -> None:
     """从名册表格导入单位（已有单位只补充别名）。"""
+    from zsyz.app.units import NewUnit, import_roster, roster_groups
     from zsyz.io.rosters import read_roster
-    from zsyz.store.units import NewUnit, import_roster, roster_groups
 
     target = ledger(ctx, db)
     rows = read_roster(file, roster_groups(target))
@@ -97,7 +97,7 @@ def alias(
     db: DbOption = None,
 ) -> None:
     """为单位添加别名（报表里的不同写法）。"""
-    from zsyz.store.units import add_aliases
+    from zsyz.app.units import add_aliases
 
     unit = add_aliases(ledger(ctx, db), name, aliases)
     say(f"已为 {unit.name} 添加别名：{'、'.join(aliases)}")

@@ -22,7 +22,7 @@ from zsyz.domain import admission as adm
 from zsyz.domain.facts import ActivityKind, ProjectFact, Role, UnitFact
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period, PeriodKind, period_containing
-from zsyz.domain.points import signed_overdue
+from zsyz.domain.points import idle_beyond, signed_overdue
 from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, TargetProgress, progress
 from zsyz.domain.reporting import (
@@ -172,9 +172,9 @@ def project_alerts(
     limit = cfg.stale_days.get(p.stage)
     last = p.last_reported_on or p.stage_dates.get(p.stage)
     if limit is not None and last is not None:
-        days = (as_of - last).days
-        if days >= limit:
-            red = days >= limit * cfg.red_factor
+        days = idle_beyond(last, as_of, limit)
+        if days is not None:
+            red = idle_beyond(last, as_of, limit * cfg.red_factor) is not None
             found.append(
                 (
                     Rule.STALE_PROJECT,

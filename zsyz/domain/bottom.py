@@ -11,15 +11,15 @@ from datetime import date
 from zsyz.domain import rules as r
 from zsyz.domain.facts import UnitFact
 from zsyz.domain.periods import Period, PeriodKind, period_containing
-from zsyz.domain.points import num
 from zsyz.domain.ranking import RankRow
+from zsyz.domain.terms import Op, Term
 
 
 @dataclass(frozen=True)
 class FlagLine:
     unit: UnitFact
     flag: str
-    reason: str
+    why: Term  # why the unit is flagged (`zsyz.render.explain` words it)
 
 
 def flag_periods(rule: r.BottomOfRanking, year: int, as_of: date) -> list[Period]:
@@ -34,7 +34,7 @@ def flag_periods(rule: r.BottomOfRanking, year: int, as_of: date) -> list[Period
 
 def bottom_of(
     rule: r.BottomOfRanking, period: Period, label: str, members: list[RankRow]
-) -> tuple[list[FlagLine], str | None]:
+) -> tuple[list[FlagLine], Term | None]:
     """The last `bottom` (or `share` of the group, rounded up) of the group, among units
     that had a task and did not complete it. Units tied at the line are named only when
     all of them fit; otherwise one note says so and names none of them."""
@@ -52,17 +52,12 @@ def bottom_of(
     tied = [x for x in failing if x.score == line]
     if len(tied) > len([x for x in chosen if x.score == line]):
         chosen = [x for x in chosen if x.score != line]
-        note = (
-            f"{period.label_zh}{label}：{len(tied)} 个未完成任务的单位同分（{num(line)}），"
-            f"超过政策所定末位 {n} 个，同分者均未标记「{rule.flag}」；请按政策另定办法"
-        )
+        got = {"period": period, "group": label, "tied": len(tied), "line": line, "bottom": n}
+        note: Term | None = Term(Op.BOTTOM_TIE, rule, got)
     else:
         note = None
     out = []
     for x in chosen:
-        why = (
-            f"{period.label_zh}{label}排名第 {x.rank}/{size} 名"
-            f"（倒数第 {size - x.rank + 1}，得分 {num(x.score)}，未完成任务）：{rule.label}"
-        )
-        out.append(FlagLine(x.unit, rule.flag, why))
+        got = {"period": period, "group": label, "rank": x.rank, "size": size, "score": x.score}
+        out.append(FlagLine(x.unit, rule.flag, Term(Op.BOTTOM, rule, got)))
     return out, note

@@ -1,5 +1,6 @@
 """One ranking component's points for one unit, matched on the rule's class
-(`zsyz.domain.rules`): the number and the arithmetic in words (`rank --explain`)."""
+(`zsyz.domain.rules`): the number and how it came about as a term (`zsyz.domain.terms`;
+`rank --explain` words it through `zsyz.render.explain`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from zsyz.domain.facts import UnitFact
 from zsyz.domain.points import (
     Component,
     capped,
-    num,
-    pct,
     q,
     signed_overdue,
     stage_on,
@@ -21,9 +20,19 @@ from zsyz.domain.points import (
 from zsyz.domain.policy import Filters
 from zsyz.domain.progress import UnitProgress, evaluate
 from zsyz.domain.tasks import tasks_of
+from zsyz.domain.terms import Op, Term
 
 if TYPE_CHECKING:
     from zsyz.domain.ranking import Scorer
+
+
+def _part(points: Decimal, op: Op, rule: object, **inputs: object) -> Component:
+    """A component whose term's result is its points."""
+    projects = inputs.pop("projects", ())
+    parts = inputs.pop("parts", ())
+    assert isinstance(projects, tuple) and isinstance(parts, tuple)
+    term = Term(op, rule, inputs, points, projects, parts)
+    return Component(points, term)
 
 
 def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:
@@ -44,94 +53,56 @@ def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:
             return _adjustment(s, c, up.unit)
         case r.Efficacy() | r.RankPoints():  # the raw value; `group_items` scores it
             got, _ = s.measure(c.metric, c.filters, up.unit)
-            return Component(c.label, got, f"{c.metric.label} {num(got)}{c.metric.unit_label}")
+            return _part(got, Op.MEASURED, c, value=got)
         case r.Share():
             return _share(s, c, up.unit)
         case r.Ceiling():
-            parts = [score(s, p, up) for p in c.parts]
-            total, cut = capped(sum((p.points for p in parts), Decimal(0)), c.cap)
-            detail = "；".join(f"{p.rule} {num(p.points)}（{p.detail}）" for p in parts)
-            return Component(f"{c.label}：合计不超过 {num(c.cap)} 分", q(total), detail + cut)
+            parts = tuple(score(s, p, up) for p in c.parts)
+            total, hit = capped(sum((p.points for p in parts), Decimal(0)), c.cap)
+            return _part(q(total), Op.CEILING, c, items=parts, cap_hit=hit)
     raise AssertionError(c)
 
 
 def _bonus(s: Scorer, c: r.Bonus, unit: UnitFact) -> Component:
     got, codes = s.measure(c.metric, c.filters, unit)
     if c.per is None:
-        total, cut = capped(c.points * len(codes), c.cap)
-        return Component(
-            f"{c.label}：每个 {num(c.points)} 分",
-            q(total),
-            f"{len(codes)} 个（{'、'.join(codes) or '无'}）× {num(c.points)}{cut}",
+        total, hit = capped(c.points * len(codes), c.cap)
+        return _part(
+            q(total), Op.BONUS_COUNT, c, count=len(codes), cap_hit=hit, projects=tuple(codes)
         )
     units = (got / c.per).to_integral_value(rounding=ROUND_FLOOR) if c.per > 0 else Decimal(0)
-    total, cut = capped(c.points * units, c.cap)
-    per = f"{num(c.per)}{c.metric.unit_label}"
-    return Component(
-        f"{c.label}：每 {per} {num(c.points)} 分",
-        q(total),
-        f"{c.metric.label} {num(got)}{c.metric.unit_label}，满 {num(units)} 个 {per}"
-        f" × {num(c.points)}{cut}",
-    )
+    total, hit = capped(c.points * units, c.cap)
+    return _part(q(total), Op.BONUS_PER, c, got=got, units=units, cap_hit=hit)
 
 
 def _share(s: Scorer, c: r.Share, unit: UnitFact) -> Component:
     top, _ = s.measure(c.numerator.metric, c.numerator.filters, unit)
     bottom, _ = s.measure(c.denominator.metric, c.denominator.filters, unit)
-    rule = f"{c.label}：比例 × {num(c.points)} 分" + (f"（封顶 {pct(c.cap)}）" if c.cap else "")
     if bottom <= 0:
-        return Component(rule, Decimal(0), f"分母 {_measured(c.denominator)} 为 0，不计分")
+        return _part(Decimal(0), Op.SHARE_ZERO, c, top=top, bottom=bottom)
     ratio = top / bottom
     used = min(ratio, c.cap) if c.cap is not None else ratio
-    got = q(used * c.points)
-    return Component(
-        rule,
-        got,
-        f"{_measured(c.numerator)} {num(top)} ÷ {_measured(c.denominator)} {num(bottom)}"
-        f" = {pct(ratio)} × {num(c.points)} = {num(got)}",
-    )
-
-
-def _measured(m: r.Measure) -> str:
-    cond = m.filters.conditions()
-    return m.metric.label + (f"（{'，'.join(cond)}）" if cond else "")
+    return _part(q(used * c.points), Op.SHARE, c, top=top, bottom=bottom, ratio=ratio)
 
 
 def _completion(c: r.Completion, up: UnitProgress) -> Component:
     done = weighted_completion(up, c.cap)
-    parts = (
-        "；".join(
-            f"{t.label} {num(t.achieved)}/{num(t.required)}={pct(t.ratio)}" for t in up.targets
-        )
-        or "未设目标任务"
-    )
-    cap = f"（每项封顶 {pct(c.cap)}）" if c.cap else ""
-    got = q(done * c.points)
-    return Component(
-        f"{c.label}：加权完成率{cap} × {num(c.points)} 分",
-        got,
-        f"{parts}；加权完成率 {pct(done)} × {num(c.points)} = {num(got)}",
-    )
+    return _part(q(done * c.points), Op.COMPLETION, c, targets=up.targets, done=done)
 
 
 def _per_project(s: Scorer, c: r.PerProject, unit: UnitFact) -> Component:
     _, codes = s.measure(c.metric, Filters(), unit)
-    total, bits = Decimal(0), []
+    total, items = Decimal(0), []
     for code in codes:
         p = s.projects[code]
         amount = p.fai if c.amount == "fai" else p.total_investment
         pts = _tier_points(c, amount)
         if pts:
             total += pts
-            bits.append(f"{code} {num(amount or Decimal(0))}万→{num(pts)}分")
-    total, cut = capped(total, c.cap)
-    tiers = "、".join(f"≥{num(t.min_amount)}万 {num(t.points)}分" for t in c.tiers)
-    what = "固投" if c.amount == "fai" else "总投资"
-    return Component(
-        f"{c.label}：每个{c.metric.label.removesuffix('项目')}项目按{what}分档（{tiers}）",
-        q(total),
-        ("；".join(bits) or "无计分项目") + cut,
-    )
+            items.append((code, amount or Decimal(0), pts))
+    total, hit = capped(total, c.cap)
+    projects = tuple(code for code, _, _ in items)
+    return _part(q(total), Op.PER_PROJECT, c, items=tuple(items), cap_hit=hit, projects=projects)
 
 
 def _tier_points(c: r.PerProject, amount: Decimal | None) -> Decimal:
@@ -142,74 +113,74 @@ def _tier_points(c: r.PerProject, amount: Decimal | None) -> Decimal:
 
 
 def _target(s: Scorer, c: r.TargetScore, unit: UnitFact) -> Component:
-    metric, required = c.metric, c.required
-    where = ""
+    required, own = c.required, False
     if required is None:  # the unit's own task, found by meaning
         explicit = s.sf.facts.explicit_of(unit.code, s.year)
-        task = next(iter(tasks_of(unit, s.policy, explicit, metric, c.filters)), None)
+        task = next(iter(tasks_of(unit, s.policy, explicit, c.metric, c.filters)), None)
         if task is None:
-            return Component(_target_rule(c), Decimal(0), "无此项任务，不计分")
+            return _part(Decimal(0), Op.TARGET_NO_TASK, c)
         tp = evaluate(task, unit, s.policy, s.sf.facts, s.year, s.day)
-        got, required, codes = tp.achieved, tp.required, list(tp.projects)
-        where = "（本单位任务）"
+        got, required, codes, own = tp.achieved, tp.required, list(tp.projects), True
     else:
-        got, codes = s.measure(metric, c.filters, unit)
+        got, codes = s.measure(c.metric, c.filters, unit)
     ratio = got / required if required > 0 else Decimal(1)
-    head = f"{num(got)}/{num(required)}{metric.unit_label}{where} = {pct(ratio)}"
+    step: Decimal | None = None
+    top: Decimal | None = None
     if c.steps:
         hit = [x for x in c.steps if ratio >= x.min_ratio]
         base = max((x.points for x in hit), default=Decimal(0))
-        how = (
-            f"{head}，达到 {pct(max(x.min_ratio for x in hit))} 档"
-            if hit
-            else f"{head}，未达任何档"
-        )
+        step = max(x.min_ratio for x in hit) if hit else None
     else:
         top = c.cap if c.over_points is None else min(c.cap or Decimal(1), Decimal(1))
         used = min(ratio, top) if top is not None else ratio
         base = used * c.points
-        cut = f"，封顶 {pct(top)}" if top is not None and ratio > top else ""
-        how = f"{head}{cut} × {num(c.points)}"
-    extra = Decimal(0)
+    extra, over_hit, over = Decimal(0), None, False
     if c.over_points is not None and ratio > 1:
-        extra, cut = capped((ratio - 1) * 100 * c.over_points, c.over_cap)
-        how += f" + 超出 {pct(ratio - 1)} × 每个百分点 {num(c.over_points)}{cut}"
-    points = q(base + extra)
-    listed = f"（{'、'.join(codes)}）" if codes else ""
-    return Component(_target_rule(c), points, f"{how} = {num(points)}{listed}")
-
-
-def _target_rule(c: r.TargetScore) -> str:
-    if c.steps:
-        steps = "、".join(f"≥{pct(x.min_ratio)} {num(x.points)} 分" for x in c.steps)
-        return f"{c.label}：按完成率分档（{steps}）"
-    return f"{c.label}：完成率 × {num(c.points)} 分" + (f"（封顶 {pct(c.cap)}）" if c.cap else "")
+        extra, over_hit = capped((ratio - 1) * 100 * c.over_points, c.over_cap)
+        over = True
+    return _part(
+        q(base + extra),
+        Op.TARGET,
+        c,
+        got=got,
+        required=required,
+        own=own,
+        ratio=ratio,
+        step=step,
+        top=top,
+        capped=top is not None and ratio > top,
+        over=over,
+        over_cap_hit=over_hit,
+        projects=tuple(codes),
+    )
 
 
 def _shortfall(s: Scorer, c: r.Shortfall, unit: UnitFact) -> Component:
-    missing, bits = Decimal(0), []
+    missing, needs = Decimal(0), []
     for need in c.require:
         got, _ = s.measure(need.metric, need.filters, unit)
         short = max(need.required - got, Decimal(0))
         missing += short
-        cond = need.filters.conditions()
-        what = need.metric.label + (f"（{'，'.join(cond)}）" if cond else "")
-        bits.append(f"{what} 应 {num(need.required)} 实 {num(got)} 少 {num(short)}")
+        needs.append((need, got, short))
     raw = c.base - c.per_missing * missing
     points = max(raw, Decimal(0)) if c.floor else raw
-    floor = "，最低 0 分" if c.floor and raw < 0 else ""
-    return Component(
-        f"{c.label}：基础 {num(c.base)} 分，每少 1 个扣 {num(c.per_missing)} 分",
+    return _part(
         q(points),
-        f"{'；'.join(bits)}：{num(c.base)} − {num(missing)} × {num(c.per_missing)}"
-        f" = {num(raw)}{floor}",
+        Op.SHORTFALL,
+        c,
+        needs=tuple(needs),
+        missing=missing,
+        raw=raw,
+        floored=c.floor and raw < 0,
     )
 
 
-def _events(s: Scorer, event: r.DeductionEvent, unit: UnitFact) -> list[str]:
+def _events(s: Scorer, event: r.DeductionEvent, unit: UnitFact) -> tuple[Term, ...]:
     match event:
         case r.DeductionEvent.STALE_PROJECT:
-            return [f"{p.code} {days} 天未更新" for p, days in s.stale(unit)]
+            return tuple(
+                Term(Op.STALE, inputs={"days": d}, projects=(p.code,)) for p, d in s.stale(unit)
+            )
         case r.DeductionEvent.SIGNED_NOT_STARTED:
             months = s.policy.alerts.signed_not_started_months
             roles = s.policy.credit_roles(unit.unit_class)
@@ -217,45 +188,40 @@ def _events(s: Scorer, event: r.DeductionEvent, unit: UnitFact) -> list[str]:
             for p in s.sf.facts.credited_to(unit, roles):
                 on = signed_overdue(p, stage_on(p, s.day), s.day, months)
                 if on is not None:
-                    out.append(f"{p.code}（{on.isoformat()} 签约，超过 {months} 个月未开工）")
-            return out
+                    got = {"signed": on, "months": months}
+                    out.append(Term(Op.SIGNED_OVERDUE, inputs=got, projects=(p.code,)))
+            return tuple(out)
         case r.DeductionEvent.MISSED_REPORT | r.DeductionEvent.LATE_REPORT:
             missed, late = s.report_slots(unit)
             slots = missed if event is r.DeductionEvent.MISSED_REPORT else late
-            return [slot.label_zh for slot in slots]
+            return tuple(Term(Op.REPORT_SLOT, inputs={"slot": slot}) for slot in slots)
     raise AssertionError(event)
 
 
 def _deduction(s: Scorer, c: r.Deduction, unit: UnitFact) -> Component:
     items = _events(s, c.event, unit)
-    taken, cut = capped(-c.points * len(items), c.cap)
-    what = f"{r.EVENT_WORDS[c.event]} {len(items)} 次（{'、'.join(items) or '无'}）"
+    taken, hit = capped(-c.points * len(items), c.cap)
     if not c.base:
-        return Component(
-            f"{c.label}：每次扣 {num(c.points)} 分",
-            q(taken),
-            f"{what}× −{num(c.points)}{cut}",
-        )
+        return _part(q(taken), Op.DEDUCTION, c, count=len(items), cap_hit=hit, parts=items)
     raw = c.base + taken
     points = max(raw, Decimal(0)) if c.floor else raw
-    floor = "，最低 0 分" if c.floor and raw < 0 else ""
-    return Component(
-        f"{c.label}：基础 {num(c.base)} 分，每次扣 {num(c.points)} 分",
+    return _part(
         q(points),
-        f"{what}：{num(c.base)} − {num(-taken)}{cut} = {num(raw)}{floor}",
+        Op.DEDUCTION_BASE,
+        c,
+        count=len(items),
+        taken=taken,
+        cap_hit=hit,
+        raw=raw,
+        floored=c.floor and raw < 0,
+        parts=items,
     )
 
 
 def _adjustment(s: Scorer, c: r.Adjustment, unit: UnitFact) -> Component:
     mine = [a for a in s.sf.adjustments if a.unit == unit.code and a.year == s.year and a.points]
-    total, cut = capped(sum((a.points for a in mine), Decimal(0)), c.cap)
-    bits = [
-        f"{'+' if a.points > 0 else ''}{num(a.points)}：{a.reason}"
-        + (f"（依据：{a.evidence}）" if a.evidence else "")
-        + f"［#{a.id}］"
-        for a in mine
-    ]
-    return Component(c.label, q(total), ("；".join(bits) or "无") + cut)
+    total, hit = capped(sum((a.points for a in mine), Decimal(0)), c.cap)
+    return _part(q(total), Op.ADJUSTMENT, c, adjustments=tuple(mine), cap_hit=hit)
 
 
 def group_items(
@@ -268,41 +234,28 @@ def group_items(
         if not rows or not isinstance(c, r.Efficacy | r.RankPoints):
             continue
         values = [comps[i].points for comps in rows]
-        for k, (got, how) in enumerate(_in_group(c, values)):
-            out[k][i] = Component(_group_rule(c), got, f"{rows[k][i].detail}；{how}")
+        for k, scored in enumerate(_in_group(c, values, [comps[i] for comps in rows])):
+            out[k][i] = scored
     return [tuple(x) for x in out]
 
 
-def _group_rule(c: r.Efficacy | r.RankPoints) -> str:
-    if isinstance(c, r.Efficacy):
-        return f"{c.label}：功效系数 × {num(c.points)} 分"
-    return f"{c.label}：组内第 1 名 {num(c.first)} 分，每降 1 名减 {num(c.step)} 分"
-
-
-def _in_group(c: r.Efficacy | r.RankPoints, values: list[Decimal]) -> list[tuple[Decimal, str]]:
+def _in_group(
+    c: r.Efficacy | r.RankPoints, values: list[Decimal], raws: list[Component]
+) -> list[Component]:
     if isinstance(c, r.RankPoints):
         out = []
-        for v in values:
+        for v, raw in zip(values, raws, strict=True):
             place = 1 + sum(1 for x in values if x > v)
             got = q(max(c.first - c.step * (place - 1), Decimal(0)))
-            out.append(
-                (
-                    got,
-                    f"组内第 {place} 名：{num(c.first)} − {place - 1} × {num(c.step)} = {num(got)}",
-                )
-            )
+            out.append(_part(got, Op.RANK_POINTS, c, raw=raw, place=place))
         return out
     lo, hi = min(values), max(values)
     full = c.floor + c.span
-    out = []
-    for v in values:
+    scored = []
+    for v, raw in zip(values, raws, strict=True):
         e = full if hi == lo else (v - lo) / (hi - lo) * c.span + c.floor
         got = q(e / full * c.points) if full else Decimal(0)
-        how = (
-            f"组内相同，取 {num(full)}"
-            if hi == lo
-            else f"({num(v)}−{num(lo)})/({num(hi)}−{num(lo)})×{num(c.span)}+{num(c.floor)}"
-            f" = {num(q(e))}"
+        scored.append(
+            _part(got, Op.EFFICACY_ITEM, c, raw=raw, value=v, lo=lo, hi=hi, scaled=q(e), full=full)
         )
-        out.append((got, f"{how}，× {num(c.points)}/{num(full)} = {num(got)}"))
-    return out
+    return scored

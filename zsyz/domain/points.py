@@ -11,6 +11,7 @@ from zsyz.domain.facts import ProjectFact
 from zsyz.domain.progress import UnitProgress
 from zsyz.domain.reporting import add_months
 from zsyz.domain.stages import LIFE_CYCLE, Stage
+from zsyz.domain.terms import Term
 
 POINTS = Decimal("0.01")
 RATIO = Decimal("0.0001")
@@ -18,9 +19,11 @@ RATIO = Decimal("0.0001")
 
 @dataclass(frozen=True)
 class Component:
-    rule: str  # the policy rule's label and form
+    """One part of a unit's score: its points and how they came about (`why.rule` is the
+    policy rule; `zsyz.render.explain` words it)."""
+
     points: Decimal
-    detail: str  # the arithmetic in words
+    why: Term
 
 
 def pct(ratio: Decimal) -> str:
@@ -42,11 +45,11 @@ def weighted_completion(up: UnitProgress, cap: Decimal | None) -> Decimal:
     return up.weighted(cap)
 
 
-def capped(total: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:
-    """`total` held within ±cap, and the words saying so when it was."""
+def capped(total: Decimal, cap: Decimal | None) -> tuple[Decimal, Decimal | None]:
+    """`total` held within ±cap, and the cap when it was applied (else None)."""
     if cap is not None and abs(total) > cap:
-        return (cap if total > 0 else -cap), f"，封顶 {num(cap)} 分"
-    return total, ""
+        return (cap if total > 0 else -cap), cap
+    return total, None
 
 
 def signed_overdue(p: ProjectFact, stage: Stage | None, day: date, months: int) -> date | None:
@@ -57,6 +60,15 @@ def signed_overdue(p: ProjectFact, stage: Stage | None, day: date, months: int) 
     if signed is None or stage is not Stage.SIGNED:
         return None
     return signed if add_months(signed, months) <= day else None
+
+
+def idle_beyond(last: date, day: date, limit: int | Decimal) -> int | None:
+    """Days without an update on `day` once they reach the stage's `limit` (N 天未报进展,
+    README's wording and the alerts' since the start), else None: the one definition of a
+    stale project for the alerts and the ranking's deduction (each says which day it
+    counts from)."""
+    idle = (day - last).days
+    return idle if idle >= limit else None
 
 
 def stage_on(p: ProjectFact, day: date) -> Stage | None:

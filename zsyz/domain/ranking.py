@@ -28,11 +28,11 @@ from zsyz.domain.groups import group_of as group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.periods import Period
 from zsyz.domain.points import Component as Component
+from zsyz.domain.points import idle_beyond, weighted_completion
 from zsyz.domain.points import num as num
 from zsyz.domain.points import pct as pct
 from zsyz.domain.points import q as _q
 from zsyz.domain.points import stage_on as stage_on
-from zsyz.domain.points import weighted_completion
 from zsyz.domain.policy import Filters, Policy, Ranking, Reporting, ScoreForm
 from zsyz.domain.progress import Facts, UnitProgress, measure, progress
 from zsyz.domain.reporting import (
@@ -44,6 +44,7 @@ from zsyz.domain.reporting import (
     must_report,
     slot_states,
 )
+from zsyz.domain.terms import Op, Term
 
 DEFAULT_RANKING = Ranking(components=(rules.Completion(points=Decimal(100)),))
 
@@ -161,8 +162,8 @@ class Scorer:
             days = [d for d in self.sf.seen.get(p.code, ()) if d <= end]
             if not days:
                 continue
-            idle = (end - max(days)).days
-            if idle > limits[stage]:
+            idle = idle_beyond(max(days), end, limits[stage])
+            if idle is not None:
                 out.append((p, idle))
         return sorted(out, key=lambda x: x[0].code)
 
@@ -256,18 +257,9 @@ def _efficacy(members: list[RankRow], ranking: Ranking) -> list[RankRow]:
     floor, span = ranking.efficacy_floor, ranking.efficacy_span
     out = []
     for r in members:
-        if hi == lo:
-            score = floor + span
-            detail = f"组内得分相同（{num(r.score)}），取 {num(floor + span)}"
-        else:
-            score = _q((r.score - lo) / (hi - lo) * span + floor)
-            detail = (
-                f"({num(r.score)}−{num(lo)})/({num(hi)}−{num(lo)})×{num(span)}+{num(floor)}"
-                f" = {num(score)}"
-            )
-        adj = Component(
-            f"功效系数法：(v−min)/(max−min)×{num(span)}+{num(floor)}", score - r.score, detail
-        )
+        score = floor + span if hi == lo else _q((r.score - lo) / (hi - lo) * span + floor)
+        why = Term(Op.EFFICACY_FORM, ranking, {"score": r.score, "lo": lo, "hi": hi}, score)
+        adj = Component(score - r.score, why)
         out.append(replace(r, score=score, components=(*r.components, adj)))
     return out
 
@@ -312,16 +304,3 @@ def rank(
         before = {(r.unit.code, r.group): r.rank for r in earlier}
     out = [replace(r, previous_rank=before.get((r.unit.code, r.group))) for r in now]
     return [r for r in out if group is None or r.group == group]
-
-
-def tie_rule(policy: Policy) -> str:
-    """The tie-break rule in words, for the table's caption and --explain."""
-    words = {
-        "completion": "综合完成率高者在前",
-        "amount": "当年签约项目固投多者在前",
-        "count": "当年签约项目多者在前",
-        "code": "单位编码小者在前",
-        "name": "单位名称排序在前",
-    }
-    keys = (policy.ranking or DEFAULT_RANKING).tie_break
-    return "得分相同时：" + "，再".join([*(words[k] for k in keys), "单位编码小者在前"])

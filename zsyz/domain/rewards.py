@@ -1,7 +1,7 @@
 """Year-end rewards and rating flags, per the policy's `[[rewards]]` and `[[flags]]`.
 
 Pure: (policy, scoring facts, year, as-of) → reward lines (one per unit and rule, with
-the projects behind it and the reason in words) and flags. Amounts are 万元, exact to
+the projects behind it and the reason as a term, `zsyz.domain.terms`) and flags. Amounts are 万元, exact to
 1 元. Completion is the unit's completion of its targets (the least target ratio, see
 `progress`); for a funds-based rule it is the ratio of the unit's funds target.
 """
@@ -29,9 +29,10 @@ from zsyz.domain.progress import (
     measure,
     progress,
 )
-from zsyz.domain.ranking import RankRow, ScoringFacts, num, pct, rank, scoring_day
+from zsyz.domain.ranking import RankRow, ScoringFacts, rank, scoring_day
 from zsyz.domain.stages import Stage
 from zsyz.domain.tasks import tasks_of
+from zsyz.domain.terms import Op, Term
 
 YUAN = Decimal("0.0001")  # 万元 to 1 元
 
@@ -41,7 +42,7 @@ class RewardLine:
     unit: UnitFact
     rule: str
     amount: Decimal  # 万元
-    reason: str
+    why: Term  # how the amount came about (`zsyz.render.explain` words it)
     projects: tuple[str, ...] = ()
 
 
@@ -50,7 +51,7 @@ class Rewards:
     year: int
     lines: tuple[RewardLine, ...]
     flags: tuple[FlagLine, ...]
-    notes: tuple[str, ...] = ()  # what a flag rule could not decide (a tie at the line)
+    notes: tuple[Term, ...] = ()  # what a flag rule could not decide (a tie at the line)
 
     @property
     def total(self) -> Decimal:
@@ -101,7 +102,7 @@ class Calculator:
         self.as_of = min(as_of, date(year, 12, 31))
         self.progress = {up.unit.code: up for up in progress(policy, sf.facts, year, self.as_of)}
         self.projects = {p.code: p for p in sf.facts.projects}
-        self.notes: list[str] = []
+        self.notes: list[Term] = []
 
     def measure(self, metric: Metric, unit: UnitFact, filters: Filters) -> list[str]:
         _, codes = measure(metric, filters, unit, self.policy, self.sf.facts, self.year, self.as_of)
@@ -124,10 +125,9 @@ class Calculator:
                 if up is None or not up.targets or up.completion < rule.min_completion:
                     return []
                 codes = sorted({c for t in up.targets for c in t.projects})
-                why = (
-                    f"完成年度目标任务（完成率 {pct(up.completion)}），奖励 {num(rule.amount)} 万元"
-                )
-                return [RewardLine(unit, rule.label, _wan(rule.amount), why, tuple(codes))]
+                amount = _wan(rule.amount)
+                why = Term(Op.FIXED_REWARD, rule, {"completion": up.completion}, amount)
+                return [RewardLine(unit, rule.label, amount, why, tuple(codes))]
             case r.PerProjectReward():
                 return self._per_project(rule, unit)
             case r.PermilleOfFunds():
@@ -138,20 +138,14 @@ class Calculator:
                 if done < rule.min_completion or got <= 0:
                     return []
                 amount = _wan(got * rule.permille / 1000)
-                why = (
-                    f"完成到位资金目标 {pct(done)}（≥{pct(rule.min_completion)}），"
-                    f"到位资金 {num(got)} 万元 × {num(rule.permille)}‰ = {num(amount)} 万元"
-                )
+                why = Term(Op.PERMILLE_FUNDS, rule, {"done": done, "funds": got}, amount)
                 return [RewardLine(unit, rule.label, amount, why, tuple(codes))]
             case r.PermilleAbove():
                 got, codes = self.funds(unit)
                 if got <= 0 or got < rule.min_amount:
                     return []
                 amount = _wan(got * rule.permille / 1000)
-                why = (
-                    f"引资（到位资金）{num(got)} 万元 ≥ {num(rule.min_amount)} 万元，"
-                    f"× {num(rule.permille)}‰ = {num(amount)} 万元"
-                )
+                why = Term(Op.PERMILLE_ABOVE, rule, {"funds": got}, amount)
                 return [RewardLine(unit, rule.label, amount, why, tuple(codes))]
             case r.CompiledStarted():
                 return self._compiled(rule, unit)
@@ -164,17 +158,13 @@ class Calculator:
         (`each_credited`), or only the units holding the role `to` names."""
         if rule.to is r.Payee.EACH_CREDITED:
             codes = self.measure(rule.metric, unit, rule.filters)
-            whose = ""
         else:
             codes = self._held(rule, unit, Role(rule.to.value))
-            whose = f"（{_PAYEE[rule.to]}）"
         if not codes:
             return []
-        why = (
-            f"{rule.metric.label}{whose or ' '}{len(codes)} 个符合条件（{'、'.join(codes)}）"
-            f"× {num(rule.amount)} 万元"
-        )
-        return [RewardLine(unit, rule.label, _wan(rule.amount * len(codes)), why, tuple(codes))]
+        amount = _wan(rule.amount * len(codes))
+        why = Term(Op.PROJECT_REWARD, rule, {"count": len(codes)}, amount, tuple(codes))
+        return [RewardLine(unit, rule.label, amount, why, tuple(codes))]
 
     def _held(self, rule: r.PerProjectReward, unit: UnitFact, role: Role) -> list[str]:
         stage = STAGE_OF.get(rule.metric)
@@ -213,39 +203,26 @@ class Calculator:
             if not base:
                 continue
             amount = _wan(base * rate / 100)
-            why = (
-                f"{p.code} {self.year} 年新编制（{compiled.isoformat()}）并于"
-                f" {started.isoformat()} 开工，{_BASIS[rule.basis]} {num(base)} 万元"
-                f" × {num(rate)}% = {num(amount)} 万元"
-            )
+            got = {"year": self.year, "compiled": compiled, "started": started, "base": base}
+            why = Term(Op.COMPILED_STARTED, rule, got, amount, (p.code,))
             out.append(RewardLine(unit, rule.label, amount, why, (p.code,)))
         return out
 
     def _tiered(self, rule: r.TieredPermille, unit: UnitFact) -> list[RewardLine]:
         metric = Metric.FUNDS if rule.basis == "funds" else Metric.SIGNED
-        total, bits, codes = Decimal(0), [], []
+        total, items = Decimal(0), []
         for code in self.measure(metric, unit, Filters()):
             base = self._basis(self.projects[code], rule.basis)
             if not base or base <= 0:
                 continue
             amount = tiered(base, rule)
             total += amount
-            codes.append(code)
-            bits.append(f"{code} {num(base)} 万元→{num(amount)} 万元")
-        if not codes:
+            items.append((code, base, amount))
+        if not items:
             return []
-        tiers = "，".join(
-            f"{'以上' if t.up_to is None else f'≤{num(t.up_to)}万'} {num(t.permille)}‰"
-            for t in rule.tiers
-        )
-        how = "超额累进" if rule.progressive else "全额按所在档"
-        cap = (
-            f"，每个项目封顶 {num(rule.cap_per_project)} 万元"
-            if rule.cap_per_project is not None
-            else ""
-        )
-        why = f"{_BASIS[rule.basis]}分档（{tiers}，{how}{cap}）：{'；'.join(bits)}"
-        return [RewardLine(unit, rule.label, _wan(total), why, tuple(codes))]
+        codes = tuple(code for code, _, _ in items)
+        why = Term(Op.TIERED, rule, {"items": tuple(items)}, _wan(total), codes)
+        return [RewardLine(unit, rule.label, _wan(total), why, codes)]
 
     # ---- flags ------------------------------------------------------------------------
     def flags(self, rule: r.Flag, units: Sequence[UnitFact]) -> list[FlagLine]:
@@ -256,7 +233,7 @@ class Calculator:
                     up = self.progress.get(u.code)
                     if up is None or not _applies(rule, u) or up.completion >= rule.below:
                         continue
-                    why = f"完成目标任务 {pct(up.completion)}，低于 {pct(rule.below)}：{rule.label}"
+                    why = Term(Op.BELOW_LINE, rule, {"completion": up.completion})
                     out.append(FlagLine(u, "不能评为优秀", why))
                 return out
             case r.VoteExcellent():
@@ -276,27 +253,25 @@ class Calculator:
             for task in tasks:
                 tp = evaluate(task, unit, self.policy, self.sf.facts, self.year, self.as_of)
                 if tp.achieved > tp.required:
-                    why = (
-                        f"超额完成任务「{task.label}」（{num(tp.achieved)} > 目标 "
-                        f"{num(tp.required)}{rule.metric.unit_label}：{'、'.join(tp.projects)}）"
-                        f"：{rule.label}"
-                    )
+                    got = {"task": task.label, "achieved": tp.achieved, "required": tp.required}
+                    why = Term(Op.TASK_EXCEEDED, rule, got, projects=tuple(tp.projects))
                     return [FlagLine(unit, "一票评优", why)]
             return []
         codes = self.measure(rule.metric, unit, rule.filters)
         if codes:
-            why = f"无此项任务而招引落地 {len(codes)} 个（{'、'.join(codes)}）：{rule.label}"
+            got = {"count": len(codes)}
+            why = Term(Op.LANDED_WITHOUT_TASK, rule, got, projects=tuple(codes))
             return [FlagLine(unit, "一票评优", why)]
         return []
 
     def _veto(self, rule: r.VetoExcellent, unit: UnitFact) -> list[FlagLine]:
         out = []
         if set(rule.units) & {unit.name, unit.code, *unit.aliases}:
-            out.append(FlagLine(unit, rule.flag, f"政策名单所列：{rule.label}"))
+            out.append(FlagLine(unit, rule.flag, Term(Op.LISTED, rule)))
         for a in self.sf.adjustments:
             if a.unit == unit.code and a.year == self.year and a.flag == rule.flag:
-                where = f"（依据：{a.evidence}）" if a.evidence else ""
-                out.append(FlagLine(unit, rule.flag, f"{a.reason}{where}［#{a.id}］：{rule.label}"))
+                why = Term(Op.RECORDED_FLAG, rule, {"adjustment": a})
+                out.append(FlagLine(unit, rule.flag, why))
         return out
 
     def _bottom(self, rule: r.BottomOfRanking) -> list[FlagLine]:
@@ -313,20 +288,6 @@ class Calculator:
                 if note:
                     self.notes.append(note)
         return out
-
-
-_PAYEE = {
-    r.Payee.SOURCING: "招引单位",
-    r.Payee.LANDING: "落地单位",
-    r.Payee.LEADER: "包保领导",
-}
-_BASIS = {
-    "funds": "到位资金",
-    "fai": "固定资产投资",
-    "total_investment": "总投资",
-    "planned_investment_year": "当年计划投资",
-    "completed_investment_year": "当年完成投资",
-}
 
 
 def reads_ranking(policy: Policy) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from zsyz.domain.groups import group_labels
-from zsyz.domain.ranking import RankRow, tie_rule
+from zsyz.domain.ranking import RankRow
 from zsyz.io.sheets import (
     AMOUNT_FORMAT,
     COUNT_FORMAT,
@@ -26,10 +26,7 @@ from zsyz.io.sheets import (
     save,
     table_sheet,
 )
-
-
-def _short(rule: str) -> str:
-    return rule.split("：", 1)[0]
+from zsyz.render.explain import detail_text, short_rule, tie_rule
 
 
 def ranking_rows(
@@ -39,8 +36,8 @@ def ranking_rows(
     names: list[str] = []
     for r in rows:
         for c in r.components:
-            if _short(c.rule) not in names:
-                names.append(_short(c.rule))
+            if short_rule(c) not in names:
+                names.append(short_rule(c))
     cols = [
         Col("group", "组别"),
         Col("rank", "名次", COUNT_FORMAT),
@@ -62,10 +59,10 @@ def ranking_rows(
             "completion": r.completion,
             "previous": NO_RANK if r.previous_rank is None else r.previous_rank,
             "change": change_text(r),
-            "detail": "\n".join(f"{_short(c.rule)}：{c.detail}" for c in r.components),
+            "detail": "\n".join(f"{short_rule(c)}：{detail_text(c)}" for c in r.components),
         }
         for c in r.components:
-            row[f"c{names.index(_short(c.rule))}"] = c.points
+            row[f"c{names.index(short_rule(c))}"] = c.points
         out.append(row)
     return cols, out
 
@@ -142,7 +139,7 @@ def ranking_tables(data: Any) -> list[Any]:
     groups: dict[str, list[RankRow]] = {}
     for r in data.rows:
         groups.setdefault(r.group, []).append(r)
-    names = list(dict.fromkeys(_short(c.rule) for r in data.rows for c in r.components))
+    names = list(dict.fromkeys(short_rule(c) for r in data.rows for c in r.components))
     cols = [
         Col("rank", "名次", COUNT_FORMAT),
         Col("unit", "单位"),
@@ -191,7 +188,7 @@ def _rank_row(r: RankRow, names: list[str]) -> dict[str, Any]:
         "change": change_text(r, new=""),  # blank: no previous data to compare
     }
     for c in r.components:
-        row[f"c{names.index(_short(c.rule))}"] = c.points
+        row[f"c{names.index(short_rule(c))}"] = c.points
     return row
 
 

@@ -210,8 +210,8 @@ def alert_summary(data: Any) -> Table:
 
 def scoring_notes(data: Any) -> Table:
     """计分说明 (appendix): every unit's score, component by component, with the sums."""
-    from zsyz.domain.ranking import tie_rule
     from zsyz.io.bulletin import group_label
+    from zsyz.render.explain import detail_text, rule_text, tie_rule
 
     rows = []
     for r in data.rows:
@@ -220,9 +220,9 @@ def scoring_notes(data: Any) -> Table:
                 {
                     "group": group_label(data.policy, r.group) if i == 0 else None,
                     "unit": r.unit.name if i == 0 else None,
-                    "rule": c.rule,
+                    "rule": rule_text(c),
                     "points": c.points,
-                    "detail": c.detail,
+                    "detail": detail_text(c),
                 }
             )
     return Table(

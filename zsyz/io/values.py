@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -122,14 +123,19 @@ def parse_amount(
     if result < 0:
         raise ValueProblem("金额不能为负")
     if foreign:  # a converted amount is kept to 1元
-        result = result.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+        result = _bounded(result).quantize(QUANTUM, rounding=ROUND_HALF_UP)
     return checked_wan(result)
+
+
+def _bounded(amount: Decimal) -> Decimal:
+    if amount > MAX_WAN:  # checked before quantize, which overflows on 1E24
+        raise ValueProblem("金额过大（超过 1 万亿元），请检查单位")
+    return amount
 
 
 def checked_wan(amount: Decimal) -> Decimal:
     """A non-negative amount in 万元 held to what the ledger keeps: at most 1万亿元, to 1元."""
-    if amount > MAX_WAN:
-        raise ValueProblem("金额过大（超过 1 万亿元），请检查单位")
+    _bounded(amount)
     exact = amount.quantize(QUANTUM)
     if exact != amount:
         raise ValueProblem("金额精度超过 1 元")
@@ -177,6 +183,8 @@ def parse_date(
     if isinstance(value, date):
         return real_day(value)
     if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueProblem("应为日期")
         if isinstance(value, float) and not value.is_integer():
             value = int(value)  # a date-time serial: the day is what counts
         n = int(value)

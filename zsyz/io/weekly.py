@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,8 +25,8 @@ from zsyz.domain.stages import PlannedStage, Stage
 from zsyz.errors import BadInputError, Problem
 from zsyz.io.columns import HeaderMatch, find_header, heading_key
 from zsyz.io.values import ValueProblem, parse_date
-from zsyz.io.weekly_cells import Parser, column_parsers, quoted_text
-from zsyz.io.weekly_columns import ColumnPlan, plan_columns
+from zsyz.io.weekly_cells import Parser, quoted_text
+from zsyz.io.weekly_columns import ColumnPlan, column_parsers, plan_columns
 from zsyz.io.weekly_dates import fallback_date
 from zsyz.io.weekly_fields import HEADINGS, WEEKLY_COLUMNS
 from zsyz.io.weekly_head import (
@@ -429,14 +429,13 @@ def _parse_row(
         value = cells[col] if col < width else ""
         if value == "" or value is None:
             continue
-        try:
-            parsed = parse(value)
-        except ValueProblem as exc:
+        parsed = parse(value)
+        if type(parsed) is Problem:
             if key == "is_new" and soft is not None:
                 soft.keep(values, text_of(value), row_no, sheet)
                 continue
             problems.append(
-                Problem(str(exc), row=row_no, column=heading, value=text_of(value), sheet=sheet)
+                replace(parsed, row=row_no, column=heading, value=text_of(value), sheet=sheet)
             )
             continue
         if parsed is not None:

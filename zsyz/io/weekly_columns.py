@@ -11,13 +11,13 @@ from decimal import Decimal
 from zsyz.errors import Problem
 from zsyz.io.columns import HeaderMatch, heading_key, loose_keys
 from zsyz.io.values import USD_IN_WAN, scale_of
-from zsyz.io.weekly_fields import EXTRAS, FIELDS, HEADINGS, KINDS
+from zsyz.io.weekly_cells import AmountColumn, Parser, Sheet
+from zsyz.io.weekly_fields import COLUMN, EXTRAS, FIELDS, HEADINGS
 
 _EXTRA_BY_KEY: dict[str, str] = {heading_key(s): label for label, syn in EXTRAS for s in syn}
-_FIELD_BY_KEY: dict[str, str] = {heading_key(s): key for key, _, syn in FIELDS for s in syn}
+_FIELD_BY_KEY: dict[str, str] = {heading_key(s): c.key for c in FIELDS for s in c.synonyms}
 # Row numbers: ignored, listed, but holding no fact (`--strict` lets them pass).
 ROW_NUMBERS = frozenset({"序号", "序", "no", "no.", "行号", "排序"})
-_AREA_UNITS = ("平方米", "㎡", "m2", "公顷", "平米")
 
 
 @dataclass
@@ -54,19 +54,13 @@ def plan_columns(
 ) -> ColumnPlan:
     plan = ColumnPlan()
     for key in header.columns:
-        kind = KINDS[key]
+        column = COLUMN[key]
         heading = header.headings[key]
-        if kind == "amount":
+        if isinstance(column, AmountColumn):
             _amount_unit(plan, header, key, money_unit, usd_rate, sheet)
-        elif kind == "area" and any(u in heading for u in _AREA_UNITS):
+        elif (refusal := column.heading_problem(heading)) is not None:
             plan.refused.add(key)
-            plan.problems.append(
-                Problem(
-                    "用地面积须以亩填写（1亩约666.7平方米，不能精确换算）；请把该列改为亩后重报",
-                    column=heading,
-                    sheet=sheet,
-                )
-            )
+            plan.problems.append(Problem(refusal, column=heading, sheet=sheet))
     for col, text in sorted(header.others.items()):
         key = heading_key(text)
         same = _FIELD_BY_KEY.get(key)
@@ -74,7 +68,7 @@ def plan_columns(
         if extra is not None:  # 研判结果, 建设内容及规模 → 建设内容
             plan.extras[col] = extra
         elif same is not None and same in header.columns:
-            if KINDS[same] == "text":  # 联系人 twice, 备注 twice: both kept
+            if COLUMN[same].REPEATABLE:  # 联系人 twice, 备注 twice: both kept
                 plan.extras[col] = text.strip()
             else:
                 plan.refused.add(same)
@@ -89,6 +83,26 @@ def plan_columns(
         else:
             plan.ignored[col] = text
     return plan
+
+
+def column_parsers(
+    header: HeaderMatch,
+    plan: ColumnPlan,
+    money_unit: str | None,
+    year: int | None,
+    usd_rate: Decimal | None = None,
+) -> list[tuple[str, int, str, Parser, bool]]:
+    """(key, column, heading, parse, quoted) for every column read, in sheet order: each
+    typed column gives its own parser, bound to what this sheet says about its cells."""
+    out = []
+    for key, col in sorted(header.columns.items(), key=lambda kv: kv[1]):
+        if key in plan.refused:
+            continue
+        column = COLUMN[key]
+        unit = header.unit_of(key) or money_unit
+        parse = column.reader(Sheet(unit=unit, year=year, usd_rate=usd_rate))
+        out.append((key, col, header.headings[key], parse, column.QUOTED))
+    return out
 
 
 def _amount_unit(

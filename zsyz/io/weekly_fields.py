@@ -1,18 +1,44 @@
-"""The columns of a weekly report: each field's key, kind and the headings offices write
-for it (the first is the template's). Kinds: text, code, amount, area, date, stage, units,
-flag, credit_code; the key is the project column (`roles:<role>` for units)."""
+"""The columns of a weekly report, each a typed column (`io/weekly_cells.py`) naming its
+field, the headings offices write for it (the first is the template's) and, by its class,
+the parser of its kind; the field's kind is the vocabulary's (`domain/fields.py`). The key
+is the project column (`roles:<role>` for units)."""
 
 from __future__ import annotations
 
-from zsyz.domain.fields import FIELD
-from zsyz.io.columns import Column
+from zsyz.io.weekly_cells import (
+    AmountColumn,
+    AreaColumn,
+    CodeColumn,
+    CreditCodeColumn,
+    DateColumn,
+    FlagColumn,
+    StageColumn,
+    TextColumn,
+    UnitsColumn,
+    WeeklyColumn,
+)
 
-FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("code", "code", ("项目编号", "编号", "项目代码", "项目编码", "代码", "项目ID")),
-    (
+# A platform export without a project-name column names each project by its registered
+# company: that column is read as the project's name (and its investor).
+COMPANY_NAMES = frozenset(
+    {
+        "企业名称",
+        "注册企业名称",
+        "注册公司名称",
+        "公司名称",
+        "签约企业",
+        "投资企业",
+        "落地企业名称",
+        "企业全称",
+    }
+)
+FIELDS: tuple[WeeklyColumn, ...] = (
+    CodeColumn("code", ("项目编号", "编号", "项目代码", "项目编码", "代码", "项目ID")),
+    TextColumn(
         "name",
-        "text",
-        (
+        required=True,
+        stand_in=COMPANY_NAMES,
+        synonyms=(
             "项目名称",
             "名称",
             "项目",
@@ -22,9 +48,8 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "落地企业名称",
         ),
     ),
-    (
+    TextColumn(
         "investor",
-        "text",
         (
             "投资方",
             "投资主体",
@@ -47,14 +72,12 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "合作方",
         ),
     ),
-    (
-        "credit_code",
+    CreditCodeColumn(
         "credit_code",
         ("统一社会信用代码", "社会信用代码", "信用代码", "投资方统一社会信用代码", "企业信用代码"),
     ),
-    (
+    TextColumn(
         "investor_origin",
-        "text",
         (
             "投资方所在地",
             "投资方来源",
@@ -69,10 +92,9 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "企业所在地",
         ),
     ),
-    ("investor_type", "text", ("投资方类型", "企业性质", "客商类型", "投资方性质")),
-    (
+    TextColumn("investor_type", ("投资方类型", "企业性质", "客商类型", "投资方性质")),
+    TextColumn(
         "category",
-        "text",
         (
             "产业类别",
             "行业类别",
@@ -90,12 +112,11 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "所属领域",
         ),
     ),
-    ("chain", "text", ("产业链", "所属产业链", "产业链条")),
-    ("level", "text", ("项目级别", "项目层级", "级别", "重点项目类别")),
-    ("is_new", "flag", ("新建/续建", "新建续建", "建设性质", "新建或续建", "是否新建")),
-    (
+    TextColumn("chain", ("产业链", "所属产业链", "产业链条")),
+    TextColumn("level", ("项目级别", "项目层级", "级别", "重点项目类别")),
+    FlagColumn("is_new", ("新建/续建", "新建续建", "建设性质", "新建或续建", "是否新建")),
+    AmountColumn(
         "total_investment",
-        "amount",
         (
             "总投资",
             "计划总投资",
@@ -114,20 +135,17 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "签约投资额",
         ),
     ),
-    ("fai", "amount", ("固定资产投资", "固投金额", "固投", "固定资产投资额", "其中固定资产投资")),
-    (
+    AmountColumn("fai", ("固定资产投资", "固投金额", "固投", "固定资产投资额", "其中固定资产投资")),
+    AmountColumn(
         "planned_investment_year",
-        "amount",
         ("年度计划投资", "当年计划投资", "今年计划投资", "年计划投资", "本年计划投资"),
     ),
-    (
+    AmountColumn(
         "completed_investment_year",
-        "amount",
         ("当年完成投资", "今年完成投资", "年度完成投资", "本年完成投资", "本年累计完成投资"),
     ),
-    (
+    AmountColumn(
         "funds_in_place",
-        "amount",
         (
             "到位资金",
             "累计到位资金",
@@ -145,14 +163,12 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "已到位资金",
         ),
     ),
-    (
+    AmountColumn(
         "foreign_funds",
-        "amount",
         ("利用外资", "实际利用外资", "到位外资", "外资", "实际使用外资", "外资到位", "外资金额"),
     ),
-    (
+    AmountColumn(
         "out_of_province_funds",
-        "amount",
         (
             "省外资金",
             "省外到位资金",
@@ -164,9 +180,8 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "省外境内资金",
         ),
     ),
-    (
+    AreaColumn(
         "land_area",
-        "area",
         (
             "用地面积",
             "用地",
@@ -183,15 +198,13 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "占地亩数",
         ),
     ),
-    ("needs_land", "flag", ("是否供地", "是否需要供地", "是否用地", "需要供地")),
-    ("expected_tax", "amount", ("预计年税收", "年税收", "预计税收", "预计年纳税")),
-    (
+    FlagColumn("needs_land", ("是否供地", "是否需要供地", "是否用地", "需要供地")),
+    AmountColumn("expected_tax", ("预计年税收", "年税收", "预计税收", "预计年纳税")),
+    FlagColumn(
         "fiscal_support",
-        "flag",
         ("一事一议", "是否一事一议", "是否涉及一事一议", "涉及一事一议", "是否一事一议项目"),
     ),
-    (
-        "stage",
+    StageColumn(
         "stage",
         (
             "项目阶段",
@@ -206,11 +219,10 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "推进阶段",
         ),
     ),
-    ("lead_on", "date", ("线索日期", "获取信息时间", "获得线索时间")),
-    ("negotiating_on", "date", ("洽谈日期", "首次洽谈时间", "洽谈时间")),
-    (
+    DateColumn("lead_on", ("线索日期", "获取信息时间", "获得线索时间")),
+    DateColumn("negotiating_on", ("洽谈日期", "首次洽谈时间", "洽谈时间")),
+    DateColumn(
         "signed_on",
-        "date",
         (
             "签约日期",
             "签约时间",
@@ -224,9 +236,8 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "正式签约时间",
         ),
     ),
-    (
+    DateColumn(
         "started_on",
-        "date",
         (
             "开工日期",
             "开工时间",
@@ -238,22 +249,20 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "开业时间",
         ),
     ),
-    (
+    DateColumn(
         "producing_on",
-        "date",
         ("投产日期", "投产时间", "竣工投产时间", "实际投产时间", "投产运营时间", "建成投产时间"),
     ),
-    ("full_output_on", "date", ("达效日期", "达产时间", "达效时间")),
-    ("dropped_on", "date", ("终止日期", "终止时间", "退库时间")),
-    ("compiled_on", "date", ("项目编制日期", "编制日期", "编制时间", "项目编制时间")),
-    (
+    DateColumn("full_output_on", ("达效日期", "达产时间", "达效时间")),
+    DateColumn("dropped_on", ("终止日期", "终止时间", "退库时间")),
+    DateColumn("compiled_on", ("项目编制日期", "编制日期", "编制时间", "项目编制时间")),
+    DateColumn(
         "planned_start_on",
-        "date",
         ("计划开工日期", "计划开工时间", "预计开工时间", "拟开工时间", "预计开工日期"),
+        month_end=True,
     ),
-    (
+    UnitsColumn(
         "roles:sourcing",
-        "units",
         (
             "招引单位",
             "引进单位",
@@ -270,9 +279,8 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "招引主体",
         ),
     ),
-    (
+    UnitsColumn(
         "roles:landing",
-        "units",
         (
             "落地单位",
             "落地乡镇",
@@ -294,9 +302,8 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "县市区",
         ),
     ),
-    (
+    TextColumn(
         "leader_name",
-        "text",
         (
             "责任领导",
             "包保领导",
@@ -311,11 +318,10 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "责任县领导",
         ),
     ),
-    ("roles:compiling", "units", ("项目编制单位", "编制单位")),
-    ("contact", "text", ("联系人", "项目联系人", "企业联系人")),
-    (
+    UnitsColumn("roles:compiling", ("项目编制单位", "编制单位")),
+    TextColumn("contact", ("联系人", "项目联系人", "企业联系人")),
+    TextColumn(
         "progress",
-        "text",
         (
             "本周进展",
             "进展情况",
@@ -336,12 +342,11 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "进展",
         ),
     ),
-    (
+    TextColumn(
         "problems",
-        "text",
         ("存在问题", "问题及建议", "存在的问题", "存在问题及建议", "需协调解决的问题", "困难问题"),
     ),
-    ("remarks", "text", ("备注",)),
+    TextColumn("remarks", ("备注",)),
 )
 # Columns the ledger has no field for but offices rely on: kept on the project as extra
 # attributes (label → text), shown by `projects show` and written by `template`.
@@ -388,25 +393,8 @@ EXTRAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("对接人", ("对接人", "跟进人", "项目负责人", "责任人")),
     ("联系电话", ("联系电话", "联系方式", "手机号码", "电话")),
 )
-KINDS: dict[str, str] = {key: FIELD[key].kind.value for key, _, _ in FIELDS}
-# A platform export without a project-name column names each project by its registered
-# company: that column is read as the project's name (and its investor).
-COMPANY_NAMES = frozenset(
-    {
-        "企业名称",
-        "注册企业名称",
-        "注册公司名称",
-        "公司名称",
-        "签约企业",
-        "投资企业",
-        "落地企业名称",
-        "企业全称",
-    }
-)
-WEEKLY_COLUMNS: tuple[Column, ...] = tuple(
-    Column(
-        key, syn, required=(key == "name"), stand_in=COMPANY_NAMES if key == "name" else frozenset()
-    )
-    for key, _, syn in FIELDS
-)
-HEADINGS: dict[str, str] = {key: syn[0] for key, _, syn in FIELDS}
+COLUMN: dict[str, WeeklyColumn] = {c.key: c for c in FIELDS}
+KINDS: dict[str, str] = {c.key: c.kind.value for c in FIELDS}  # template formats
+# The heading matcher reads the typed columns themselves.
+WEEKLY_COLUMNS: tuple[WeeklyColumn, ...] = FIELDS
+HEADINGS: dict[str, str] = {c.key: c.heading for c in FIELDS}
