@@ -7,14 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from zsyz.domain.bulletin import (
-    Figure,
-    Headline,
-    headlines,
-    listed,
-    same_period_last_year,
-    summary,
-)
 from zsyz.domain.facts import ProjectFact
 from zsyz.domain.periods import Period
 from zsyz.domain.policy import Policy
@@ -48,6 +40,7 @@ from zsyz.store.units import UnitIndex
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from zsyz.domain.bulletin import Figure, Headline
     from zsyz.store.engine import Ledger
     from zsyz.store.reader import Reader
 
@@ -306,6 +299,7 @@ def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> 
     import committed meanwhile is in none of it or all of it) as of the day the period's
     reports are due (what the ranking reads, and the alerts of that day)."""
     from zsyz.app.alerts import alert_row, alerts_in
+    from zsyz.domain.bulletin import headlines, listed, same_period_last_year, summary
 
     with ledger.read() as session:
         loaded, then, until = _period_facts(session, period, today or date.today(), every_day=True)
