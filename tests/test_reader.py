@@ -175,6 +175,7 @@ def test_the_reader_loads_the_facts_the_orm_session_loads(demo):
         ["progress", "--year", "2022", "--class", "township", "--unit", "石佛寺镇"],
         ["rewards", "--year", "2022"],
         ["alerts", "--as-of", "2022-06-30"],
+        ["projects", "list", "--unit", "石佛寺镇"],
     ],
 )
 def test_a_read_command_imports_no_orm_nor_validation_nor_spreadsheet(demo, cli, argv):
