@@ -196,3 +196,11 @@ def test_a_read_command_imports_no_orm_nor_validation_nor_spreadsheet(demo, cli,
     )
     assert run.returncode in (0, 3), run.stderr
     assert run.stderr.strip().splitlines()[-1] == "[]", run.stderr
+
+
+def test_the_reader_names_the_ledger_as_the_engine_does(ledger_db):
+    reader = open_reader(ledger_db)
+    try:
+        assert reader.where == open_ledger(ledger_db).where
+    finally:
+        reader.close()

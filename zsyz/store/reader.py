@@ -161,7 +161,7 @@ def _sqlite(path: Path, timeout: int) -> Reader:
 
 
 def _postgres(dsn: str, raw: str, timeout: int) -> Reader:
-    where = _hide_password(raw if "+psycopg" in raw else postgres_dsn(raw) or raw)
+    where = _hide_password(f"postgresql+psycopg://{raw.partition('://')[2]}")  # as the engine
     try:
         import psycopg
     except ModuleNotFoundError as exc:
