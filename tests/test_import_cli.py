@@ -617,3 +617,33 @@ def test_a_file_name_week_the_calendar_contradicts_is_warned(ledger, cli, tmp_pa
     (out,) = cli("import", str(agrees), "--format", "json").json()
     assert out["period"] == "2022-W10"
     assert not any("文件名" in w for w in out["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("unit", "day", "said"),
+    [
+        ("石佛寺镇", "不详", "填报日期"),
+        ("火星镇", "2022-03-11", "未知单位「火星镇」"),
+        ("石佛寺镇", "2099-03-11", "填报日期晚于今天"),
+    ],
+)
+def test_a_head_with_no_usable_date_or_unit_is_refused_before_the_rows_are_read(
+    ledger, cli, tmp_path, monkeypatch, unit, day, said
+):
+    import zsyz.io.weekly as weekly
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("the rows were read")
+
+    path = report(tmp_path, [ROW_A, ROW_B], unit=unit, day=day, name="周报.xlsx")
+    monkeypatch.setattr(weekly, "_sheet_rows", no_rows)
+    result = cli("import", str(path), "-f", "json")
+    assert result.code == 65, result.out + result.err
+    (outcome,) = result.json()
+    assert outcome["status"] == "rejected" and outcome["rows"] == 0
+    assert [e["column"] for e in outcome["errors"]] == [
+        "填报单位" if "单位" in said else "填报日期"
+    ]
+    assert said in outcome["errors"][0]["message"]
+    assert outcome["period"] == ("2022-W10" if day == "2022-03-11" else outcome["period"])
+    assert projects(ledger) == {}

@@ -435,6 +435,20 @@ def test_bottom_of_quarterly_ranking_a_tie_at_the_line_is_one_note_not_a_list():
     assert note.inputs["period"].label_zh == "2021年第1季度"
 
 
+def test_bottom_flag_names_a_group_the_policy_does_not_label_in_words():
+    """HZ labels only its own groups: townships of the roster read 乡镇（街道）, never the id."""
+    units = [unit(u, "township", "township") for u in ("甲镇", "乙镇", "丙镇")]
+    explicit = [ExplicitTarget(u.code, 2021, "signed", D(2)) for u in units]
+    projects = [
+        proj("P1", ("甲镇",), signed=date(2021, 2, 1)),
+        proj("P2", ("甲镇",), signed=date(2021, 2, 2)),
+        proj("P3", ("乙镇",), signed=date(2021, 2, 3)),
+    ]
+    sf = ScoringFacts(Facts(units=units, projects=projects, explicit=explicit))
+    flags = rewards(HZ, sf, 2021, date(2021, 3, 31)).flags
+    assert [(f.unit.code, f.why.inputs["group"]) for f in flags] == [("丙镇", "乡镇（街道）")]
+
+
 def test_no_bottom_flag_when_everyone_ties():
     units = [unit(u, "township", "township") for u in ("a", "b")]
     assert rewards(ZP, ScoringFacts(Facts(units=units)), 2020, date(2020, 12, 31)).flags == ()

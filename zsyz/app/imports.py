@@ -9,7 +9,7 @@ history in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,13 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from zsyz.app.bulk import no_cyclic_gc
-from zsyz.app.import_plan import Plan, Planner
+from zsyz.app.import_plan import Plan, plan_report
 from zsyz.app.import_unit import name_week_note, policy_usd_rate, reporting_unit
 from zsyz.app.outcome import FileOutcome, ImportRequest, file_sha256, unchanged_outcome
-from zsyz.app.plan_state import LedgerState
 from zsyz.domain.field_labels import field_label, shown
 from zsyz.domain.names import norm_project_name
 from zsyz.domain.periods import Period, PeriodKind
+from zsyz.domain.plan_values import ImportPlan, New, Refused, Update
 from zsyz.domain.policy import Reporting
 from zsyz.domain.reporting import ReportFact, covered_period, period_kind
 from zsyz.errors import BadInputError, LedgerStateError, Problem
@@ -89,18 +89,22 @@ def _import_file(ledger: Ledger, path: Path, request: ImportRequest) -> FileOutc
     if request.usd_rate is None:
         request.usd_rate = policy_usd_rate(ledger)
 
-    def parse() -> WeeklyReport:
+    def parse(head_check: Callable[[WeeklyReport], None] | None = None) -> WeeklyReport:
         return parse_weekly(
             path,
             report_date=request.report_date,
             usd_rate=request.usd_rate,
             stage=request.stage,
+            head_check=head_check,
         )
 
     try:
-        report = parse()
+        report = parse(_head_check(ledger, request))
     except BadInputError as exc:
         return FileOutcome(name, "rejected", errors=[Problem(exc.message)])
+    except HeadRefused as refused:
+        refused.outcome.file = name
+        return refused.outcome
 
     parsed = [report]
 
@@ -133,21 +137,7 @@ def _import(
     session: Session, report: WeeklyReport, digest: str, request: ImportRequest
 ) -> FileOutcome:
     index = UnitIndex.load(session)
-    plan = Plan(unit=None, report_date=report.report_date, problems=list(report.problems))
-    reporting_unit(index, report, request, plan)
-    if report.report_date is None:
-        plan.problems.append(
-            Problem(
-                "缺少填报日期：请在表头写「填报日期：2022年3月11日」或「第10周」，或用 --date 指定",
-                column="填报日期",
-            )
-        )
-    elif report.report_date > request.today:
-        plan.problems.append(
-            Problem(
-                "填报日期晚于今天；请核对", column="填报日期", value=report.report_date.isoformat()
-            )
-        )
+    plan = _head_plan(index, report, request)
     covered = _covered(session, report)
     period = covered.label if covered else None
     if (note := name_week_note(report, covered)) is not None:
@@ -182,19 +172,17 @@ def _import(
                 + ("导入时该批次的改动将撤回" if request.dry_run else "该批次的改动已撤回")
             )
             plan.warnings.append(supersede_note)
-    planner = Planner(
+    planned = plan_report(
         session,
         report,
         index,
-        LedgerState.load(session),
         plan,
-        request.all_units,
-        request.links,
-        request.new,
-        request.today,
+        all_units=request.all_units,
+        links=request.links,
+        new=request.new,
+        today=request.today,
         reuse_codes=reuse,
     )
-    planner.run()
     outcome.columns, outcome.ignored_columns = report.columns, report.ignored
     ignored = _ignored_note(report)
     if request.strict and report.ignored_facts:
@@ -231,9 +219,9 @@ def _import(
     )
     session.add(batch)
     session.flush()
-    _write(session, planner, batch, index)
-    batch.created = sum(1 for r in plan.rows if r.created)
-    batch.updated = sum(1 for r in plan.rows if not r.created and r.substantive)
+    _write(session, planned, batch, index)
+    batch.created = sum(1 for d in planned.decisions if isinstance(d, New))
+    batch.updated = sum(1 for d in planned.decisions if isinstance(d, Update))
     if old is not None:
         old.status = "superseded"
         old.superseded_by_id = batch.id
@@ -257,11 +245,65 @@ def _import(
             "old": shown(k, to_text(o), names),
             "new": shown(k, to_text(n), names),
         }
-        for r in plan.rows
+        for r in planned.decisions
+        if not isinstance(r, Refused)
         for k, (o, n) in r.diff().items()
         if k != "last_reported_on"
     ]
     return outcome
+
+
+def _head_plan(index: UnitIndex, report: WeeklyReport, request: ImportRequest) -> Plan:
+    """Who sent the report and when: the problems of its head (unit and date)."""
+    plan = Plan(unit=None, report_date=report.report_date, problems=list(report.problems))
+    reporting_unit(index, report, request, plan)
+    if report.report_date is None:
+        plan.problems.append(
+            Problem(
+                "缺少填报日期：请在表头写「填报日期：2022年3月11日」或「第10周」，或用 --date 指定",
+                column="填报日期",
+            )
+        )
+    elif report.report_date > request.today:
+        plan.problems.append(
+            Problem(
+                "填报日期晚于今天；请核对", column="填报日期", value=report.report_date.isoformat()
+            )
+        )
+    return plan
+
+
+class HeadRefused(Exception):
+    """A report whose head has no usable date or unit: refused before its rows are read."""
+
+    def __init__(self, outcome: FileOutcome) -> None:
+        super().__init__(outcome.file)
+        self.outcome = outcome
+
+
+def _head_check(ledger: Ledger, request: ImportRequest) -> Callable[[WeeklyReport], None]:
+    def check(head: WeeklyReport) -> None:
+        dated = head.report_date is not None and head.report_date <= request.today
+        if dated and request.all_units:
+            return  # a county summary names no reporting unit: nothing to refuse here
+        with ledger.read() as session:
+            found = _head_plan(UnitIndex.load(session), head, request)
+            if not found.problems:
+                return
+            covered = _covered(session, head)
+            outcome = FileOutcome(
+                "",
+                "rejected",
+                unit=found.unit.name if found.unit else None,
+                period=covered.label if covered else None,
+                warnings=list(head.warnings) + found.warnings,
+                errors=found.problems,
+                dry_run=request.dry_run,
+                report=head,
+            )
+        raise HeadRefused(outcome)
+
+    return check
 
 
 def _ignored_note(report: WeeklyReport) -> str | None:
@@ -313,69 +355,24 @@ def _previous(
     return found
 
 
-def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIndex) -> None:
+def _write(session: Session, planned: ImportPlan, batch: ImportBatch, index: UnitIndex) -> None:
     """Projects, roles and history in bulk: a few statements whatever the row count."""
-    plan = planner.plan
     now = datetime.now(UTC).replace(microsecond=0)
     unit_ids = {code: u.id for code, u in index.by_code.items()}
-    fresh = [r for r in plan.rows if r.new is not None]
-    if fresh:
-        columns = (*TRACKED, "norm_name", "created_batch_id", "created_at", "updated_at")
-
-        convert = converters(session, PROJECT, columns)
-        slots = {k: (i, convert[i]) for i, k in enumerate(TRACKED)}
-        tail = [
-            db_value(session, PROJECT, c, v)
-            for c, v in zip(columns[-3:], (batch.id, now, now), strict=True)
-        ]
-
-        def project_rows() -> Iterator[list[Any]]:
-            width = len(TRACKED)
-            for r in fresh:
-                assert r.new is not None
-                row: list[Any] = [None] * width
-                for k, v in r.new.items():  # the set fields only, converted as placed
-                    if (slot := slots.get(k)) is not None:
-                        i, conv = slot
-                        row[i] = v if conv is None else conv(v)
-                row.append(r.norm or norm_project_name(r.name))
-                row += tail
-                yield row
-
-        bulk_insert(session, PROJECT, columns, project_rows(), ready=True)
-        ids = dict(
-            fetch(
-                session,
-                f"SELECT code, id FROM {PROJECT.name} WHERE created_batch_id = {{}}",
-                (batch.id,),
-            )
-        )
-        for r in fresh:
-            r.project_id = ids[r.code]
-            r.created = True
-        # The order the plan put them in (roles sorted by name): project_role ids follow it.
-        role_keys = [(f"roles:{role}", role) for role in sorted(ROLE_NAMES)]
-        roles = [
-            (r.project_id, unit_ids[c], role)
-            for r in fresh
-            if r.new is not None
-            for key, role in role_keys
-            if key in r.new
-            for c in sorted(r.new[key])
-        ]
-        if roles:
-            bulk_insert(session, ROLES, ("project_id", "unit_id", "role"), roles)
-    for r in plan.rows:
-        if r.project_id is None or r.created or not r.changes:
+    decisions = planned.decisions
+    fresh = [d for d in decisions if isinstance(d, New)]
+    ids = _insert_projects(session, fresh, batch, now, unit_ids) if fresh else {}
+    for d in decisions:
+        if isinstance(d, New | Refused) or not d.changes:
             continue
-        values = {k: n for k, (_, n) in r.changes.items() if not k.startswith("roles:")}
+        values = {k: n for k, (_, n) in d.changes.items() if not k.startswith("roles:")}
         if values:
-            if r.substantive:
+            if d.substantive:
                 values["updated_at"] = now
-            session.execute(update(PROJECT).where(PROJECT.c.id == r.project_id).values(**values))
-        for k, (_, codes) in r.changes.items():
+            session.execute(update(PROJECT).where(PROJECT.c.id == d.project_id).values(**values))
+        for k, (_, codes) in d.changes.items():
             if k.startswith("roles:"):
-                set_roles(session, r.project_id, k[6:], codes or (), unit_ids)
+                set_roles(session, d.project_id, k[6:], codes or (), unit_ids)
 
     # Every history value is text except these constants: convert them once, not per row.
     effective = db_value(session, UPDATES, "effective_on", batch.report_date)
@@ -384,14 +381,16 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
     def history() -> Iterator[tuple[Any, ...]]:
         bid = batch.id
         texts = remembered(to_text)
-        for r in plan.rows:
-            pid, row = r.project_id, r.row
-            if r.new is not None:  # amounts, then one snapshot row (history.CREATED)
-                for k, o, n in creation_rows(r.new, texts):
+        for d in decisions:
+            row = d.row
+            if isinstance(d, New):  # amounts, then one snapshot row (history.CREATED)
+                pid = ids[d.code]
+                for k, o, n in creation_rows(d.values, texts):
                     yield (pid, bid, row, k, o, n, effective, created)
-                continue
-            for k, (o, n) in r.changes.items():
-                yield (pid, bid, row, k, to_text(o), to_text(n), effective, created)
+            elif not isinstance(d, Refused):
+                pid = d.project_id
+                for k, (o, n) in d.changes.items():
+                    yield (pid, bid, row, k, to_text(o), to_text(n), effective, created)
 
     columns = (
         "project_id",
@@ -404,3 +403,53 @@ def _write(session: Session, planner: Planner, batch: ImportBatch, index: UnitIn
         "created_at",
     )
     bulk_insert(session, UPDATES, columns, history(), ready=True)
+
+
+def _insert_projects(
+    session: Session,
+    fresh: list[New],
+    batch: ImportBatch,
+    now: datetime,
+    unit_ids: dict[str, int | None],
+) -> dict[str, int]:
+    """The new projects and their roles; code → id of each."""
+    columns = (*TRACKED, "norm_name", "created_batch_id", "created_at", "updated_at")
+    convert = converters(session, PROJECT, columns)
+    slots = {k: (i, convert[i]) for i, k in enumerate(TRACKED)}
+    tail = [
+        db_value(session, PROJECT, c, v)
+        for c, v in zip(columns[-3:], (batch.id, now, now), strict=True)
+    ]
+
+    def project_rows() -> Iterator[list[Any]]:
+        width = len(TRACKED)
+        for d in fresh:
+            row: list[Any] = [None] * width
+            for k, v in d.values.items():  # the set fields only, converted as placed
+                if (slot := slots.get(k)) is not None:
+                    i, conv = slot
+                    row[i] = v if conv is None else conv(v)
+            row.append(d.norm or norm_project_name(d.name))
+            row += tail
+            yield row
+
+    bulk_insert(session, PROJECT, columns, project_rows(), ready=True)
+    ids: dict[str, int] = dict(
+        fetch(
+            session,
+            f"SELECT code, id FROM {PROJECT.name} WHERE created_batch_id = {{}}",
+            (batch.id,),
+        )
+    )
+    # The order the plan put them in (roles sorted by name): project_role ids follow it.
+    role_keys = [(f"roles:{role}", role) for role in sorted(ROLE_NAMES)]
+    roles = [
+        (ids[d.code], unit_ids[c], role)
+        for d in fresh
+        for key, role in role_keys
+        if key in d.values
+        for c in sorted(d.values[key])
+    ]
+    if roles:
+        bulk_insert(session, ROLES, ("project_id", "unit_id", "role"), roles)
+    return ids

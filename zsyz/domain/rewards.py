@@ -18,7 +18,7 @@ from zsyz.domain.bottom import FlagLine as FlagLine
 from zsyz.domain.bottom import bottom_of, flag_periods
 from zsyz.domain.credit import passes
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
-from zsyz.domain.groups import group_of
+from zsyz.domain.groups import group_labels, group_of
 from zsyz.domain.metrics import Metric
 from zsyz.domain.policy import CreditRole, Filters, Policy
 from zsyz.domain.progress import (
@@ -276,7 +276,7 @@ class Calculator:
 
     def _bottom(self, rule: r.BottomOfRanking) -> list[FlagLine]:
         out = []
-        labels = (self.policy.ranking.groups if self.policy.ranking else {}) or {}
+        labels = group_labels(self.policy)  # as operators read them, never an id
         for period in flag_periods(rule, self.year, self.as_of):
             rows = [x for x in rank(self.policy, self.sf, period) if _applies(rule, x.unit)]
             groups: dict[str, list[RankRow]] = {}

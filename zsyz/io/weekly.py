@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from zsyz.domain.periods import Period
+from zsyz.domain.plan_values import row_place as row_place  # one definition, re-exported
 from zsyz.domain.stages import PlannedStage, Stage
 from zsyz.errors import BadInputError, Problem
 from zsyz.io.columns import HeaderMatch, find_header, heading_key
@@ -80,10 +81,6 @@ class ReportRow:
         if type(value) is date:
             return value.isoformat()
         return None
-
-
-def row_place(sheet: str | None, row: int) -> str:
-    return f"工作表「{sheet}」第{row}行" if sheet else f"第{row}行"
 
 
 @dataclass
@@ -206,8 +203,10 @@ def parse_weekly(
     report_date: date | None = None,
     usd_rate: Decimal | None = None,
     stage: Stage | None = None,
+    head_check: Callable[[WeeklyReport], None] | None = None,
 ) -> WeeklyReport:
-    """Read one weekly report whole; every problem is collected, nothing is raised for rows."""
+    """Read one weekly report whole; every problem is collected, nothing is raised for rows.
+    `head_check` sees the report's head (no rows yet) and may refuse it by raising."""
     book = Book(Path(path))
     picked, notes = pick_sheets(book)
     name, header, head, _ = picked[0]
@@ -233,6 +232,15 @@ def parse_weekly(
         and period is not None
         and period.start.isocalendar().week == pre.week
     )
+    hints = (*pre.texts, *(p[0] for p in picked), Path(path).stem)
+    if head_check is not None:  # no usable date or unit: refused before the rows are read
+        head_check(
+            WeeklyReport(
+                Path(path), name, book.kind, pre.unit, when, period, [], list(problems), header,
+                warnings=list(notes), unit_hints=hints, headers={p[0]: p[1] for p in picked},
+                period_named=period_named, named_month=pre.month if report_date is None else None,
+            )
+        )  # fmt: skip
     year = when.year if when else pre.year
     rows: list[ReportRow] = []
     many = len(picked) > 1
@@ -262,7 +270,6 @@ def parse_weekly(
             usd_rate,
             implied,
         )
-    hints = (*pre.texts, *(p[0] for p in picked), Path(path).stem)
     return WeeklyReport(
         Path(path),
         name,

@@ -76,17 +76,18 @@ class Target(SQLModel, table=True):
 
 class Project(SQLModel, table=True):
     __tablename__ = "project"
+    # Indexed only where a query uses it (migration 0004_plan_drop_unused_indexes).
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True, max_length=64)
     name: str = Field(max_length=300)
-    norm_name: str = Field(index=True, max_length=300)  # for identity without a code
+    norm_name: str = Field(max_length=300)  # for identity without a code
     investor: str | None = Field(default=None, max_length=300)
-    credit_code: str | None = Field(default=None, index=True, max_length=18)  # 统一社会信用代码
+    credit_code: str | None = Field(default=None, max_length=18)  # 统一社会信用代码
     investor_origin: str | None = Field(default=None, max_length=100)
     investor_type: str | None = Field(default=None, max_length=50)
-    category: str | None = Field(default=None, index=True, max_length=50)
-    chain: str | None = Field(default=None, index=True, max_length=100)
+    category: str | None = Field(default=None, max_length=50)
+    chain: str | None = Field(default=None, max_length=100)
     level: str | None = Field(default=None, max_length=50)
     is_new: bool | None = Field(default=None)
     fiscal_support: bool | None = Field(default=None)  # 一事一议 fiscal support
@@ -100,14 +101,14 @@ class Project(SQLModel, table=True):
     land_area: Decimal | None = Field(default=None, sa_type=MU)
     needs_land: bool | None = Field(default=None)
     expected_tax: Decimal | None = Field(default=None, sa_type=WAN)
-    stage: str = Field(index=True, max_length=20)
+    stage: str = Field(max_length=20)
     planned_on: date | None = None
     lead_on: date | None = None
     negotiating_on: date | None = None
     admitted_on: date | None = None
     approved_on: date | None = None
-    signed_on: date | None = Field(default=None, index=True)
-    started_on: date | None = Field(default=None, index=True)
+    signed_on: date | None = None
+    started_on: date | None = None
     producing_on: date | None = None
     full_output_on: date | None = None
     dropped_on: date | None = None
@@ -120,7 +121,7 @@ class Project(SQLModel, table=True):
     remarks: str | None = None  # 备注
     # Columns an office keeps that the ledger has no field for (研判结果, 填报人 …): label → text
     extra: dict[str, str] | None = Field(default=None, sa_type=JSON)
-    last_reported_on: date | None = Field(default=None, index=True)
+    last_reported_on: date | None = None
     created_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
     # `projects merge`: this record was another record of that project (一炮数响)
     merged_into_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
