@@ -1,10 +1,11 @@
 """Floors for bench/run.py: what each zsyz figure would cost written by hand (not a test).
 
-    python bench/floors.py progress|rank|rewards|alerts LEDGER.db YEAR AS_OF
+    python bench/floors.py progress|rank|rewards|alerts LEDGER.db|POSTGRES_URL YEAR AS_OF
     python bench/floors.py import BOOK.xlsx LEDGER.db
 
 Each floor is a fresh process with the standard library's sqlite3 (and python-calamine for
-the import), answering the command's core question with one SQL query per measure over the
+the import) — or psycopg alone when the ledger is a PostgreSQL URL, running the very same
+SQL text (named `:param`s become psycopg's `%(param)s`) — answering the command's core question with one SQL query per measure over the
 ledger as of the day: stage counts per unit and fixed-asset threshold through the roles,
 funds in place as the latest observation on or before the day, report weeks per unit,
 stale and signed-not-started projects. The ratio zsyz / floor says how much the tool adds
@@ -15,9 +16,11 @@ the same output work as `--format json`.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 from datetime import date, timedelta
+from typing import Any
 
 SCALE = 10_000  # stored integers are 元 (0.0001 万元)
 THRESHOLDS = (3000, 5000, 10000)  # 万元: the zhenping-2020 targets' fixed-asset bands
@@ -33,7 +36,7 @@ GROUP BY r.unit_id
 """
 
 FUNDS_AS_OF = """
-SELECT r.unit_id, SUM(CAST(u.new_value AS REAL))
+SELECT r.unit_id, SUM(CAST(u.new_value AS DOUBLE PRECISION))
 FROM project_update u
 JOIN (SELECT project_id, MAX(effective_on) AS day FROM project_update
       WHERE field = 'funds_in_place' AND effective_on <= :day GROUP BY project_id) last
@@ -44,7 +47,7 @@ GROUP BY r.unit_id
 """
 
 REPORT_WEEKS = """
-SELECT unit_id, COUNT(DISTINCT period), SUM(report_date > :due)
+SELECT unit_id, COUNT(DISTINCT period), SUM(CASE WHEN report_date > :due THEN 1 ELSE 0 END)
 FROM import_batch
 WHERE unit_id IS NOT NULL AND status != 'undone' AND report_date BETWEEN :start AND :day
 GROUP BY unit_id
@@ -65,21 +68,42 @@ GROUP BY r.unit_id
 """
 
 
+class Ledger:
+    """One read connection, SQLite (stdlib sqlite3) or PostgreSQL (psycopg), same SQL."""
+
+    def __init__(self, where: str) -> None:
+        self.pg = "://" in where
+        if self.pg:
+            import psycopg
+
+            rest = where.split("://", 1)[1]
+            self.conn: Any = psycopg.connect(f"postgresql://{rest}")
+            self.conn.read_only = True
+        else:
+            self.conn = sqlite3.connect(f"file:{where}?mode=ro", uri=True)
+
+    def execute(self, sql: str, params: dict[str, object]) -> Any:
+        if self.pg:
+            return self.conn.execute(re.sub(r":(\w+)", r"%(\1)s", sql), params)
+        plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+        return self.conn.execute(sql, plain)
+
+
 def _params(year: int, day: date, start: date | None = None) -> dict[str, object]:
     return {
-        "start": (start or date(year, 1, 1)).isoformat(),
-        "day": day.isoformat(),
+        "start": start or date(year, 1, 1),
+        "day": day,
         "t1": THRESHOLDS[0] * SCALE,
         "t2": THRESHOLDS[1] * SCALE,
         "t3": THRESHOLDS[2] * SCALE,
     }
 
 
-def _per_unit(conn: sqlite3.Connection, sql: str, params: dict[str, object]) -> dict:
+def _per_unit(conn: Ledger, sql: str, params: dict[str, object]) -> dict:
     return {row[0]: list(row[1:]) for row in conn.execute(sql, params)}
 
 
-def progress(conn: sqlite3.Connection, year: int, day: date) -> dict:
+def progress(conn: Ledger, year: int, day: date) -> dict:
     params = _params(year, day)
     return {
         "signed": _per_unit(conn, STAGE_COUNTS.format(stage="signed"), params),
@@ -88,12 +112,12 @@ def progress(conn: sqlite3.Connection, year: int, day: date) -> dict:
     }
 
 
-def reports(conn: sqlite3.Connection, start: date, day: date) -> dict:
-    params = {"start": start.isoformat(), "day": day.isoformat(), "due": day.isoformat()}
+def reports(conn: Ledger, start: date, day: date) -> dict:
+    params: dict[str, object] = {"start": start, "day": day, "due": day}
     return _per_unit(conn, REPORT_WEEKS, params)
 
 
-def rank(conn: sqlite3.Connection, year: int, day: date) -> dict:
+def rank(conn: Ledger, year: int, day: date) -> dict:
     """The quarter ending on `day` and the one before it, as the ranking reads both."""
     quarter_start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     previous_end = quarter_start - timedelta(days=1)
@@ -105,20 +129,18 @@ def rank(conn: sqlite3.Connection, year: int, day: date) -> dict:
     }
 
 
-def rewards(conn: sqlite3.Connection, year: int, day: date) -> dict:
+def rewards(conn: Ledger, year: int, day: date) -> dict:
     return rank(conn, year, day) | {"year": progress(conn, year, date(year, 12, 31))}
 
 
-def alerts(conn: sqlite3.Connection, year: int, day: date) -> dict:
+def alerts(conn: Ledger, year: int, day: date) -> dict:
     week_start = day - timedelta(days=day.weekday() + 7)
     return {
         "progress": progress(conn, year, day),
         "reports": reports(conn, week_start, day),
-        "stale": _per_unit(conn, STALE, {"stale_before": (day - timedelta(days=30)).isoformat()}),
+        "stale": _per_unit(conn, STALE, {"stale_before": day - timedelta(days=30)}),
         "signed_not_started": _per_unit(
-            conn,
-            SIGNED_NOT_STARTED,
-            {"limit": (day - timedelta(days=180)).isoformat(), "day": day.isoformat()},
+            conn, SIGNED_NOT_STARTED, {"limit": day - timedelta(days=180), "day": day}
         ),
     }
 
@@ -157,8 +179,8 @@ def main(argv: list[str]) -> None:
         print(import_floor(argv[1], argv[2]))
         return
     command, db, year, day = argv[0], argv[1], int(argv[2]), date.fromisoformat(argv[3])
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    print(json.dumps(COMMANDS[command](conn, year, day), ensure_ascii=False))
+    answer = COMMANDS[command](Ledger(db), year, day)
+    print(json.dumps(answer, ensure_ascii=False, default=str))
 
 
 if __name__ == "__main__":

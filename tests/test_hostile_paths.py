@@ -233,3 +233,25 @@ def test_import_of_a_pipe_says_it_is_not_a_file(cli, ledger_db, tmp_path: Path) 
     result = cli("--db", ledger_db, "import", str(fifo))
     assert result.code == 2
     assert "不是普通文件" in result.err and "找不到" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols", "refused"), [(45, 20, False), (45, 26, True), (60, 20, True)]
+)
+def test_the_cell_cap_counts_the_columns_a_sheet_really_has(
+    rows: int, cols: int, refused: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Columns within A–Z are counted too, not taken as all 26: a 50,000 × 20 report
+    (1.0 M cells) passes a 1.2 M cap that 50,000 × 26 would pass."""
+    from zsyz.errors import BadInputError
+    from zsyz.io import guards
+    from zsyz.io.workbook import read_workbook
+
+    monkeypatch.setattr(guards, "MAX_CELLS", 1_000)
+    path = inline_flood(tmp_path / "窄表.xlsx", rows, cols, str)
+    if refused:
+        with pytest.raises(BadInputError, match="超过上限"):
+            read_workbook(path)
+    else:
+        (sheet,) = read_workbook(path)
+        assert len(sheet.rows) == rows

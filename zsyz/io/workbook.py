@@ -264,7 +264,8 @@ class SheetScan:
 
     gaps: set[tuple[int, int]] = field(default_factory=set)
     max_row: int = 0  # only rows of 6+ digits are looked for (cheap): 0 means < 100,000
-    max_col: int = 0
+    max_col: int = 0  # columns past Z only (cheap)
+    near_col: int = 0  # the farthest of A–Z any cell names
     size: int = 0  # bytes of the sheet's XML
 
     def refuse_beyond(self, path: Path, name: str, max_rows: int, max_cols: int) -> None:
@@ -286,7 +287,8 @@ class SheetScan:
                 "疑似异常文件；请删除多余的行后另存再导入"
             )
         # rows × columns as calamine will lay them out (a cell at GR99999: 20 M cells)
-        Extent(self.max_row, self.max_col or 26).refuse_beyond(path, name, max_rows, max_cols)
+        cols = self.max_col or self.near_col
+        Extent(self.max_row, cols).refuse_beyond(path, name, max_rows, max_cols)
 
 
 _SHEET_REL = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
@@ -311,6 +313,9 @@ def _col_index(letters: bytes) -> int:
 _FAR_ROW = re.compile(rb'r="[A-Z]{0,3}(\d{6,})"')
 _FAR_COL = re.compile(rb'r="([A-Z]{2,})\d')
 _ROW_NO = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+# A cell reference starting with each letter A–Z: found by substring search, far cheaper
+# than matching every cell of a 50,000-row sheet (a `<row r=` is followed by a digit).
+_CELL_AT = tuple(b'r="' + bytes([ord("A") + i]) for i in range(26))
 
 
 def scan_xlsx(path: Path) -> dict[str, SheetScan]:
@@ -375,7 +380,8 @@ def _scan_part(zf: zipfile.ZipFile, part: str) -> SheetScan:
 
 def _far(scan: SheetScan, data: bytes) -> None:
     """The farthest row (every <row r=…>, and cells of 6+ digit rows) and column (every
-    cell past Z) named in this piece of sheet XML."""
+    cell past Z exactly; within A–Z by the letters cells start with) named in this piece
+    of sheet XML."""
     for m in _FAR_ROW.finditer(data):
         scan.max_row = max(scan.max_row, int(m.group(1)))
     for m in _ROW_NO.finditer(data):
@@ -385,6 +391,10 @@ def _far(scan: SheetScan, data: bytes) -> None:
             scan.max_row = n
     for m in _FAR_COL.finditer(data):
         scan.max_col = max(scan.max_col, _col_index(m.group(1)) + 1)
+    for col in range(26, scan.near_col, -1):
+        if _CELL_AT[col - 1] in data:
+            scan.near_col = col
+            break
 
 
 def blank(value: Any) -> bool:
