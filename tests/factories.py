@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from zsyz.domain.names import norm_project_name
 from zsyz.store.engine import open_ledger
+from zsyz.store.intervals import relink
 from zsyz.store.tables import Activity, ImportBatch, Project, ProjectRole, ProjectUpdate
 from zsyz.store.units import UnitIndex
 
@@ -162,6 +163,7 @@ def add_update(
                 )
             )
         session.add(project)
+        relink(session, [project.id])  # as every writer keeps history intervals
     ledger.engine.dispose()
     return bid
 

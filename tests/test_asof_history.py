@@ -19,6 +19,7 @@ from zsyz.domain.stages import Stage
 from zsyz.store.asof_history import histories_as_of
 from zsyz.store.engine import open_ledger
 from zsyz.store.history import CREATED, PROJECT, UPDATES, expand
+from zsyz.store.intervals import relink, stale_intervals
 from zsyz.store.tables import ImportBatch
 
 DAYS = [date(2022, 3, d) for d in (1, 2, 3, 4)]
@@ -91,6 +92,8 @@ def write_histories(ledger: Any, projects: list[Any], undo: bool, **columns: Any
                 )
         if undo:
             session.execute(delete(UPDATES).where(UPDATES.c.batch_id == 2))
+        relink(session, range(1, len(projects) + 1))
+        assert stale_intervals(session.connection()) == []
 
 
 @settings(

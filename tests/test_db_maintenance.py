@@ -40,6 +40,7 @@ BROKEN = {
     "project_units": [
         "DELETE FROM project_role WHERE project_id = (SELECT id FROM project WHERE code = 'P002')"
     ],
+    "history_intervals": ["UPDATE project_update SET valid_to = '2000-01-01'"],
     "negative_amounts": ["UPDATE project SET funds_in_place = -10000 WHERE code = 'P002'"],
     "unit_cycles": [
         "UPDATE unit SET parent_id = (SELECT id FROM unit WHERE name = '石佛寺社区') "

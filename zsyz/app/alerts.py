@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
-from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on, report_facts
+from zsyz.store.aggregate import report_statuses
+from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on
 from zsyz.store.facts import active_policy
 from zsyz.store.units import UnitIndex
 
@@ -33,11 +34,15 @@ def alerts_in(
         only = UnitIndex.of_facts(ledger.units).resolve(unit).code if unit else None
         first_report = first_report_on(session, as_of)
         known = [d for d in (first_report, first_activity_on(session, as_of)) if d is not None]
+        statuses = None  # no duty yet: missed_reports reads nothing
+        if first_report is not None and first_report <= as_of:  # counted in SQL
+            codes = [u.code for u in ledger.units]
+            statuses = report_statuses(session, codes, policy.reporting, as_of, first_report)
         facts = AlertFacts(
             ledger=ledger,
-            reports=report_facts(session, as_of, policy.reporting),
             since=first_report,
             activities_since=min(known) if known else None,
+            report_statuses=statuses,
         )
         found = alerts(policy, facts, as_of)
     return [

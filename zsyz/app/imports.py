@@ -46,6 +46,7 @@ from zsyz.store.history import (
     set_roles,
     to_text,
 )
+from zsyz.store.intervals import relink
 from zsyz.store.policies import active_policy
 from zsyz.store.tables import ImportBatch
 from zsyz.store.units import UnitIndex
@@ -403,6 +404,9 @@ def _write(session: Session, planned: ImportPlan, batch: ImportBatch, index: Uni
         "created_at",
     )
     bulk_insert(session, UPDATES, columns, history(), ready=True)
+    # created projects have one row per field (valid_to NULL): only updated ones relink
+    updated = [d for d in decisions if not isinstance(d, New | Refused) and d.changes]
+    relink(session, [d.project_id for d in updated])
 
 
 def _insert_projects(

@@ -14,7 +14,6 @@ from zsyz.domain.progress import Facts, funds_days, progress, reads_amounts
 from zsyz.domain.ranking import RankRow, ScoringFacts, rank, reads_reports, reads_seen
 from zsyz.domain.reporting import (
     closing_day,
-    earliest,
     figures_due,
     outstanding,
     reading_day,
@@ -23,7 +22,8 @@ from zsyz.domain.rewards import Rewards, reads_ranking, rewards, rewards_days
 from zsyz.errors import LedgerStateError
 from zsyz.render.explain import component_json
 from zsyz.render.reasons import reason_text
-from zsyz.store.asof import first_report_on, projects_on, report_facts
+from zsyz.store.aggregate import earliest_reports
+from zsyz.store.asof import first_report_on, projects_on
 from zsyz.store.asof_history import changed_after
 from zsyz.store.facts import (
     active_policy,
@@ -94,13 +94,23 @@ def load(
     )
     reads = ranks and reads_reports(policy)
     reported = today or until  # reports filed by the day the ranking is made count
-    reports = report_facts(session, reported, policy.reporting) if reads else None
+    grouped = None  # each unit's earliest report per period, grouped in SQL
+    if reads:
+        grouped = (policy.reporting, earliest_reports(session, policy.reporting, reported))
     seen = seen_days(session) if ranks and reads_seen(policy) else None
     since = first_report_on(session, reported)
     adjustments = adjustment_facts(session)
     return Loaded(
         policy,
-        ScoringFacts(facts, reports, seen, since=since, as_of=reported, adjustments=adjustments),
+        ScoringFacts(
+            facts,
+            None,
+            seen,
+            since=since,
+            as_of=reported,
+            adjustments=adjustments,
+            grouped=grouped,
+        ),
         now,
     )
 
@@ -147,7 +157,7 @@ def _refuse_incomplete(session: Any, loaded: Loaded, period: Period, today: date
     due = figures_due(period, rep)
     if today > due:
         return
-    first = earliest(report_facts(session, today, rep), rep)
+    first = earliest_reports(session, rep, today)
     units = {u.code: u for u in loaded.facts.facts.units if u.active}
     codes = outstanding(
         ((u.code, u.unit_class) for u in units.values()),

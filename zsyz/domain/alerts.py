@@ -12,7 +12,7 @@ but not started" turns red at `red_factor` × its months, like staleness.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
@@ -27,6 +27,7 @@ from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, TargetProgress, progress
 from zsyz.domain.reporting import (
     ReportFact,
+    ReportStatus,
     add_months,
     due_date,
     must_report,
@@ -92,6 +93,9 @@ class AlertFacts:
     ledger: Facts  # units, projects (as of), observations, activities, explicit targets
     reports: Sequence[ReportFact] = ()
     since: date | None = None  # the ledger's first report: reporting duty starts then
+    # `statuses(…, reports, …)` already counted by the store (store/aggregate.py), by unit
+    # code: then `reports` is not read
+    report_statuses: Mapping[str, ReportStatus] | None = None
     activities_since: date | None = None  # its first report or activity
 
 
@@ -130,7 +134,9 @@ def missed_reports(policy: Policy, facts: AlertFacts, as_of: date) -> list[Alert
     out = []
     weekly = rep.cadence != "monthly"
     duty = [u for u in _active(facts.ledger.units, as_of) if must_report(u.unit_class, rep)]
-    found = statuses((u.code for u in duty), facts.reports, rep, as_of, facts.since)
+    found = facts.report_statuses
+    if found is None:
+        found = statuses((u.code for u in duty), facts.reports, rep, as_of, facts.since)
     for u in duty:
         st = found[u.code]
         if st.reported or not owed(st.period, facts.since, rep):

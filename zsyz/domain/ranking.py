@@ -62,6 +62,9 @@ class ScoringFacts:
     # figures are read as of the period's due day when that is earlier
     as_of: date | None = None
     adjustments: Sequence[AdjustmentFact] = ()  # points recorded by hand (`zsyz adjust`)
+    # `first_reports` already grouped by the store for one calendar (store/aggregate.py):
+    # then `reports` need not be loaded
+    grouped: tuple[Reporting, Mapping[str, dict[Period, date]]] | None = None
     # each unit's earliest report per reporting period (built once; every period ranked
     # reads them)
     _first: dict[Reporting, dict[str, dict[Period, date]]] = field(
@@ -71,6 +74,8 @@ class ScoringFacts:
     def first_reports(self, reporting: Reporting) -> dict[str, dict[Period, date]]:
         """unit → reporting period → earliest report dated by `as_of` (`reporting.earliest`)."""
         got = self._first.get(reporting)
+        if got is None and self.grouped is not None and self.grouped[0] == reporting:
+            got = self._first[reporting] = dict(self.grouped[1])
         if got is None:
             assert self.reports is not None, "reports were not loaded (see reads_reports)"
             got = self._first[reporting] = earliest(self.reports, reporting, self.as_of)

@@ -254,6 +254,49 @@ def statuses(
     return out
 
 
+@dataclass(frozen=True)
+class StatusPlan:
+    """What `statuses` asks of every unit, worked out once: a store can count it in SQL
+    (store/aggregate.py) and hand back three figures per unit for `status_from`."""
+
+    current: Period  # the period the alert is about (`due_period`)
+    previous: Period
+    owed: tuple[tuple[Period, date], ...]  # owed periods of the year so far, with due days
+
+
+def status_plan(reporting: Reporting, as_of: date, since: date) -> StatusPlan:
+    current = due_period(as_of, reporting)
+    owed_periods = tuple(
+        (p, due_date(p, reporting))
+        for p in periods_between(date(as_of.year, 1, 1), current, reporting)
+        if owed(p, since, reporting)
+    )
+    return StatusPlan(current, current.previous(), owed_periods)
+
+
+def status_from(
+    plan: StatusPlan,
+    on_time: int,
+    first_current: date | None,
+    first_previous: date | None,
+    reporting: Reporting,
+    as_of: date,
+    since: date,
+) -> ReportStatus:
+    """A unit's `ReportStatus` from how many owed periods it reported on time and its
+    earliest reports (on or before `as_of`) covering the current and previous periods:
+    exactly what `statuses` says from the reports themselves."""
+    pairs = ((plan.current, first_current), (plan.previous, first_previous))
+    known = {p: d for p, d in pairs if d is not None}
+    return ReportStatus(
+        plan.current,
+        state(known, plan.current, reporting, as_of) is not ReportState.MISSED,
+        len(plan.owed) - on_time,
+        owed(plan.previous, since, reporting)
+        and state(known, plan.previous, reporting, as_of) is ReportState.MISSED,
+    )
+
+
 def periods_between(start: date, last: Period, reporting: Reporting) -> Iterable[Period]:
     """Periods from the one containing `start` up to `last` (inclusive)."""
     p = period_containing(period_kind(reporting), start)

@@ -1,14 +1,18 @@
 """Every project's history reduced to its state on a day (`domain.history.HistoryAsOf`),
 found in SQL instead of replaying a province's million `project_update` rows in Python.
 
-Two grouped queries split the log at the day: per (project, field) the latest row on or
-before it (its new value counts) and the first row after it (its old value counts when
-the field has no row on or before the day). Same-day rows are told apart by id (the later
-row wins), as the replay does. The one `*created*` snapshot row of a project stands for
-one change per field (`store.history.expand`). A project whose existence on the day
-these two rows cannot settle (plain name/stage rows with no snapshot on or before the
-day — never written by imports) is replayed from its full history instead, so the
-answer is always the replay's (tests/test_asof_history.py checks both agree).
+Two range queries over the history intervals (`store/intervals.py`: each row holds
+from `effective_on` until `valid_to`) split the log at the day, with no grouping: per
+(project, field) the row in force on the day (its new value counts) and, for a field
+whose first row is after the day, that first row (its old value counts). Same-day rows
+are told apart by id (the later row wins; the earlier one's interval is empty), as the
+replay does. The one `*created*` snapshot row of a project stands for one change per
+field (`store.history.expand`); per field it holds from its day until the field's first
+plain row ordered after it, which is settled here by comparing (effective_on, id). A
+project whose existence on the day these rows cannot settle (plain name/stage rows with
+no snapshot on or before the day — never written by imports) is replayed from its full
+history instead, so the answer is always the replay's (tests/test_asof_history.py
+checks both agree, on SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ _CHUNK = 500  # ids per IN list: far below every driver's parameter limit
 
 Row = tuple[date, int, str | None]  # (effective_on, id, value)
 
+
 # The projects with any history row after :day (an index range scan on
 # `ix_project_update_effective_on`): the only ones whose state then differs from now.
 CHANGED_AFTER = "SELECT DISTINCT project_id FROM project_update WHERE effective_on > :day"
@@ -37,32 +42,33 @@ def changed_after(conn: Any, day: date, *, limit: int | None = None) -> list[int
     return [pid for (pid,) in rows(conn, sql, {"day": day})]
 
 
+# Per (project, field): the row in force on :d (its interval holds the day), or, for a
+# field whose first row is after :d, that first row (its old value held before it).
+_IN_FORCE = """SELECT u.project_id, u.field, u.effective_on, u.id, u.new_value
+  FROM project_update u
+  WHERE u.effective_on <= :d AND (u.valid_to IS NULL OR u.valid_to > :d)"""
+_LATER_ONLY = """ AND u.project_id IN
+    (SELECT l.project_id FROM project_update l WHERE l.effective_on > :d)"""
+_FIRST_AFTER = """SELECT u.project_id, u.field, u.effective_on, u.id, u.old_value
+  FROM project_update u
+  WHERE u.effective_on > :d AND NOT EXISTS (
+    SELECT 1 FROM project_update v
+    WHERE v.project_id = u.project_id AND v.field = u.field
+      AND (v.effective_on < u.effective_on
+           OR (v.effective_on = u.effective_on AND v.id < u.id)))"""
+
+
 def _edge_rows(
     conn: Any, day: date, *, after: bool, later_only: bool = False
 ) -> dict[tuple[int, str], Row]:
-    """Per (project, field): the latest row on or before `day` (its new value), or with
-    `after` the first row after it (its old value). With `later_only`, only projects
-    changed after `day` (the others' rows are not read)."""
-    pick = "MIN" if after else "MAX"
-    when = "effective_on > :day" if after else "effective_on <= :day"
-    if later_only and not after:  # rows after the day are the later projects' anyway
-        when += f" AND project_id IN ({CHANGED_AFTER})"
-    value = "old_value" if after else "new_value"
-    sql = (
-        f"SELECT u.project_id, u.field, u.effective_on, u.id, u.{value} FROM project_update u "
-        f"JOIN (SELECT project_id, field, {pick}(effective_on) AS edge_on FROM project_update "
-        f"WHERE {when} GROUP BY project_id, field) edge "
-        "ON u.project_id = edge.project_id AND u.field = edge.field "
-        "AND u.effective_on = edge.edge_on"
-    )
-    out: dict[tuple[int, str], Row] = {}
-    for pid, fld, on, uid, text in rows(conn, sql, {"day": day}):
-        key = (pid, fld)
-        seen = out.get(key)
-        # same day: the replay keeps id order, so the latest is the highest id, the first the lowest
-        if seen is None or (uid < seen[1] if after else uid > seen[1]):
-            out[key] = (as_date(on), uid, text)  # type: ignore[assignment]
-    return out
+    """Per (project, field): the row in force on `day` (its new value: the latest on or
+    before it, by its interval), or with `after` the field's first row when that is after
+    the day (its old value). With `later_only`, only projects changed after `day`."""
+    sql = _FIRST_AFTER if after else _IN_FORCE + (_LATER_ONLY if later_only else "")
+    return {
+        (pid, fld): (as_date(on), uid, text)  # type: ignore[misc]
+        for pid, fld, on, uid, text in rows(conn, sql, {"d": day})
+    }
 
 
 def histories_as_of(conn: Any, day: date, *, later_only: bool = False) -> dict[int, HistoryAsOf]:

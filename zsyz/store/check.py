@@ -4,7 +4,7 @@ Each check yields `Finding`s; none means the ledger is sound. SQLite gets
 `PRAGMA integrity_check` and `foreign_key_check` (PostgreSQL enforces foreign keys
 itself); both databases get the ledger's rules: stage dates agree with the stage,
 updates point at a batch and a project, batch counts add up, every project has a
-sourcing or landing unit, amounts are never negative, units nest without cycles.
+sourcing or landing unit, amounts are never negative, units nest without cycles, history intervals are\nthe next change's day.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def check_ledger(ledger: Ledger, *, today: date | None = None) -> list[Finding]:
         for check in (_stage_dates, _update_refs, _batch_counts, _project_units):
             checks.append(lambda check=check: check(conn, today))  # type: ignore[misc]
         checks += [lambda: _negative_amounts(conn), lambda: _unit_cycles(conn)]
+        checks.append(lambda: _history_intervals(conn))
         for run in checks:
             try:
                 findings += run()
@@ -222,6 +223,22 @@ def _project_units(conn: Connection, _today: date) -> Iterator[Finding]:
     known = [role.value for role in Role]
     for rid, role in conn.execute(select(r.c.id, r.c.role).where(r.c.role.not_in(known))):
         yield Finding("project_units", "project_role", rid, f"未知的单位角色「{role}」")
+
+
+def _history_intervals(conn: Connection) -> Iterator[Finding]:
+    """Each history row holds until the next change of its field (store/intervals.py)."""
+    from zsyz.store.intervals import stale_intervals
+    from zsyz.store.sqltext import as_date
+
+    for uid, stored, expected in stale_intervals(conn):
+        was, should = as_date(stored), as_date(expected)
+        yield Finding(
+            "history_intervals",
+            "project_update",
+            uid,
+            f"项目变更记录 {uid} 的有效截止日记为 {was or '（无）'}，应为 {should or '（无）'}"
+            "；按日期查询的结果会有误，请联系维护人员",
+        )
 
 
 def _negative_amounts(conn: Connection) -> Iterator[Finding]:

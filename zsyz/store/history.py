@@ -12,6 +12,17 @@ NULL; readers see it so through `expand`. (Two to five rows instead of ~23 per c
 project keep a 50,000-row import from writing a million history rows.) Undo replays a batch's rows backwards; the
 rows of an undone or superseded batch are then deleted, so "value as of a date" never
 needs to know about batch status.
+
+Intervals (`store/intervals.py`): each row also carries `valid_to`, the `effective_on` of
+the next row of the same (project, field) by (effective_on, id), NULL while it is the
+latest; its value holds on days `effective_on <= d < valid_to`. The `*created*` row is
+its own field `*created*`, so its `valid_to` is NULL (a project has one snapshot). Per
+field, the snapshot's value of field f holds from the snapshot's `effective_on` until
+the first plain row of (project, f) ordered after the snapshot by (effective_on, id); a
+plain row of f in force on a day wins over the snapshot only when it is ordered after
+it (`store/asof_history.py` compares the two). Every writer keeps the intervals with
+`intervals.relink(session, project_ids)`: the import's writer, `revert_batch` (undo and
+supersede) and manual corrections (`store.manual.finish`).
 """
 
 from __future__ import annotations
@@ -42,6 +53,7 @@ from zsyz.errors import LedgerStateError
 from zsyz.store.history_codec import CREATED as CREATED  # re-exported: the contract is here
 from zsyz.store.history_codec import Change, expand
 from zsyz.store.history_codec import created_values as created_values
+from zsyz.store.intervals import relink
 from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 
 PROJECT = Project.__table__  # type: ignore[attr-defined]
@@ -218,6 +230,7 @@ def revert_batch(session: Session, batch: ImportBatch) -> dict[str, str]:
     for project_id, values in restore.items():
         session.execute(update(PROJECT).where(PROJECT.c.id == project_id).values(**values))
     session.execute(delete(UPDATES).where(UPDATES.c.batch_id == bid))
+    relink(session, {project_id for project_id, _, _ in changes} - created)
     if created:
         ids = list(created)
         session.execute(delete(UPDATES).where(UPDATES.c.project_id.in_(ids)))

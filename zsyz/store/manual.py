@@ -20,6 +20,7 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel import Session
 
 from zsyz.store.history import to_text
+from zsyz.store.intervals import relink
 from zsyz.store.tables import ImportBatch, LedgerChange, ProjectUpdate, table_of
 
 MANUAL = "manual"
@@ -189,6 +190,9 @@ def touched_projects(session: Session, batch: ImportBatch) -> int:
 def finish(session: Session, batch: ImportBatch, rows: int) -> ImportBatch:
     """Counts of a manual batch: `rows` changes, the projects it touched as updated."""
     batch.rows = rows
+    session.flush()  # history intervals of the projects it changed (store/intervals.py)
+    mine = session.execute(select(UPDATES.c.project_id).where(UPDATES.c.batch_id == batch.id))
+    relink(session, mine.scalars())
     batch.updated = touched_projects(session, batch)
     session.add(batch)
     session.flush()

@@ -1,3 +1,3 @@
 """The schema revision this code expects. A test keeps it equal to Alembic's head."""
 
-HEAD_REVISION = "0004_plan_drop_unused_indexes"
+HEAD_REVISION = "0004_agg_history_intervals"

@@ -179,6 +179,8 @@ class ProjectUpdate(SQLModel, table=True):
         Index("ix_project_update_project_field", "project_id", "field", "effective_on"),
         # which projects changed after a day (`asof_history.changed_after`): a range scan
         Index("ix_project_update_effective_on", "effective_on", "project_id"),
+        # the rows in force on a day (`store/intervals.py`): a range scan on valid_to
+        Index("ix_project_update_valid_to", "valid_to", "effective_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -189,6 +191,8 @@ class ProjectUpdate(SQLModel, table=True):
     old_value: str | None = None
     new_value: str | None = None
     effective_on: date  # the report date of the batch: as-of queries read history by it
+    # the next change of the same (project, field) took effect; NULL while current
+    valid_to: date | None = None
     created_at: datetime = Field(default_factory=_now)
 
 
