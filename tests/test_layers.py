@@ -36,6 +36,8 @@ CLI_ALLOWED: dict[str, str] = {
     "zsyz.store.engine": "cli/common.py opens the ledger a use case works on (read "
     "commands open it before the use case, so `--db` and a missing ledger are reported "
     "in one place); cli/app.py:run maps a busy or unreachable database to exit 75/1",
+    "zsyz.store.reader": "cli/common.py opens the ledger a read command works on, on the "
+    "bare driver (no ORM imported); cli/app.py:run closes its connections",
 }
 
 

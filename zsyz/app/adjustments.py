@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from zsyz.domain.facts import AdjustmentFact
 from zsyz.errors import NotFoundError
 from zsyz.store.engine import Ledger
+from zsyz.store.facts import adjustment_facts as adjustment_facts  # read side: plain SQL
 from zsyz.store.tables import Adjustment, Unit
 from zsyz.store.units import UnitIndex
 
@@ -80,19 +80,3 @@ def _row(a: Adjustment, unit: str) -> dict[str, Any]:
         "evidence": a.evidence or "",
         "flag": a.flag or "",
     }
-
-
-def adjustment_facts(session: Session) -> list[AdjustmentFact]:
-    codes = {u.id: u.code for u in session.exec(select(Unit)).all()}
-    return [
-        AdjustmentFact(
-            id=a.id or 0,
-            unit=codes.get(a.unit_id, ""),
-            year=a.year,
-            points=a.points,
-            reason=a.reason,
-            evidence=a.evidence,
-            flag=a.flag,
-        )
-        for a in session.exec(select(Adjustment).order_by(col(Adjustment.id))).all()
-    ]

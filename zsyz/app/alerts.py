@@ -3,40 +3,41 @@
 from __future__ import annotations
 
 from datetime import date
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from zsyz.app.bulk import no_cyclic_gc
 from zsyz.domain.alerts import Alert, AlertFacts, Level, alerts
 from zsyz.store.aggregate import report_statuses
 from zsyz.store.asof import facts_as_of, first_activity_on, first_report_on
-from zsyz.store.engine import Ledger
-from zsyz.store.policies import active_policy
+from zsyz.store.facts import active_policy
 from zsyz.store.units import UnitIndex
+
+if TYPE_CHECKING:
+    from zsyz.store.engine import Ledger
+    from zsyz.store.reader import Reader
 
 
 def alert_list(
-    ledger: Ledger, as_of: date, unit: str | None = None, level: Level | None = None
+    ledger: Ledger | Reader, as_of: date, unit: str | None = None, level: Level | None = None
 ) -> list[Alert]:
     with ledger.read() as session:
         return alerts_in(session, as_of, unit, level)
 
 
 def alerts_in(
-    session: Session, as_of: date, unit: str | None = None, level: Level | None = None
+    session: Any, as_of: date, unit: str | None = None, level: Level | None = None
 ) -> list[Alert]:
     """The alerts as of `as_of`, read in the caller's transaction."""
     with no_cyclic_gc():
         policy, _ = active_policy(session, as_of.year)
-        only = UnitIndex.load(session).resolve(unit).code if unit else None
+        ledger = facts_as_of(session, as_of)
+        only = UnitIndex.of_facts(ledger.units).resolve(unit).code if unit else None
         first_report = first_report_on(session, as_of)
         known = [d for d in (first_report, first_activity_on(session, as_of)) if d is not None]
-        ledger = facts_as_of(session, as_of)
         statuses = None  # no duty yet: missed_reports reads nothing
         if first_report is not None and first_report <= as_of:  # counted in SQL
             codes = [u.code for u in ledger.units]
-            conn = session.connection()
-            statuses = report_statuses(conn, codes, policy.reporting, as_of, first_report)
+            statuses = report_statuses(session, codes, policy.reporting, as_of, first_report)
         facts = AlertFacts(
             ledger=ledger,
             since=first_report,

@@ -5,6 +5,7 @@ shapes them."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from zsyz.domain.progress import (
     Facts,
@@ -14,15 +15,22 @@ from zsyz.domain.progress import (
     reads_amounts,
 )
 from zsyz.store.asof import projects_on
-from zsyz.store.engine import Ledger
-from zsyz.store.facts import activity_facts, funds_observations
-from zsyz.store.policies import active_policy
-from zsyz.store.targets import explicit_targets
-from zsyz.store.units import UnitIndex, unit_facts
+from zsyz.store.facts import (
+    active_policy,
+    activity_facts,
+    explicit_targets,
+    funds_observations,
+    unit_facts,
+)
+from zsyz.store.units import UnitIndex
+
+if TYPE_CHECKING:
+    from zsyz.store.engine import Ledger
+    from zsyz.store.reader import Reader
 
 
 def unit_progress(
-    ledger: Ledger,
+    ledger: Ledger | Reader,
     year: int,
     as_of: date,
     unit: str | None = None,
@@ -30,12 +38,13 @@ def unit_progress(
 ) -> list[UnitProgress]:
     with ledger.read() as session:
         policy, _ = active_policy(session, year)
-        only = UnitIndex.load(session).resolve(unit).code if unit else None
+        units = unit_facts(session)
+        only = UnitIndex.of_facts(units).resolve(unit).code if unit else None
         explicit = explicit_targets(session, year)
         # observations only when a target reads amounts over time (see reads_amounts)
         days = funds_days(year, as_of) if reads_amounts(policy, explicit) else frozenset()
         facts = Facts(
-            units=unit_facts(session),
+            units=units,
             projects=projects_on(session, as_of),
             observations=funds_observations(session, as_of, days) if days else (),
             activities=activity_facts(session),

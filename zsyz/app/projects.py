@@ -4,9 +4,7 @@ credited units and full history (which import changed what, when)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from zsyz.domain import admission as adm
 from zsyz.domain.approval import ApprovalDecision, decide
@@ -15,23 +13,25 @@ from zsyz.domain.facts import ProjectFact, Role, UnitFact
 from zsyz.domain.field_labels import FIELD_LABELS, shown
 from zsyz.domain.policy import Policy
 from zsyz.domain.stages import Stage
-from zsyz.errors import NotFoundError
-from zsyz.policy.cache import stored_policy
-from zsyz.store.engine import Ledger
-from zsyz.store.facts import project_facts
-from zsyz.store.history import field_changes
-from zsyz.store.policies import active_policy_row
-from zsyz.store.tables import Project
-from zsyz.store.units import UnitIndex, unit_facts
+from zsyz.errors import LedgerStateError, NotFoundError
+from zsyz.store.facts import active_policy, project_facts, unit_facts
+from zsyz.store.units import UnitIndex
+
+if TYPE_CHECKING:  # `projects list` reads on the bare driver: no ORM imported for it
+    from zsyz.store.engine import Ledger
+    from zsyz.store.reader import Reader
 
 ROLE_KEYS = {Role.SOURCING: "sourcing", Role.LANDING: "landing", Role.LEADER: "leader"}
 ROLE_KEYS[Role.COMPILING] = "compiling"
 SHOWN = [k for k in FIELD_LABELS if not k.startswith("roles:")]
 
 
-def _policy(session: Session) -> Policy | None:
-    row = active_policy_row(session)
-    return stored_policy(row.text, f"台账中的政策 {row.name}") if row else None
+def _policy(session: Any) -> Policy | None:
+    """The policy in force from the latest year, None when the ledger has none."""
+    try:
+        return active_policy(session)[0]
+    except LedgerStateError:
+        return None
 
 
 def _approval(
@@ -53,7 +53,7 @@ def _years(p: ProjectFact) -> set[int]:
 
 
 def project_list(
-    ledger: Ledger,
+    ledger: Ledger | Reader,
     unit: str | None = None,
     stage: Stage | None = None,
     year: int | None = None,
@@ -61,8 +61,9 @@ def project_list(
 ) -> list[dict[str, Any]]:
     with ledger.read() as session:
         policy = _policy(session)
-        only = UnitIndex.load(session).resolve(unit).code if unit else None
-        units = {u.code: u for u in unit_facts(session)}
+        known = unit_facts(session)
+        only = UnitIndex.of_facts(known).resolve(unit).code if unit else None
+        units = {u.code: u for u in known}
         facts = project_facts(session)
     out = []
     for p in facts:
@@ -97,6 +98,11 @@ def project_list(
 
 
 def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
+    from sqlmodel import col, select
+
+    from zsyz.store.history import field_changes
+    from zsyz.store.tables import Project
+
     with ledger.read() as session:
         row = session.exec(select(Project).where(col(Project.code) == code.strip())).first()
         if row is None:

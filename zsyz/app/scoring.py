@@ -5,20 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
-
-from zsyz.app.adjustments import adjustment_facts
-from zsyz.domain.bulletin import (
-    Figure,
-    Headline,
-    headlines,
-    listed,
-    same_period_last_year,
-    summary,
-)
 from zsyz.domain.facts import ProjectFact
 from zsyz.domain.periods import Period
 from zsyz.domain.policy import Policy
@@ -35,12 +23,24 @@ from zsyz.errors import LedgerStateError
 from zsyz.store.aggregate import earliest_reports
 from zsyz.store.asof import first_report_on, projects_on
 from zsyz.store.asof_history import changed_after
-from zsyz.store.engine import Ledger
-from zsyz.store.facts import activity_facts, funds_observations, project_facts
-from zsyz.store.policies import active_policy
-from zsyz.store.tables import Project, ProjectRole, ProjectUpdate, Unit
-from zsyz.store.targets import explicit_targets
-from zsyz.store.units import UnitIndex, unit_facts
+from zsyz.store.facts import (
+    active_policy,
+    activity_facts,
+    adjustment_facts,
+    explicit_targets,
+    funds_observations,
+    project_facts,
+    unit_facts,
+)
+from zsyz.store.sqltext import as_date, rows
+from zsyz.store.units import UnitIndex
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from zsyz.domain.bulletin import Figure, Headline
+    from zsyz.store.engine import Ledger
+    from zsyz.store.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -50,29 +50,22 @@ class Loaded:
     now: list[ProjectFact]  # the projects as they stand today (`facts` holds `until`'s)
 
 
-def seen_days(session: Session) -> dict[str, list[date]]:
+def seen_days(session: Any) -> dict[str, list[date]]:
     """The days each project was reported (its history, and its last report)."""
-    projects = Project.__table__  # type: ignore[attr-defined]
-    updates = ProjectUpdate.__table__  # type: ignore[attr-defined]
-    conn = session.connection()
     code_of: dict[int, str] = {}
     out: dict[str, set[date]] = {}
-    for pid, code, last in conn.execute(
-        sa_select(projects.c.id, projects.c.code, projects.c.last_reported_on)
-    ).all():
+    for pid, code, last in rows(session, "SELECT id, code, last_reported_on FROM project"):
         code_of[pid] = code
-        out[code] = {last} if last is not None else set()
-    for pid, day in conn.execute(
-        sa_select(updates.c.project_id, updates.c.effective_on).distinct()
-    ).all():
+        out[code] = {as_date(last)} if last is not None else set()  # type: ignore[arg-type]
+    for pid, day in rows(session, "SELECT DISTINCT project_id, effective_on FROM project_update"):
         code = code_of.get(pid)
         if code is not None:
-            out[code].add(day)
+            out[code].add(as_date(day))  # type: ignore[arg-type]
     return {k: sorted(v) for k, v in out.items() if v}
 
 
 def load(
-    session: Session,
+    session: Any,
     years: list[int],
     until: date,
     days: frozenset[date] | None = None,
@@ -101,8 +94,7 @@ def load(
     reported = today or until  # reports filed by the day the ranking is made count
     grouped = None  # each unit's earliest report per period, grouped in SQL
     if reads:
-        conn = session.connection()
-        grouped = (policy.reporting, earliest_reports(conn, policy.reporting, reported))
+        grouped = (policy.reporting, earliest_reports(session, policy.reporting, reported))
     seen = seen_days(session) if ranks and reads_seen(policy) else None
     since = first_report_on(session, reported)
     adjustments = adjustment_facts(session)
@@ -121,10 +113,10 @@ def load(
     )
 
 
-def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
+def earlier(session: Any, loaded: Loaded, day: date) -> ScoringFacts | None:
     """`loaded` with its projects as they stood on an earlier `day`; None when no project
     changed after that day (then `loaded` is already that day's answer)."""
-    if not session.connection().execute(changed_after(day).limit(1)).first():
+    if not changed_after(session, day, limit=1):
         return None
     f = loaded.facts.facts
 
@@ -140,7 +132,7 @@ def earlier(session: Session, loaded: Loaded, day: date) -> ScoringFacts | None:
 
 
 def _period_facts(
-    session: Session, period: Period, today: date, *, every_day: bool = False
+    session: Any, period: Period, today: date, *, every_day: bool = False
 ) -> tuple[Loaded, ScoringFacts | None, date]:
     """The ledger as a ranking or bulletin of `period` reads it: as of the day its reports
     are due (`reporting.reading_day`), the previous period's as of its own; refused,
@@ -158,12 +150,12 @@ def _period_facts(
     return loaded, earlier(session, loaded, then_day), until
 
 
-def _refuse_incomplete(session: Session, loaded: Loaded, period: Period, today: date) -> None:
+def _refuse_incomplete(session: Any, loaded: Loaded, period: Period, today: date) -> None:
     rep = loaded.policy.reporting
     due = figures_due(period, rep)
     if today > due:
         return
-    first = earliest_reports(session.connection(), rep, today)
+    first = earliest_reports(session, rep, today)
     units = {u.code: u for u in loaded.facts.facts.units if u.active}
     codes = outstanding(
         ((u.code, u.unit_class) for u in units.values()),
@@ -184,19 +176,19 @@ def _refuse_incomplete(session: Session, loaded: Loaded, period: Period, today: 
 
 
 def ranking(
-    ledger: Ledger, period: Period, group: str | None = None, today: date | None = None
+    ledger: Ledger | Reader, period: Period, group: str | None = None, today: date | None = None
 ) -> tuple[Policy, list[RankRow]]:
     with ledger.read() as session:
         loaded, then, _ = _period_facts(session, period, today or date.today())
     return loaded.policy, rank(loaded.policy, loaded.facts, period, group, then)
 
 
-def resolve_unit(ledger: Ledger, name: str) -> str:
+def resolve_unit(ledger: Ledger | Reader, name: str) -> str:
     with ledger.read() as session:
-        return UnitIndex.load(session).resolve(name).code
+        return UnitIndex.of_facts(unit_facts(session)).resolve(name).code
 
 
-def year_rewards(ledger: Ledger, year: int, as_of: date) -> tuple[Policy, Rewards]:
+def year_rewards(ledger: Ledger | Reader, year: int, as_of: date) -> tuple[Policy, Rewards]:
     with ledger.read() as session:
         policy, _ = active_policy(session, year)
         days = rewards_days(policy, year, as_of)
@@ -231,6 +223,10 @@ def project_rows(ledger: Ledger) -> list[ProjectRow]:
 
 def project_rows_in(session: Session) -> list[ProjectRow]:
     """Every project as the bulletin lists it, read in the caller's transaction."""
+    from sqlmodel import col, select
+
+    from zsyz.store.tables import Project, ProjectRole, Unit
+
     names = {u.id: u.name for u in session.exec(select(Unit)).all()}
     roles: dict[tuple[int, str], list[str]] = {}
     for r in session.exec(select(ProjectRole).order_by(col(ProjectRole.id))).all():
@@ -272,6 +268,7 @@ def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> 
     import committed meanwhile is in none of it or all of it) as of the day the period's
     reports are due (what the ranking reads, and the alerts of that day)."""
     from zsyz.app.alerts import alerts_in
+    from zsyz.domain.bulletin import headlines, listed, same_period_last_year, summary
     from zsyz.render.alerts import alert_row
 
     with ledger.read() as session:

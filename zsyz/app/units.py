@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from zsyz.domain.groups import GroupVocabulary, default_group
 from zsyz.domain.names import normalize
@@ -19,9 +18,13 @@ from zsyz.domain.units import (
     unknown_class_message,
 )
 from zsyz.errors import BadInputError, UsageError
-from zsyz.store.engine import Ledger
-from zsyz.store.tables import Unit, UnitAlias
 from zsyz.store.units import UnitIndex, next_unit_code, units_listed
+
+if TYPE_CHECKING:  # read commands (progress, rank --group) use the vocabularies: no ORM
+    from sqlmodel import Session
+
+    from zsyz.store.engine import Ledger
+    from zsyz.store.tables import Unit
 
 
 def parse_unit_class(text: str) -> str:
@@ -78,6 +81,8 @@ def add_units(
 ) -> list[Unit]:
     """Add units (parents may be earlier rows of the same batch); names must be new.
     A group is resolved through the ledger's group vocabulary (or `groups`)."""
+    from zsyz.store.tables import Unit
+
     index = index or UnitIndex.load(session)
     if groups is None and any(nu.group for nu in new):
         groups = ledger_groups(session)
@@ -124,6 +129,8 @@ def _add_alias(session: Session, index: UnitIndex, unit: Unit, alias: str) -> No
         if owner == unit.code:
             return
         raise BadInputError(f"别名「{alias}」已属于单位 {index.by_code[owner].name}")
+    from zsyz.store.tables import UnitAlias
+
     session.add(UnitAlias(unit_id=unit.id, alias=alias))  # type: ignore[arg-type]
     index.add(alias, unit.code)
 

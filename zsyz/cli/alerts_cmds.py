@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger
+from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, reader
 
 COLUMNS = [
     ("level_label", "级别"),
@@ -76,7 +76,7 @@ def alerts(
 
     day = parse_day(as_of)
     assert isinstance(day, date)
-    found = alert_list(ledger(ctx, db), day, unit, Level(level.value) if level else None)
+    found = alert_list(reader(ctx, db), day, unit, Level(level.value) if level else None)
     rows = [alert_row(a) for a in found]
     for row, a in zip(rows, found, strict=True):
         row["level_label"] = a.level.label

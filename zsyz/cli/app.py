@@ -137,8 +137,9 @@ def run(argv: list[str] | None = None) -> int:
             EXIT_FAILURE,
         )
     finally:
-        if (engine := sys.modules.get("zsyz.store.engine")) is not None:
-            engine.close_all()  # no idle connections left behind by in-process callers
+        for name in ("zsyz.store.engine", "zsyz.store.reader"):
+            if (opened := sys.modules.get(name)) is not None:
+                opened.close_all()  # no idle connections left behind by in-process callers
     return 0
 
 

@@ -11,6 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from zsyz.store.engine import Ledger
+    from zsyz.store.reader import Reader
 
 
 class Format(StrEnum):
@@ -62,6 +63,14 @@ def ledger(ctx: typer.Context, db: str | None) -> Ledger:
     from zsyz.store.engine import open_ledger
 
     return open_ledger(db_of(ctx, db))
+
+
+def reader(ctx: typer.Context, db: str | None) -> Ledger | Reader:
+    """The ledger for a READ command, on the bare driver (`store/reader.py`): no ORM or
+    SQLAlchemy is imported; same addresses and refusals as `ledger`."""
+    from zsyz.store.reader import open_reader
+
+    return open_reader(db_of(ctx, db))  # type: ignore[no-any-return]
 
 
 def this_year() -> int:

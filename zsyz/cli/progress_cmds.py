@@ -12,7 +12,7 @@ from zsyz.cli.common import (
     Format,
     FormatOption,
     OutputOption,
-    ledger,
+    reader,
     this_year,
 )
 from zsyz.cli.render import emit
@@ -77,7 +77,7 @@ def progress(
         raise UsageError(f"--as-of {as_of} 早于 {y} 年开始；请给 {y} 年内的日期，或改 --year")
     cls = parse_unit_class(unit_class) if unit_class else None
     with no_cyclic_gc():
-        _show(unit_progress(ledger(ctx, db), y, day, unit, cls), fmt, y, day, output)
+        _show(unit_progress(reader(ctx, db), y, day, unit, cls), fmt, y, day, output)
 
 
 def _show(rows: list[UnitProgress], fmt: Format, y: int, day: date, output: Path | None) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger
+from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger, reader
 
 app = typer.Typer(help="项目：列表、详情、审批权限、准入核查与变更历史。", no_args_is_help=True)
 
@@ -90,7 +90,7 @@ def list_projects(
         if wanted is None:
             names = "、".join(f"{s.value}（{s.label}）" for s in Stage)
             raise UsageError(f"未知阶段「{stage}」；可用：{names}")
-    rows = project_list(ledger(ctx, db), unit, wanted, year, approval.value if approval else None)
+    rows = project_list(reader(ctx, db), unit, wanted, year, approval.value if approval else None)
     for r in rows:
         r["approval_label"] = APPROVAL_SHORT.get(r["approval"] or "", "")
     emit(

@@ -16,6 +16,7 @@ from zsyz.cli.common import (
     OutputOption,
     ReportFormat,
     ledger,
+    reader,
     this_year,
 )
 
@@ -106,7 +107,7 @@ def rank(
 
     with no_cyclic_gc():
         period = pick_period(month=month, quarter=quarter, half=half, year=year)
-        led = ledger(ctx, db)
+        led = reader(ctx, db)
         policy, rows = ranking(led, period)
         if group:
             rows = _only_group(rows, group, group_labels(policy))
@@ -220,7 +221,7 @@ def rewards(
     with no_cyclic_gc():
         y = year or this_year()
         as_of = min(date.today(), date(y, 12, 31))
-        _, result = year_rewards(ledger(ctx, db), y, as_of)
+        _, result = year_rewards(reader(ctx, db), y, as_of)
         if fmt is not Format.table:
             data = rewards_json(result)
             emit(data["lines"], REWARD_COLUMNS, fmt.value, output=output, json_data=data)

@@ -8,10 +8,7 @@ late still counts as that week's report (its report date says when it was made).
 from __future__ import annotations
 
 from datetime import date
-
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from typing import Any
 
 from zsyz.domain.facts import ProjectFact
 from zsyz.domain.history import NO_HISTORY, apply_history
@@ -20,21 +17,29 @@ from zsyz.domain.policy import Reporting
 from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
 from zsyz.store.asof_history import changed_after, histories_as_of
-from zsyz.store.facts import activity_facts, funds_observations, project_facts
-from zsyz.store.tables import Activity, ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
-from zsyz.store.targets import explicit_targets
-from zsyz.store.units import unit_facts
+from zsyz.store.facts import (
+    activity_facts,
+    explicit_targets,
+    funds_observations,
+    project_facts,
+    unit_facts,
+)
+from zsyz.store.sqltext import as_date, rows
 
 LIVE_BATCH = ("imported", "superseded")  # a superseded report was still sent on its date
+_LIVE = "status IN ('imported', 'superseded') AND kind = 'import'"  # a report, not undone
 
 
-def projects_as_of(session: Session, day: date) -> list[ProjectFact]:
+def _project_ids(conn: Any) -> dict[str, int]:
+    return {code: pid for pid, code in rows(conn, "SELECT id, code FROM project")}
+
+
+def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
     """Every project as the ledger knew it on `day` (those not yet in it left out)."""
-    conn = session.connection()
-    ids = {code: pid for pid, code in conn.execute(sa_select(Project.id, Project.code))}  # type: ignore[call-overload]
+    ids = _project_ids(conn)
     histories = histories_as_of(conn, day)
     out = []
-    for p in project_facts(session):
+    for p in project_facts(conn):
         then = apply_history(p, histories.get(ids[p.code], NO_HISTORY), day)
         if then is not None:
             out.append(then)
@@ -42,7 +47,7 @@ def projects_as_of(session: Session, day: date) -> list[ProjectFact]:
 
 
 def projects_on(
-    session: Session, day: date, current: list[ProjectFact] | None = None
+    conn: Any, day: date, current: list[ProjectFact] | None = None
 ) -> list[ProjectFact]:
     """Every project as the ledger knew it on `day`, for completion, ranking and rewards.
 
@@ -53,13 +58,12 @@ def projects_on(
     `current`: `project_facts` already read in this transaction (not read again).
     """
     if current is None:
-        current = project_facts(session)
-    conn = session.connection()
-    later = {pid for (pid,) in conn.execute(changed_after(day))}
+        current = project_facts(conn)
+    later = set(changed_after(conn, day))
     if not later:
         return current
     histories = histories_as_of(conn, day, later_only=True)
-    ids = {code: pid for pid, code in conn.execute(sa_select(Project.id, Project.code))}  # type: ignore[call-overload]
+    ids = _project_ids(conn)
     out = []
     for p in current:
         pid = ids[p.code]
@@ -72,38 +76,31 @@ def projects_on(
     return out
 
 
-def report_facts(session: Session, day: date, reporting: Reporting) -> list[ReportFact]:
+def report_facts(conn: Any, day: date, reporting: Reporting) -> list[ReportFact]:
     """Every unit's report dated on or before `day` (undone imports are not reports).
 
     A county summary (imported with --all-units) is the county office's report (the units
     of class county); it fills every unit holding a role on a project it touched only
     when the policy says summaries do (`[reporting] summaries = true`)."""
-    conn = session.connection()
-    units = Unit.__table__  # type: ignore[attr-defined]
     codes: dict[int, str] = {}
     county: list[str] = []
-    for uid, code, cls in conn.execute(sa_select(units.c.id, units.c.code, units.c.unit_class)):
+    for uid, code, cls in rows(conn, "SELECT id, code, unit_class FROM unit"):
         codes[uid] = code
         if cls == "county":
             county.append(code)
-    table = ImportBatch.__table__  # type: ignore[attr-defined]
     # plain tuples, one pass: a province ledger holds 500,000 batches
-    batches = conn.execute(
-        sa_select(
-            table.c.id,
-            table.c.unit_id,
-            table.c.all_units,
-            table.c.period,
-            table.c.period_named,
-            table.c.report_date,
-        ).where(
-            table.c.status.in_(LIVE_BATCH), table.c.report_date <= day, table.c.kind == "import"
-        )
+    batches = rows(
+        conn,
+        "SELECT id, unit_id, all_units, period, period_named, report_date FROM import_batch "
+        f"WHERE {_LIVE} AND report_date <= :day",
+        {"day": day},
     )
     named: dict[str, Period | None] = {}  # many batches, few periods
+    dates: dict[Any, date] = {}  # many batches, few report dates
     out: list[ReportFact] = []
     summary: list[tuple[int, Period | None, date]] = []
-    for bid, uid, all_units, period, is_named, on in batches:
+    for bid, uid, all_units, period, is_named, on_text in batches:
+        on = dates[on_text] if on_text in dates else dates.setdefault(on_text, as_date(on_text))  # type: ignore[arg-type]
         p = None
         if is_named:
             p = named[period] if period in named else named.setdefault(period, _parsed(period))
@@ -114,13 +111,17 @@ def report_facts(session: Session, day: date, reporting: Reporting) -> list[Repo
             out.append(ReportFact(codes[uid], on, p))
     if summary and reporting.summaries:
         touched: dict[int, set[str]] = {}
-        rows = session.exec(
-            select(ProjectUpdate.batch_id, ProjectRole.unit_id)
-            .join(ProjectRole, col(ProjectRole.project_id) == col(ProjectUpdate.project_id))
-            .where(col(ProjectUpdate.batch_id).in_([s[0] for s in summary]))
-        ).all()
-        for bid, uid in rows:
-            touched.setdefault(bid, set()).add(codes[uid])
+        wanted = {s[0] for s in summary}
+        for bid, uid in rows(
+            conn,
+            "SELECT DISTINCT u.batch_id, r.unit_id FROM project_update u "
+            "JOIN project_role r ON r.project_id = u.project_id "
+            f"WHERE u.batch_id IN (SELECT id FROM import_batch WHERE {_LIVE} "
+            "AND report_date <= :day AND (all_units OR unit_id IS NULL))",
+            {"day": day},
+        ):
+            if bid in wanted:
+                touched.setdefault(bid, set()).add(codes[uid])
         for bid, p, on in summary:
             out += [ReportFact(c, on, p) for c in sorted(touched.get(bid, ())) if c not in county]
     return out
@@ -133,32 +134,32 @@ def _parsed(label: str) -> Period | None:
         return None
 
 
-def first_report_on(session: Session, day: date) -> date | None:
+def first_report_on(conn: Any, day: date) -> date | None:
     """The date of the ledger's first live report on or before `day`."""
-    return session.exec(
-        select(func.min(col(ImportBatch.report_date))).where(
-            col(ImportBatch.status).in_(LIVE_BATCH),
-            col(ImportBatch.report_date) <= day,
-            col(ImportBatch.kind) == "import",
-        )
-    ).one()
+    found = rows(
+        conn,
+        f"SELECT MIN(report_date) FROM import_batch WHERE {_LIVE} AND report_date <= :day",
+        {"day": day},
+    )
+    return as_date(found[0][0])
 
 
-def first_activity_on(session: Session, day: date) -> date | None:
+def first_activity_on(conn: Any, day: date) -> date | None:
     """The date of the ledger's first activity on or before `day`."""
-    return session.exec(
-        select(func.min(col(Activity.happened_on))).where(col(Activity.happened_on) <= day)
-    ).one()
+    found = rows(
+        conn, "SELECT MIN(happened_on) FROM activity WHERE happened_on <= :day", {"day": day}
+    )
+    return as_date(found[0][0])
 
 
-def facts_as_of(session: Session, day: date) -> Facts:
+def facts_as_of(conn: Any, day: date) -> Facts:
     """What completion and alerts read, as of `day` (targets are the year's, undated)."""
     days = funds_days(day.year, day)  # alerts read completion as of `day` only
     return Facts(
-        units=unit_facts(session),
-        projects=projects_as_of(session, day),
-        observations=funds_observations(session, day, days),
+        units=unit_facts(conn),
+        projects=projects_as_of(conn, day),
+        observations=funds_observations(conn, day, days),
         days=days,
-        activities=[a for a in activity_facts(session) if a.on <= day],
-        explicit=explicit_targets(session, day.year),
+        activities=[a for a in activity_facts(conn) if a.on <= day],
+        explicit=explicit_targets(conn, day.year),
     )

@@ -19,12 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-
-from sqlalchemy import Select, select
-from sqlalchemy.engine import Connection
+from typing import Any
 
 from zsyz.domain.history import FieldChange, HistoryAsOf, reduce_history
-from zsyz.store.history import CREATED, UPDATES, created_values, expand
+from zsyz.store.history_codec import CREATED, created_values, expand
 from zsyz.store.sqltext import as_date, rows
 
 _CREATION_FIELDS = ("stage", "name")  # a change of these with no old value creates
@@ -33,11 +31,15 @@ _CHUNK = 500  # ids per IN list: far below every driver's parameter limit
 Row = tuple[date, int, str | None]  # (effective_on, id, value)
 
 
-def changed_after(day: date) -> Select[tuple[int]]:
-    """The projects with any history row after `day` (an index range scan on
-    `ix_project_update_effective_on`): the only ones whose state then differs from now."""
-    later = UPDATES.alias("later")
-    return select(later.c.project_id).where(later.c.effective_on > day).distinct()
+# The projects with any history row after :day (an index range scan on
+# `ix_project_update_effective_on`): the only ones whose state then differs from now.
+CHANGED_AFTER = "SELECT DISTINCT project_id FROM project_update WHERE effective_on > :day"
+
+
+def changed_after(conn: Any, day: date, *, limit: int | None = None) -> list[int]:
+    """The ids of the projects with any history row after `day` (`limit`: at most so many)."""
+    sql = CHANGED_AFTER if limit is None else f"{CHANGED_AFTER} LIMIT {int(limit)}"
+    return [pid for (pid,) in rows(conn, sql, {"day": day})]
 
 
 # Per (project, field): the row in force on :d (its interval holds the day), or, for a
@@ -57,7 +59,7 @@ _FIRST_AFTER = """SELECT u.project_id, u.field, u.effective_on, u.id, u.old_valu
 
 
 def _edge_rows(
-    conn: Connection, day: date, *, after: bool, later_only: bool = False
+    conn: Any, day: date, *, after: bool, later_only: bool = False
 ) -> dict[tuple[int, str], Row]:
     """Per (project, field): the row in force on `day` (its new value: the latest on or
     before it, by its interval), or with `after` the field's first row when that is after
@@ -69,9 +71,7 @@ def _edge_rows(
     }
 
 
-def histories_as_of(
-    conn: Connection, day: date, *, later_only: bool = False
-) -> dict[int, HistoryAsOf]:
+def histories_as_of(conn: Any, day: date, *, later_only: bool = False) -> dict[int, HistoryAsOf]:
     """{project id: its reduced history on `day`} for every project with any history, or
     with `later_only` for every project with a history row after `day`."""
     before = _edge_rows(conn, day, after=False, later_only=later_only)
@@ -131,19 +131,23 @@ def histories_as_of(
     return out
 
 
-def _full_histories(conn: Connection, ids: Iterable[int]) -> dict[int, list[FieldChange]]:
+def _full_histories(conn: Any, ids: Iterable[int]) -> dict[int, list[FieldChange]]:
     """Every change of these projects, oldest first (the replay's input)."""
-    u = UPDATES
     wanted = sorted(ids)
     out: dict[int, list[FieldChange]] = {pid: [] for pid in wanted}
     for start in range(0, len(wanted), _CHUNK):
-        rows = conn.execute(
-            select(u.c.project_id, u.c.field, u.c.old_value, u.c.new_value, u.c.effective_on)
-            .where(u.c.project_id.in_(wanted[start : start + _CHUNK]))
-            .order_by(u.c.effective_on, u.c.id)
+        chunk = wanted[start : start + _CHUNK]
+        marks = ", ".join(f":p{i}" for i in range(len(chunk)))
+        found = rows(
+            conn,
+            "SELECT project_id, field, old_value, new_value, effective_on FROM project_update "
+            f"WHERE project_id IN ({marks}) ORDER BY effective_on, id",
+            {f"p{i}": pid for i, pid in enumerate(chunk)},
         )
-        for pid, stored, old_value, new_value, on in rows:
+        for pid, stored, old_value, new_value, on in found:
+            day = as_date(on)
             out[pid].extend(
-                FieldChange(f, o, n, on) for f, o, n in expand(stored, old_value, new_value)
+                FieldChange(f, o, n, day)  # type: ignore[arg-type]
+                for f, o, n in expand(stored, old_value, new_value)
             )
     return out

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterator
@@ -27,22 +26,14 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from zsyz.errors import LedgerBusyError, LedgerConflictError, LedgerStateError, UsageError
+from zsyz.store.reader import busy_timeout_ms, refuse_odd_file
+from zsyz.store.reader import known_revision as known_revision  # callers import them here
+from zsyz.store.reader import newer_message as newer_message
 from zsyz.store.schema import HEAD_REVISION
 
 T = TypeVar("T")
 
 DEFAULT_LEDGER = "zsyz.db"
-
-
-def busy_timeout_ms() -> int:
-    """ZSYZ_BUSY_TIMEOUT_MS (default 15 s); anything but a whole number of ms is a usage error."""
-    raw = os.environ.get("ZSYZ_BUSY_TIMEOUT_MS", "").strip() or "15000"
-    if not raw.isascii() or not raw.isdigit() or int(raw) > 86_400_000:
-        raise UsageError(
-            f"环境变量 ZSYZ_BUSY_TIMEOUT_MS 应为等待的毫秒数（0–86400000 的整数），"
-            f"而不是「{raw[:40]}」；请改正或删除该变量"
-        )
-    return int(raw)
 
 
 try:
@@ -288,36 +279,6 @@ class Ledger:
         )
 
 
-def known_revision(rev: str) -> bool:
-    """Is `rev` one of this program's schema revisions, or older than them all? False:
-    the ledger was written by a newer zsyz (revision ids start with their number)."""
-    from importlib import resources
-
-    number = re.match(r"\d+", rev)
-    head = re.match(r"\d+", HEAD_REVISION)
-    if number is None or head is None or int(number.group()) <= int(head.group()):
-        return True
-
-    quoted = (f"'{rev}'", f'"{rev}"')
-    try:
-        files = list(resources.files("zsyz.migrations.versions").iterdir())
-    except (ModuleNotFoundError, OSError):  # no migrations shipped: cannot tell
-        return True
-    for f in files:
-        if f.name.endswith(".py"):
-            for line in f.read_text(encoding="utf-8").splitlines():
-                if line.startswith("revision") and any(q in line for q in quoted):
-                    return True
-    return False
-
-
-def newer_message(rev: str) -> str:
-    return (
-        f"台账结构版本 {rev} 比本程序新（本程序支持到 {HEAD_REVISION}），是更新版本的 zsyz 写的；"
-        f"需要能读结构版本 {rev} 的 zsyz：请升级 zsyz 后再用（旧程序不会改动它）"
-    )
-
-
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
@@ -364,7 +325,7 @@ def open_ledger(db: str | None, *, must_exist: bool = True, check_schema: bool =
     if must_exist and path is not None and not path.exists():
         raise LedgerStateError(f"台账 {path} 不存在；请先运行 zsyz init 新建，或用 --db 指定台账")
     if path is not None:
-        _refuse_odd_file(path, empty_ok=not (must_exist and check_schema))
+        refuse_odd_file(path, empty_ok=not (must_exist and check_schema))
     ledger = Ledger(url, make_engine(url))
     if check_schema:
         try:
@@ -373,23 +334,3 @@ def open_ledger(db: str | None, *, must_exist: bool = True, check_schema: bool =
             why = (str(exc.orig).strip().splitlines() or ["?"])[0]
             raise LedgerStateError(f"无法打开台账 {ledger.where}：{why}") from exc
     return ledger
-
-
-def _refuse_odd_file(path: Path, *, empty_ok: bool) -> None:
-    """A folder, pipe or device named as the ledger is refused by its stat alone (SQLite
-    would block on a pipe); so is an empty file, except where a schema is to be built or
-    inspected (`db upgrade` from nothing): elsewhere SQLite would turn it into a database."""
-    import stat
-
-    try:
-        st = path.stat()
-    except OSError:
-        return  # absent (init creates it) or unreadable: SQLite reports it
-    if stat.S_ISDIR(st.st_mode):
-        raise LedgerStateError(f"{path} 是文件夹，不是台账文件；请用 --db 指定台账文件")
-    if not stat.S_ISREG(st.st_mode):
-        raise LedgerStateError(f"{path} 不是普通文件（管道或设备），不是 zsyz 台账；请核对 --db")
-    if not empty_ok and st.st_size == 0:
-        raise LedgerStateError(
-            f"{path} 是空文件，不是 zsyz 台账，未作任何改动；请用 zsyz init 新建台账"
-        )

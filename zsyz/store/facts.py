@@ -1,57 +1,76 @@
 """Loading the facts the pure rules read: projects (with roles), amounts over time from
-`project_update`, activities. Read-only; one session passed in by the use case.
+`project_update`, activities, units, targets and adjustments. Read-only; plain SQL through
+`sqltext.rows` on the use case's connection (a bare-driver `reader.Reader` for read
+commands, a SQLAlchemy session elsewhere), so reading needs no ORM.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import BigInteger, and_, func, type_coerce
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
-
-from zsyz.domain.facts import ActivityFact, ActivityKind, FundsObservation, ProjectFact, Role
-from zsyz.domain.fields import CUMULATIVE, FIELD
+from zsyz.domain.facts import (
+    ActivityFact,
+    ActivityKind,
+    AdjustmentFact,
+    ExplicitTarget,
+    FundsObservation,
+    ProjectFact,
+    Role,
+    UnitFact,
+)
+from zsyz.domain.fields import AMOUNT_FIELDS as _FIXED_FIELDS
+from zsyz.domain.fields import CUMULATIVE, DATE_FIELDS, FIELD, FLAG_FIELDS
 from zsyz.domain.stages import LIFE_CYCLE, Stage
-from zsyz.store.tables import Activity, Project, ProjectRole, ProjectUpdate, Unit
-from zsyz.store.types import FixedDecimal
+from zsyz.errors import LedgerStateError
+from zsyz.store.sqltext import as_date, as_fixed, rows
+
+if TYPE_CHECKING:
+    from zsyz.domain.policy import Policy
+
+T = TypeVar("T")
 
 AMOUNT_FIELDS = CUMULATIVE  # the amounts observed over time
+_AMOUNTS_IN = ", ".join(f"'{f}'" for f in AMOUNT_FIELDS)  # constants of the vocabulary
 
 # `ProjectFact`'s own columns (its stage dates and roles are read apart), after the id.
 _PROJECT_COLUMNS = ("id", *(f.name for f in fields(ProjectFact) if f.name in FIELD))
 _STAGES = (*LIFE_CYCLE, Stage.DROPPED)
-_STAGE_AT = _PROJECT_COLUMNS.index("stage") - 1  # in the row without its id
-# FixedDecimal columns (scale 4): read as the stored integer, see `types.FixedDecimal`
-_FIXED: dict[str, int] = {
-    name: column.type.scale
-    for name in _PROJECT_COLUMNS
-    if isinstance((column := Project.__table__.c[name]).type, FixedDecimal)  # type: ignore[attr-defined]
-}
+# amounts and areas are FixedDecimal(4) columns (tests/test_vocabulary.py holds the table to it)
+_SCALE = 4
 
 
-def project_facts(session: Session) -> list[ProjectFact]:
+def _converter(name: str) -> Any:
+    if name in _FIXED_FIELDS:
+        return as_fixed
+    if name in DATE_FIELDS or name.endswith("_on"):
+        return as_date
+    if name in FLAG_FIELDS:
+        return lambda v: None if v is None else bool(v)
+    return None
+
+
+def _unit_codes(conn: Any) -> dict[int, str]:
+    return {uid: code for uid, code in rows(conn, "SELECT id, code FROM unit")}
+
+
+def project_facts(conn: Any) -> list[ProjectFact]:
     """Every project as it stands now, with the date of each stage it reached.
 
-    Core rows fetched whole, amounts as their stored integers (converted here, not by
-    the column type per value), facts built without per-field frozen checks: at
-    province scale (100,000 projects) ORM objects and per-value processing cost
-    seconds that the rules never needed.
+    Plain rows fetched whole, amounts as their stored integers converted here, facts
+    built without per-field frozen checks: at province scale (100,000 projects) ORM
+    objects and per-value processing cost seconds that the rules never needed.
     """
-    conn = session.connection()
-    units = Unit.__table__  # type: ignore[attr-defined]
-    codes: dict[int, str] = {
-        uid: code for uid, code in conn.execute(sa_select(units.c.id, units.c.code)).all()
-    }
+    codes = _unit_codes(conn)
     roles: dict[int, list[tuple[Role, str]]] = {}
     role_of = {r.value: r for r in Role}
-    pr = ProjectRole.__table__  # type: ignore[attr-defined]
-    for project_id, unit_id, role_text in conn.execute(
-        sa_select(pr.c.project_id, pr.c.unit_id, pr.c.role).order_by(pr.c.id)
-    ).all():
+    for project_id, unit_id, role_text in rows(
+        conn, "SELECT project_id, unit_id, role FROM project_role ORDER BY id"
+    ):
         role = role_of.get(role_text)
         if role is not None:
             got = roles.get(project_id)
@@ -59,29 +78,26 @@ def project_facts(session: Session) -> list[ProjectFact]:
                 roles[project_id] = [(role, codes[unit_id])]
             else:
                 got.append((role, codes[unit_id]))
-    table = Project.__table__  # type: ignore[attr-defined]
-    columns = [
-        type_coerce(table.c[name], BigInteger) if name in _FIXED else table.c[name]
-        for name in _PROJECT_COLUMNS
-    ]
-    date_columns = [table.c[s.date_field] for s in _STAGES]
-    fixed = [(i, -_FIXED[name]) for i, name in enumerate(_PROJECT_COLUMNS) if name in _FIXED]
+    date_columns = [s.date_field for s in _STAGES]
+    select = ", ".join((*_PROJECT_COLUMNS, *date_columns))
     n = len(_PROJECT_COLUMNS)
+    convert = [(i, c) for i, name in enumerate(_PROJECT_COLUMNS) if (c := _converter(name))]
+    stage_at = _PROJECT_COLUMNS.index("stage")
     stage_of = {s.value: s for s in Stage}
     names = _PROJECT_COLUMNS[1:]
     out = []
-    for row in conn.execute(sa_select(*columns, *date_columns).order_by(table.c.code)).all():
+    for row in rows(conn, f"SELECT {select} FROM project ORDER BY code"):
         values = list(row[:n])
-        for i, exp in fixed:
+        for i, c in convert:
             if values[i] is not None:
-                values[i] = Decimal(values[i]).scaleb(exp)  # = FixedDecimal's result
-        fields = dict(zip(names, values[1:], strict=True))
-        fields["stage"] = stage_of.get(values[1 + _STAGE_AT], Stage.PLANNED)
-        fields["stage_dates"] = {
-            s: d for s, d in zip(_STAGES, row[n:], strict=True) if d is not None
+                values[i] = c(values[i])
+        facts = dict(zip(names, values[1:], strict=True))
+        facts["stage"] = stage_of.get(values[stage_at], Stage.PLANNED)
+        facts["stage_dates"] = {
+            s: as_date(d) for s, d in zip(_STAGES, row[n:], strict=True) if d is not None
         }
-        fields["roles"] = tuple(roles.get(values[0], ()))
-        out.append(ProjectFact.trusted(fields))
+        facts["roles"] = tuple(roles.get(values[0], ()))
+        out.append(ProjectFact.trusted(facts))
     return out
 
 
@@ -96,7 +112,7 @@ def _decimal(text: str | None) -> Decimal:
 
 
 def funds_observations(
-    session: Session, until: date, days: Iterable[date] | None = None
+    conn: Any, until: date, days: Iterable[date] | None = None
 ) -> list[FundsObservation]:
     """Cumulative amounts per project as reported over time (history up to `until`).
 
@@ -108,99 +124,179 @@ def funds_observations(
     when it was last reported (or created): the best the ledger knows of when it arrived.
     """
     if days is None:
-        return _all_observations(session, until)
-    conn = session.connection()
-    table = Project.__table__  # type: ignore[attr-defined]
-    u = ProjectUpdate.__table__  # type: ignore[attr-defined]
+        return _all_observations(conn, until)
     latest: dict[tuple[int, str, date], tuple[int, str, str | None]] = {}
     for cut in sorted({min(d, until) for d in days}):
-        last = (
-            sa_select(u.c.project_id, u.c.field, func.max(u.c.effective_on).label("on"))
-            .where(u.c.field.in_(AMOUNT_FIELDS), u.c.effective_on <= cut)
-            .group_by(u.c.project_id, u.c.field)
-            .subquery()
-        )
-        query = (
-            sa_select(
-                u.c.project_id, u.c.field, u.c.effective_on, u.c.id, table.c.code, u.c.new_value
-            )
-            .join(
-                last,
-                and_(
-                    u.c.project_id == last.c.project_id,
-                    u.c.field == last.c.field,
-                    u.c.effective_on == last.c.on,
-                ),
-            )
-            .join(table, table.c.id == u.c.project_id)
-        )
-        for pid, fld, on, uid, code, value in conn.execute(query):
-            key = (pid, fld, on)
+        found = rows(conn, _LATEST_ON, {"cut": cut})
+        for pid, fld, on_text, uid, code, value in found:
+            key = (pid, fld, as_date(on_text) or until)  # effective_on is NOT NULL
             if key not in latest or latest[key][0] < uid:  # same day: the later row wins
                 latest[key] = (uid, code, value)
-    rows = sorted(latest.items(), key=lambda kv: (kv[0][2], kv[1][0]))
-    out = [FundsObservation(code, k[1], k[2], _decimal(v)) for k, (_, code, v) in rows]
+    ordered = sorted(latest.items(), key=lambda kv: (kv[0][2], kv[1][0]))
+    out = [FundsObservation(code, k[1], k[2], _decimal(v)) for k, (_, code, v) in ordered]
     for fld in AMOUNT_FIELDS:
-        column = table.c[fld]
-        history = sa_select(u.c.id).where(u.c.project_id == table.c.id, u.c.field == fld).exists()
-        for code, value, last_reported, created in conn.execute(
-            sa_select(table.c.code, column, table.c.last_reported_on, table.c.created_at).where(
-                column.is_not(None), ~history
-            )
-        ):
-            on = last_reported or created.date()
-            if on <= until:
-                out.append(FundsObservation(code, fld, on, value))
+        sql = (
+            f"SELECT p.code, p.{fld}, p.last_reported_on, p.created_at FROM project p "
+            f"WHERE p.{fld} IS NOT NULL AND NOT EXISTS (SELECT u.id FROM project_update u "
+            f"WHERE u.project_id = p.id AND u.field = '{fld}')"
+        )
+        for code, value, last_reported, created in rows(conn, sql):
+            on = as_date(last_reported) or as_date(created)
+            if on is not None and on <= until:
+                out.append(FundsObservation(code, fld, on, as_fixed(value) or Decimal(0)))
     return out
 
 
-def _all_observations(session: Session, until: date) -> list[FundsObservation]:
-    conn = session.connection()
-    table = Project.__table__  # type: ignore[attr-defined]
+# per (project, amount): the rows of its latest day on or before :cut
+_LATEST_ON = f"""
+SELECT u.project_id, u.field, u.effective_on, u.id, p.code, u.new_value
+FROM project_update u
+JOIN (SELECT project_id, field, MAX(effective_on) AS last_on FROM project_update
+      WHERE field IN ({_AMOUNTS_IN}) AND effective_on <= :cut
+      GROUP BY project_id, field) last
+  ON u.project_id = last.project_id AND u.field = last.field AND u.effective_on = last.last_on
+JOIN project p ON p.id = u.project_id
+"""
+
+
+def _all_observations(conn: Any, until: date) -> list[FundsObservation]:
+    amounts = ", ".join(AMOUNT_FIELDS)
     projects = {
         row[0]: row
-        for row in conn.execute(
-            select(
-                table.c.id,
-                table.c.code,
-                table.c.last_reported_on,
-                table.c.created_at,
-                *(table.c[f] for f in AMOUNT_FIELDS),
-            )
+        for row in rows(
+            conn, f"SELECT id, code, last_reported_on, created_at, {amounts} FROM project"
         )
     }
     seen: set[tuple[int, str]] = set()
     out: list[FundsObservation] = []
-    updates = ProjectUpdate.__table__  # type: ignore[attr-defined]
-    rows = conn.execute(
-        select(updates.c.project_id, updates.c.field, updates.c.effective_on, updates.c.new_value)
-        .where(updates.c.field.in_(AMOUNT_FIELDS))
-        .order_by(updates.c.effective_on, updates.c.id)
-    )
-    for project_id, fld, on, new_value in rows:
+    for project_id, fld, on_text, new_value in rows(
+        conn,
+        "SELECT project_id, field, effective_on, new_value FROM project_update "
+        f"WHERE field IN ({_AMOUNTS_IN}) ORDER BY effective_on, id",
+    ):
         seen.add((project_id, fld))
-        if on > until or project_id not in projects:
+        on = as_date(on_text)
+        if on is None or on > until or project_id not in projects:
             continue
         out.append(FundsObservation(projects[project_id][1], fld, on, _decimal(new_value)))
     for pid, row in projects.items():
-        code, last_reported, created = row[1], row[2], row[3]
-        amounts: tuple[Decimal | None, ...] = tuple(row[4:])
-        for fld, value in zip(AMOUNT_FIELDS, amounts, strict=True):
+        code, last_reported, created = row[1], as_date(row[2]), as_date(row[3])
+        for fld, value in zip(AMOUNT_FIELDS, row[4:], strict=True):
             if value is None or (pid, fld) in seen:
                 continue
-            on = last_reported or created.date()
-            if on <= until:
-                out.append(FundsObservation(code, fld, on, value))
+            on = last_reported or created
+            if on is not None and on <= until:
+                out.append(FundsObservation(code, fld, on, as_fixed(value) or Decimal(0)))
     return out
 
 
-def activity_facts(session: Session) -> list[ActivityFact]:
-    codes = {u.id: u.code for u in session.exec(select(Unit)).all()}
+def activity_facts(conn: Any) -> list[ActivityFact]:
+    codes = _unit_codes(conn)
     out = []
-    for a in session.exec(select(Activity)).all():
+    for unit_id, on, kind_text, note in rows(
+        conn, "SELECT unit_id, happened_on, kind, note FROM activity ORDER BY id"
+    ):
         try:
-            kind = ActivityKind(a.kind)
+            kind = ActivityKind(kind_text)
         except ValueError:
             continue
-        out.append(ActivityFact(codes[a.unit_id], a.happened_on, kind, a.note))
+        out.append(ActivityFact(codes[unit_id], as_date(on), kind, note))  # type: ignore[arg-type]
     return out
+
+
+def unit_facts(conn: Any) -> list[UnitFact]:
+    units = rows(
+        conn,
+        "SELECT id, code, name, unit_class, group_name, parent_id, active, retired_on "
+        "FROM unit ORDER BY id",
+    )
+    code_of = {u[0]: u[1] for u in units}
+    aliases: dict[int, list[str]] = {}
+    for unit_id, alias in rows(conn, "SELECT unit_id, alias FROM unit_alias ORDER BY id"):
+        aliases.setdefault(unit_id, []).append(alias)
+    return [
+        UnitFact(
+            code=code,
+            name=name,
+            unit_class=cls,
+            group=group,
+            parent=code_of.get(parent),
+            active=bool(active),
+            aliases=tuple(aliases.get(uid, ())),
+            retired_on=as_date(retired),
+        )
+        for uid, code, name, cls, group, parent, active, retired in units
+    ]
+
+
+def as_json(value: Any) -> Any:
+    """A JSON column's value: text on SQLite, already parsed by psycopg."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def explicit_targets(conn: Any, year: int) -> list[ExplicitTarget]:
+    found = rows(
+        conn,
+        "SELECT u.code, t.year, t.metric, t.required, t.filters, t.label FROM target t "
+        "JOIN unit u ON u.id = t.unit_id WHERE t.year = :year ORDER BY t.id",
+        {"year": year},
+    )
+    return [
+        ExplicitTarget(
+            unit=code,
+            year=y,
+            metric=metric,
+            required=as_fixed(required),  # type: ignore[arg-type]
+            filters=dict(as_json(filters) or {}),
+            label=label,
+        )
+        for code, y, metric, required, filters, label in found
+    ]
+
+
+def adjustment_facts(conn: Any) -> list[AdjustmentFact]:
+    codes = _unit_codes(conn)
+    return [
+        AdjustmentFact(
+            id=aid,
+            unit=codes.get(unit_id, ""),
+            year=year,
+            points=as_fixed(points),  # type: ignore[arg-type]
+            reason=reason,
+            evidence=evidence,
+            flag=flag,
+        )
+        for aid, unit_id, year, points, reason, evidence, flag in rows(
+            conn,
+            "SELECT id, unit_id, year, points, reason, evidence, flag FROM adjustment ORDER BY id",
+        )
+    ]
+
+
+def in_force(policies: Sequence[T], year: int | None, year_of: Callable[[T], int]) -> T | None:
+    """Of the active policies (latest year first, then latest applied), the one in force
+    for `year`: applied from the latest year not after it (the latest applied for equal
+    years); before any, the earliest. None as `year`: the one in force from the latest."""
+    if year is None or not policies:
+        return policies[0] if policies else None
+    last = year_of(policies[-1])
+    earliest = next(p for p in policies if year_of(p) == last)  # the latest applied of them
+    return next((p for p in policies if year_of(p) <= year), earliest)
+
+
+def active_policy(conn: Any, year: int | None = None) -> tuple[Policy, int]:
+    """The ledger's policy in force for `year` as domain values (through the parsed-policy
+    cache: a hit needs no pydantic) and the year it applies from; a clear error when none
+    was loaded."""
+    from zsyz.policy.cache import stored_policy
+
+    found = rows(
+        conn, "SELECT name, year, text FROM policy WHERE active ORDER BY year DESC, id DESC"
+    )
+    row = in_force(found, year, lambda r: int(r[1]))
+    if row is None:
+        raise LedgerStateError(
+            "台账中没有政策；新建台账时用 zsyz init --preset 名称（或 --policy 文件）载入"
+        )
+    name, applies_from, text = row
+    return stored_policy(text, f"台账中的政策 {name}"), int(applies_from)

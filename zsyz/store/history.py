@@ -28,7 +28,7 @@ supersede) and manual corrections (`store.manual.finish`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -50,6 +50,9 @@ from zsyz.domain.fields import (
 from zsyz.domain.history import same as same  # one definition, re-exported
 from zsyz.domain.history import to_text as to_text
 from zsyz.errors import LedgerStateError
+from zsyz.store.history_codec import CREATED as CREATED  # re-exported: the contract is here
+from zsyz.store.history_codec import Change, expand
+from zsyz.store.history_codec import created_values as created_values
 from zsyz.store.intervals import relink
 from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 
@@ -60,9 +63,6 @@ ROLES = ProjectRole.__table__  # type: ignore[attr-defined]
 # The project columns a report may set, in the order history is written.
 TRACKED: tuple[str, ...] = COLUMNS
 ROLE_NAMES = tuple(role.value for role in ROLE_KEYS)
-CREATED = "*created*"  # one row per created project: the initial snapshot as JSON
-
-Change = tuple[str, str | None, str | None]  # (field, old_value, new_value)
 
 
 # Cumulative amounts keep one row each even for a created project: funds arriving in a
@@ -98,16 +98,6 @@ def creation_rows(
             parts.append(f'"{k}":{_json_string(text)}')
     rows.append((CREATED, None, "{" + ",".join(parts) + "}"))
     return rows
-
-
-def expand(field: str, old: str | None, new: str | None) -> Iterator[Change]:
-    """A stored row as the per-field changes it stands for (a `*created*` row as one
-    change per field, old value None; any other row as itself)."""
-    if field != CREATED:
-        yield field, old, new
-        return
-    for k, v in json.loads(new or "{}").items():
-        yield k, None, v
 
 
 @dataclass(frozen=True)
@@ -165,12 +155,6 @@ def field_changes(
         )
         for fld, old, new in expand(stored, old_value, new_value)
     ]
-
-
-def created_values(new: str | None) -> dict[str, str]:
-    """{field: text} of a `*created*` row's snapshot."""
-    loaded = json.loads(new or "{}")
-    return loaded if isinstance(loaded, dict) else {}
 
 
 def from_text(field: str, text: str | None) -> Any:

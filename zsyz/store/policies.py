@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from zsyz.domain.policy import Filters, Policy
-from zsyz.errors import LedgerStateError
-from zsyz.policy.cache import stored_policy
+from zsyz.domain.policy import Filters
+from zsyz.store.facts import active_policy as active_policy  # the read side lives there
+from zsyz.store.facts import in_force
 from zsyz.store.tables import Policy as PolicyRow
 
 
@@ -44,26 +44,10 @@ def retire_policies(session: Session) -> None:
 
 
 def active_policy_row(session: Session, year: int | None = None) -> PolicyRow | None:
-    """The policy in force for `year`: the one applied from the latest year not after
-    it (the latest applied for equal years); before any, the earliest. None: the one
-    in force from the latest year."""
+    """The policy in force for `year` (`facts.in_force`) as its row."""
     rows = session.exec(
         select(PolicyRow)
         .where(PolicyRow.active == True)  # noqa: E712
         .order_by(col(PolicyRow.year).desc(), col(PolicyRow.id).desc())
     ).all()
-    if year is None or not rows:
-        return rows[0] if rows else None
-    earliest = next(r for r in rows if r.year == rows[-1].year)  # the latest applied of them
-    return next((r for r in rows if r.year <= year), earliest)
-
-
-def active_policy(session: Session, year: int | None = None) -> tuple[Policy, int]:
-    """The ledger's policy in force for `year` and the year it applies from; a clear
-    error when none was loaded."""
-    row = active_policy_row(session, year)
-    if row is None:
-        raise LedgerStateError(
-            "台账中没有政策；新建台账时用 zsyz init --preset 名称（或 --policy 文件）载入"
-        )
-    return stored_policy(row.text, f"台账中的政策 {row.name}"), row.year
+    return in_force(rows, year, lambda r: r.year)

@@ -19,7 +19,16 @@ def rows(conn: Any, sql: str, params: Mapping[str, Any] | None = None) -> list[t
         return list(run(sql, dict(params or {})))
     from sqlalchemy import text
 
-    return [tuple(r) for r in conn.execute(text(sql), dict(params or {}))]
+    values = dict(params or {})
+    dialect = conn.dialect if hasattr(conn, "dialect") else conn.get_bind().dialect
+    if dialect.name == "sqlite":  # a date as SQLite stores it (no deprecated adapter)
+        values = sqlite_params(values)
+    return [tuple(r) for r in conn.execute(text(sql), values)]
+
+
+def sqlite_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters as SQLite compares them: a date (or datetime) as its ISO text."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
 
 
 def as_date(value: Any) -> date | None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from zsyz.domain.facts import ExplicitTarget
 from zsyz.domain.metrics import Metric, target_key
+from zsyz.store.facts import explicit_targets as explicit_targets  # read side: plain SQL
 from zsyz.store.tables import Target, Unit, table_of
 from zsyz.store.upsert import upsert
 
@@ -65,18 +65,3 @@ def targets_listed(
     if unit_id is not None:
         query = query.where(Target.unit_id == unit_id)
     return list(session.exec(query).all())
-
-
-def explicit_targets(session: Session, year: int) -> list[ExplicitTarget]:
-    rows = session.exec(select(Target, Unit).join(Unit).where(Target.year == year)).all()
-    return [
-        ExplicitTarget(
-            unit=u.code,
-            year=t.year,
-            metric=t.metric,
-            required=t.required,
-            filters=dict(t.filters),
-            label=t.label,
-        )
-        for t, u in rows
-    ]

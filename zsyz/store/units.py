@@ -5,14 +5,19 @@ listing units are use cases (`zsyz/app/units.py`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING
 
 from zsyz.domain.facts import UnitFact
 from zsyz.domain.names import closest, normalize, stripped, variants
 from zsyz.errors import NotFoundError
-from zsyz.store.tables import Unit, UnitAlias
+from zsyz.store.facts import unit_facts as unit_facts  # read side: plain SQL, no ORM
+
+if TYPE_CHECKING:  # the ORM is imported where rows are written, so reads stay light
+    from sqlmodel import Session
+
+    from zsyz.store.tables import Unit
 
 
 @dataclass
@@ -25,6 +30,10 @@ class UnitIndex:
 
     @classmethod
     def load(cls, session: Session) -> UnitIndex:
+        from sqlmodel import select
+
+        from zsyz.store.tables import Unit, UnitAlias
+
         units = session.exec(select(Unit)).all()
         index = cls({u.code: u for u in units})
         by_id = {u.id: u for u in units}
@@ -33,6 +42,19 @@ class UnitIndex:
             index.add(u.name, u.code)
         for a in session.exec(select(UnitAlias)).all():
             index.add(a.alias, by_id[a.unit_id].code)
+        return index
+
+    @classmethod
+    def of_facts(cls, units: Sequence[UnitFact]) -> UnitIndex:
+        """The index over units read as facts (`facts.unit_facts`): for read commands,
+        which only need a resolved unit's code and name."""
+        index = cls({u.code: u for u in units})  # type: ignore[misc]
+        for u in units:
+            index.add(u.code, u.code)
+            index.add(u.name, u.code)
+        for u in units:
+            for alias in u.aliases:
+                index.add(alias, u.code)
         return index
 
     def add(self, name: str, code: str) -> None:
@@ -80,6 +102,10 @@ class UnitIndex:
 
 def next_unit_code(session: Session, unit_class: str) -> str:
     """The first free code of a class: township001, township002 …"""
+    from sqlmodel import col, select
+
+    from zsyz.store.tables import Unit
+
     prefix = re.sub(r"[^a-z]", "", unit_class) or "u"
     codes = session.exec(select(Unit.code).where(col(Unit.code).startswith(prefix))).all()
     used = {int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()}
@@ -91,29 +117,12 @@ def next_unit_code(session: Session, unit_class: str) -> str:
 
 def units_listed(session: Session) -> tuple[list[Unit], dict[int, list[str]]]:
     """Every unit by class and code, and each unit's aliases (by unit id) as added."""
+    from sqlmodel import col, select
+
+    from zsyz.store.tables import Unit, UnitAlias
+
     units = session.exec(select(Unit).order_by(Unit.unit_class, Unit.code)).all()
     aliases: dict[int, list[str]] = {}
     for a in session.exec(select(UnitAlias).order_by(col(UnitAlias.id))).all():
         aliases.setdefault(a.unit_id, []).append(a.alias)
     return list(units), aliases
-
-
-def unit_facts(session: Session) -> list[UnitFact]:
-    units = session.exec(select(Unit)).all()
-    by_id = {u.id: u for u in units}
-    aliases: dict[int, list[str]] = {}
-    for a in session.exec(select(UnitAlias)).all():
-        aliases.setdefault(a.unit_id, []).append(a.alias)
-    return [
-        UnitFact(
-            code=u.code,
-            name=u.name,
-            unit_class=u.unit_class,
-            group=u.group_name,
-            parent=by_id[u.parent_id].code if u.parent_id in by_id else None,
-            active=u.active,
-            aliases=tuple(aliases.get(u.id or 0, ())),
-            retired_on=u.retired_on,
-        )
-        for u in units
-    ]
