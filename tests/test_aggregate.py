@@ -169,3 +169,30 @@ def test_report_statuses_by_hand(ledger_db: str) -> None:
     assert plain["d1"] == ReportStatus(w03, False, 3, True)
     assert summed["t2"] == ReportStatus(w03, True, 1, False)  # the summary covers W03
     assert summed["t1"] == plain["t1"]  # P1 was not in the summary
+
+
+def test_report_statuses_on_the_bare_reader(ledger_db: str) -> None:
+    """Read commands run these on the bare driver (store/reader.py), not on SQLAlchemy:
+    the same answers there, on SQLite and PostgreSQL alike (its dates typed in VALUES)."""
+    from zsyz.store.reader import close_all, open_reader
+
+    ledger = _ledger(ledger_db)
+    rows = [
+        {"unit": 1, "day": 7, "label": "2022-W01"},
+        {"unit": 2, "day": 11, "label": "2022-W02", "named": True},
+        {"unit": None, "all_units": True, "day": 21, "label": "2022-W03", "touches": [2]},
+    ]
+    base = {"all_units": False, "named": False, "status": "imported", "kind": "import"}
+    write_batches(ledger, [base | {"touches": []} | r for r in rows])
+    as_of, since = date(2022, 1, 25), date(2022, 1, 10)
+    codes = [c for _, c, _ in UNITS]
+    with ledger.read() as session:
+        conn = session.connection()
+        want = report_statuses(conn, codes, Reporting(summaries=True), as_of, since)
+        firsts = earliest_reports(conn, Reporting(), as_of)
+    try:
+        with open_reader(ledger_db).read() as reader:
+            assert report_statuses(reader, codes, Reporting(summaries=True), as_of, since) == want
+            assert earliest_reports(reader, Reporting(), as_of) == firsts
+    finally:
+        close_all()

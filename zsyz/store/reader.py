@@ -37,6 +37,8 @@ class Reader:
         self.conn = conn
         self.where = where
         self.is_sqlite = sqlite
+        # named as SQLAlchemy names it: dialect-dependent SQL (store/aggregate.py) asks
+        self.dialect = "sqlite" if sqlite else "postgresql"
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         try:
