@@ -10,45 +10,43 @@ from sqlmodel import col
 
 from zsyz.app.import_plan import resolve_unit
 from zsyz.domain.field_labels import field_label, shown
+from zsyz.domain.ledger_views import BatchChange, BatchDetail, ListedBatch
 from zsyz.domain.policy import Reporting
 from zsyz.domain.stages import Stage
 from zsyz.errors import LedgerStateError, NotFoundError
 from zsyz.policy.load import parse_policy
 from zsyz.store.engine import Ledger
-from zsyz.store.history import PROJECT, ROLES, STATUS_LABELS, field_changes, undo
+from zsyz.store.history import PROJECT, ROLES, field_changes, undo
 from zsyz.store.policies import active_policy_row
 from zsyz.store.tables import ImportBatch, Unit
 from zsyz.store.units import UnitIndex
 
-KIND_LABELS = {"import": "导入", "manual": "手工更正"}
 
-
-def _batch_dict(batch: ImportBatch, units: dict[int, str]) -> dict[str, Any]:
-    return {
-        "id": batch.id,
-        "file": batch.file_name,
-        "unit": units.get(batch.unit_id or 0) if not batch.all_units else "（汇总表）",
-        "period": batch.period,
-        "report_date": batch.report_date,
-        "imported_at": batch.imported_at,
-        "status": batch.status,
-        "status_label": STATUS_LABELS.get(batch.status, batch.status),
-        "rows": batch.rows,
-        "created": batch.created,
-        "updated": batch.updated,
-        "warnings": list(batch.warnings or []),
-        "superseded_by": batch.superseded_by_id,
-        "sha256": batch.sha256,
-        "kind": batch.kind,
-        "kind_label": KIND_LABELS.get(batch.kind, batch.kind),
-        "reason": batch.reason,
-        "operator": batch.operator,
-    }
+def _listed(batch: ImportBatch, units: dict[int, str]) -> ListedBatch:
+    return ListedBatch(
+        id=batch.id,
+        file=batch.file_name,
+        unit=units.get(batch.unit_id or 0),
+        all_units=batch.all_units,
+        period=batch.period,
+        report_date=batch.report_date,
+        imported_at=batch.imported_at,
+        status=batch.status,
+        rows=batch.rows,
+        created=batch.created,
+        updated=batch.updated,
+        warnings=tuple(batch.warnings or ()),
+        superseded_by=batch.superseded_by_id,
+        sha256=batch.sha256,
+        kind=batch.kind,
+        reason=batch.reason,
+        operator=batch.operator,
+    )
 
 
 def batch_rows(
     ledger: Ledger, *, unit: str | None = None, period: str | None = None, status: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[ListedBatch]:
     with ledger.read() as session:
         units = dict(session.execute(select(Unit.id, Unit.name)).all())  # type: ignore[call-overload]
         query = select(ImportBatch).order_by(col(ImportBatch.id))
@@ -60,35 +58,34 @@ def batch_rows(
             query = query.where(col(ImportBatch.period) == period)
         if status:
             query = query.where(col(ImportBatch.status) == status)
-        return [_batch_dict(b, units) for b in session.execute(query).scalars()]
+        return [_listed(b, units) for b in session.execute(query).scalars()]
 
 
-def batch_detail(ledger: Ledger, batch_id: int) -> dict[str, Any]:
+def batch_detail(ledger: Ledger, batch_id: int) -> BatchDetail:
     _existing_id(batch_id)
     with ledger.read() as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
             raise NotFoundError(f"没有编号为 {batch_id} 的导入批次；请用 zsyz imports list 查看")
         units = dict(session.execute(select(Unit.id, Unit.name)).all())  # type: ignore[call-overload]
-        out = _batch_dict(batch, units)
         names = dict(session.execute(select(Unit.code, Unit.name)).all())  # type: ignore[call-overload]
-        out["changes"] = [
-            {
-                "row": c.row,
-                "code": c.project_code,
-                "project": c.project_name,
-                "field": c.field,
-                "field_label": field_label(c.field),
-                "old": shown(c.field, c.old, names),
-                "new": shown(c.field, c.new, names),
-            }
+        changes = [
+            BatchChange(
+                row=c.row,
+                code=c.project_code,
+                project=c.project_name,
+                field=c.field,
+                field_label=field_label(c.field),
+                old=shown(c.field, c.old, names),
+                new=shown(c.field, c.new, names),
+            )
             for c in field_changes(session, batch_id=batch_id)
         ]
         if batch.kind == "manual":
             from zsyz.store.manual import change_rows
 
-            out["changes"] += change_rows(session, batch_id)
-        return out
+            changes += [BatchChange(**r, field_label=None) for r in change_rows(session, batch_id)]
+        return BatchDetail(_listed(batch, units), tuple(changes))
 
 
 def _existing_id(batch_id: int) -> None:

@@ -27,21 +27,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="导入批次：查看、明细与撤销。", no_args_is_help=True)
 
-BATCH_COLUMNS = [
-    ("id", "批次"),
-    ("file", "文件"),
-    ("unit", "单位"),
-    ("period", "期间"),
-    ("report_date", "填报日期"),
-    ("status_label", "状态"),
-    ("rows", "行数"),
-    ("created", "新增"),
-    ("updated", "更新"),
-    ("imported_at", "导入时间"),
-    ("operator", "操作人"),
-    ("reason", "原因"),
-]
-
 
 def _links(links: list[str], new: list[str], many: bool) -> tuple[dict[str, str], frozenset[str]]:
     from zsyz.domain.names import norm_project_name
@@ -301,8 +286,10 @@ def list_batches(
 ) -> None:
     """列出导入批次（含已被更正和已撤销的）。"""
     from zsyz.app.batches import batch_rows
+    from zsyz.render.batches import BATCH_COLUMNS, batch_json
 
-    rows = batch_rows(ledger(ctx, db), unit=unit, period=period, status=status)
+    batches = batch_rows(ledger(ctx, db), unit=unit, period=period, status=status)
+    rows = [batch_json(b) for b in batches]
     emit(rows, BATCH_COLUMNS, fmt.value, title="导入批次", output=output)
 
 
@@ -316,16 +303,13 @@ def show_batch(
 ) -> None:
     """显示一个导入批次改动了哪些项目的哪些字段。"""
     from zsyz.app.batches import batch_detail
+    from zsyz.render.batches import detail_heading, detail_json
 
-    detail = batch_detail(ledger(ctx, db), batch_id)
+    found = batch_detail(ledger(ctx, db), batch_id)
+    detail = detail_json(found)
     if fmt is Format.table and output is None:
-        say(
-            f"批次 #{detail['id']}  {detail['file']}  {detail['unit'] or ''}  {detail['period']}"
-            f"  {detail['status_label']}  行数 {detail['rows']}  新增 {detail['created']}"
-            f"  更新 {detail['updated']}"
-        )
-        for w in detail["warnings"]:
-            say(f"提示：{w}")
+        for line in detail_heading(found):
+            say(line)
     emit(
         detail["changes"],
         CHANGE_COLUMNS,

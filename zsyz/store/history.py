@@ -49,6 +49,7 @@ from zsyz.domain.fields import (
 )
 from zsyz.domain.history import same as same  # one definition, re-exported
 from zsyz.domain.history import to_text as to_text
+from zsyz.domain.ledger_views import STATUS_LABELS
 from zsyz.errors import LedgerStateError
 from zsyz.store.history_codec import CREATED as CREATED  # re-exported: the contract is here
 from zsyz.store.history_codec import Change, expand
@@ -251,9 +252,6 @@ def set_roles(
     rows = [{"project_id": project_id, "unit_id": units[c], "role": role} for c in sorted(codes)]
     if rows:
         session.execute(insert(ROLES), rows)
-
-
-STATUS_LABELS = {"imported": "有效", "superseded": "已被更正", "undone": "已撤销"}
 
 
 def undo(session: Session, batch_id: int, *, cascade: bool) -> list[int]:
