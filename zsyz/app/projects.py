@@ -11,6 +11,7 @@ from zsyz.domain.approval import ApprovalDecision, decide
 from zsyz.domain.credit import credited_units
 from zsyz.domain.facts import ProjectFact, Role, UnitFact
 from zsyz.domain.field_labels import FIELD_LABELS, shown
+from zsyz.domain.ledger_views import ListedProject, ProjectChange, ProjectDetail
 from zsyz.domain.policy import Policy
 from zsyz.domain.stages import Stage
 from zsyz.errors import LedgerStateError, NotFoundError
@@ -21,8 +22,6 @@ if TYPE_CHECKING:  # `projects list` reads on the bare driver: no ORM imported f
     from zsyz.store.engine import Ledger
     from zsyz.store.reader import Reader
 
-ROLE_KEYS = {Role.SOURCING: "sourcing", Role.LANDING: "landing", Role.LEADER: "leader"}
-ROLE_KEYS[Role.COMPILING] = "compiling"
 SHOWN = [k for k in FIELD_LABELS if not k.startswith("roles:")]
 
 
@@ -52,13 +51,17 @@ def _years(p: ProjectFact) -> set[int]:
     return {d.year for d in days if isinstance(d, date)}
 
 
+def _unit_names(p: ProjectFact, role: Role, units: dict[str, UnitFact]) -> tuple[str, ...]:
+    return tuple(units[c].name for c in p.units(role) if c in units)
+
+
 def project_list(
     ledger: Ledger | Reader,
     unit: str | None = None,
     stage: Stage | None = None,
     year: int | None = None,
     approval: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ListedProject]:
     with ledger.read() as session:
         policy = _policy(session)
         known = unit_facts(session)
@@ -78,26 +81,25 @@ def project_list(
             continue
         check = adm.check(p, policy.admission if policy else None)
         out.append(
-            {
-                "code": p.code,
-                "name": p.name,
-                "stage": p.stage.value,
-                "stage_label": p.stage.label,
-                "category": p.category,
-                "total_investment": p.total_investment,
-                "fai": p.fai,
-                "land_area": p.land_area,
-                "sourcing": [units[c].name for c in p.units(Role.SOURCING) if c in units],
-                "landing": [units[c].name for c in p.units(Role.LANDING) if c in units],
-                "approval": route.level,
-                "admission": list(check.flags),
-                "last_reported_on": p.last_reported_on,
-            }
+            ListedProject(
+                code=p.code,
+                name=p.name,
+                stage=p.stage,
+                category=p.category,
+                total_investment=p.total_investment,
+                fai=p.fai,
+                land_area=p.land_area,
+                sourcing=_unit_names(p, Role.SOURCING, units),
+                landing=_unit_names(p, Role.LANDING, units),
+                approval=route.level,
+                admission=check.flags,
+                last_reported_on=p.last_reported_on,
+            )
         )
     return out
 
 
-def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
+def project_detail(ledger: Ledger, code: str) -> ProjectDetail:
     from sqlmodel import col, select
 
     from zsyz.store.history import field_changes
@@ -118,42 +120,33 @@ def project_detail(ledger: Ledger, code: str) -> dict[str, Any]:
         }
         into = session.get(Project, row.merged_into_id) if row.merged_into_id else None
         into_code = into.code if into else None
-        changes = [
-            {
-                "date": c.effective_on,
-                "record": c.project_code,
-                "batch": c.batch_id,
-                "file": c.file_name,
-                "period": c.period,
-                "field": c.field,
-                "field_label": FIELD_LABELS.get(c.field, c.field),
-                "old": shown(c.field, c.old, by_code),
-                "new": shown(c.field, c.new, by_code),
-            }
+        changes = tuple(
+            ProjectChange(
+                date=c.effective_on,
+                record=c.project_code,
+                batch=c.batch_id,
+                file=c.file_name,
+                period=c.period,
+                field=c.field,
+                field_label=FIELD_LABELS.get(c.field, c.field),
+                old=shown(c.field, c.old, by_code),
+                new=shown(c.field, c.new, by_code),
+            )
             for c in field_changes(session, project_id=row.id, also=list(merged_ids))
-        ]
-        facts = {k: getattr(row, k) for k in SHOWN}
+        )
+        fields = tuple((k, getattr(row, k)) for k in SHOWN)
     route = _approval(fact, policy, units)
     check = adm.check(fact, policy.admission if policy else None)
     credited = credited_units(fact, list(units.values()), policy) if policy else []
-    return {
-        **facts,
-        "stage_label": fact.stage.label,
-        "roles": {ROLE_KEYS[r]: [units[c].name for c in fact.units(r) if c in units] for r in Role},
-        "credited": [u.name for u in credited],
-        "approval": route.level,
-        "approval_label": route.label if route.level else None,
-        "approval_route": route.route or None,
-        "approval_reason": route.reason,
-        "admission": {
-            "applies": check.applies,
-            "passed": check.passed,
-            "fai_per_mu": check.fai_per_mu,
-            "tax_per_mu": check.tax_per_mu,
-            "flags": list(check.flags),
-            "missing": list(check.missing),
-        },
-        "history": changes,
-        "merged_into": into_code,
-        "merged": sorted(merged_ids.values()),
-    }
+    return ProjectDetail(
+        code=fact.code,
+        fields=fields,
+        stage=fact.stage,
+        roles=tuple((r, _unit_names(fact, r, units)) for r in Role),
+        credited=tuple(u.name for u in credited),
+        approval=route,
+        admission=check,
+        history=changes,
+        merged_into=into_code,
+        merged=tuple(sorted(merged_ids.values())),
+    )

@@ -3,42 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from zsyz.cli.common import DbOption, Format, FormatOption, OutputOption, ledger, reader
 
 app = typer.Typer(help="项目：列表、详情、审批权限、准入核查与变更历史。", no_args_is_help=True)
-
-COLUMNS = [
-    ("code", "编号"),
-    ("name", "项目名称"),
-    ("stage_label", "阶段"),
-    ("category", "类别"),
-    ("total_investment", "总投资"),
-    ("fai", "固投"),
-    ("land_area", "用地(亩)"),
-    ("sourcing", "招引单位"),
-    ("landing", "落地单位"),
-    ("approval_label", "审批权限"),
-    ("admission", "准入核查"),
-    ("last_reported_on", "最近报送"),
-]
-HISTORY = [
-    ("date", "日期"),
-    ("batch", "导入批次"),
-    ("file", "文件"),
-    ("field_label", "字段"),
-    ("old", "原值"),
-    ("new", "新值"),
-]
-APPROVAL_SHORT = {
-    "deputy": "分管副县长",
-    "mayor_office": "县长办公会议",
-    "standing_committee": "县委常委会",
-    "park": "园区自批",
-}
 
 
 class ApprovalChoice(StrEnum):
@@ -83,6 +54,7 @@ def list_projects(
     from zsyz.cli.render import emit
     from zsyz.domain.stages import Stage, stage_from_text
     from zsyz.errors import UsageError
+    from zsyz.render.projects import COLUMNS, project_json, project_row
 
     wanted: Stage | None = None
     if stage:
@@ -90,16 +62,14 @@ def list_projects(
         if wanted is None:
             names = "、".join(f"{s.value}（{s.label}）" for s in Stage)
             raise UsageError(f"未知阶段「{stage}」；可用：{names}")
-    rows = project_list(reader(ctx, db), unit, wanted, year, approval.value if approval else None)
-    for r in rows:
-        r["approval_label"] = APPROVAL_SHORT.get(r["approval"] or "", "")
+    found = project_list(reader(ctx, db), unit, wanted, year, approval.value if approval else None)
     emit(
-        rows,
+        [project_row(p) for p in found],
         COLUMNS,
         fmt.value,
         title="项目",
         output=output,
-        json_data=[{k: v for k, v in r.items() if k != "approval_label"} for r in rows],
+        json_data=[project_json(p) for p in found],
     )
 
 
@@ -113,43 +83,18 @@ def show(
     db: DbOption = None,
 ) -> None:
     """项目详情：全部信息、计入单位、审批权限、准入核查和完整变更历史（哪次导入改了什么）。"""
-    from zsyz.app.projects import SHOWN, project_detail
+    from zsyz.app.projects import project_detail
     from zsyz.cli.render import print_table, to_json, write_text
-    from zsyz.domain.field_labels import FIELD_LABELS
+    from zsyz.render.projects import detail_facts, detail_json, history_table
 
-    data = project_detail(ledger(ctx, db), code)
+    found = project_detail(ledger(ctx, db), code)
     if fmt is ShowFormat.json:
-        write_text(to_json(data) + "\n", None)
+        write_text(to_json(detail_json(found)) + "\n", None)
         return
-    facts: list[dict[str, Any]] = [
-        {"key": FIELD_LABELS[k], "value": data[k]}
-        for k in SHOWN
-        if data[k] is not None and k != "extra"
-    ]
-    facts += [{"key": label, "value": text} for label, text in (data["extra"] or {}).items()]
-    facts[facts.index(next(f for f in facts if f["key"] == "项目阶段"))]["value"] = data[
-        "stage_label"
-    ]
-    role_labels = {"sourcing": "招引单位", "landing": "落地单位", "leader": "包保领导"}
-    role_labels["compiling"] = "编制单位"
-    for key, names in data["roles"].items():
-        if names:
-            facts.append({"key": role_labels[key], "value": names})
-    facts.append({"key": "计入单位", "value": data["credited"]})
-    facts.append({"key": "审批权限", "value": data["approval_label"] or "无法确定"})
-    facts.append({"key": "审批依据", "value": data["approval_reason"]})
-    adm = data["admission"]
-    if adm["applies"]:
-        verdict = {True: "符合", False: "不符合", None: "无法核算"}[adm["passed"]]
-        detail = "；".join(adm["flags"] + [f"缺{m}" for m in adm["missing"]])
-        facts.append({"key": "准入核查", "value": verdict + (f"：{detail}" if detail else "")})
-    if data["merged_into"]:
-        facts.append({"key": "已并入", "value": data["merged_into"]})
-    if data["merged"]:
-        facts.append({"key": "并入的重复记录", "value": data["merged"]})
-    print_table(facts, [("key", "项目"), ("value", "内容")], title=f"项目 {data['code']}")
-    history = [("record", "记录"), *HISTORY] if data["merged"] else HISTORY
-    print_table(data["history"], history, title="变更历史", empty="（没有变更记录）")
+    columns = [("key", "项目"), ("value", "内容")]
+    print_table(detail_facts(found), columns, title=f"项目 {found.code}")
+    history, history_columns = history_table(found)
+    print_table(history, history_columns, title="变更历史", empty="（没有变更记录）")
 
 
 def _register_corrections() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from zsyz.domain.admission import AdmissionCheck
 from zsyz.domain.approval import ApprovalDecision
+from zsyz.domain.facts import Role
 from zsyz.domain.stages import Stage
 
 # a batch's status and kind as operators read them
@@ -101,7 +102,7 @@ class ProjectDetail:
     code: str
     fields: tuple[tuple[str, Any], ...]
     stage: Stage
-    roles: tuple[tuple[str, tuple[str, ...]], ...]
+    roles: tuple[tuple[Role, tuple[str, ...]], ...]
     credited: tuple[str, ...]
     approval: ApprovalDecision
     admission: AdmissionCheck
