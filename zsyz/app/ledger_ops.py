@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from zsyz.domain.policy import PolicyInstalled
 from zsyz.errors import LedgerStateError, UsageError
 from zsyz.policy.load import PolicySource
 from zsyz.store import lifecycle, migrate
@@ -27,7 +28,7 @@ from zsyz.store.transfer import (
 @dataclass(frozen=True)
 class Created:
     where: str
-    summary: str | None  # the policy installed (one line for the operator), if any
+    installed: PolicyInstalled | None  # the policy installed, if any
 
 
 def init_ledger(
@@ -38,15 +39,15 @@ def init_ledger(
     from zsyz.app.policies import install_policy
 
     ledger = lifecycle.create_ledger(db)
-    summary = None
+    installed = None
     if source is not None:
         try:
-            summary = install_policy(ledger, source, year, with_examples=with_examples)
+            installed = install_policy(ledger, source, year, with_examples=with_examples)
         except BaseException:
             lifecycle.discard(ledger)
             raise
     ledger.engine.dispose()  # close now: the file is whole (WAL checkpointed) on return
-    return Created(ledger.where, summary)
+    return Created(ledger.where, installed)
 
 
 @dataclass(frozen=True)

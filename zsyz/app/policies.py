@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zsyz.app.units import NewUnit, add_units, group_vocabulary
 from zsyz.domain.groups import default_group
+from zsyz.domain.policy import PolicyInstalled
 from zsyz.policy.cache import stored_policy
 from zsyz.policy.load import PolicySource
 from zsyz.store.engine import Ledger
@@ -21,14 +22,14 @@ def install_policy(
     *,
     with_examples: bool = False,
     keep_old: bool = False,
-) -> str:
+) -> PolicyInstalled:
     """Store the policy (full text) as the one in force from `year` and add its roster
     and unit targets. Units a preset invents (`example = true`) and their figures are
     added only `with_examples`. `keep_old`: earlier policies stay in force for the years
     before (`policy apply`); otherwise (init) they are retired.
 
     Roster units already in the ledger (same name) are kept; their aliases are added.
-    Returns a one-line summary for the operator.
+    Returns what was installed (render/policies words it).
     """
     policy = stored_policy(source.text, source.origin)  # validated, and kept for reads
     y = year or policy.year
@@ -58,10 +59,4 @@ def install_policy(
                 targets += 1
     examples = sum(1 for u in roster if u.example)
     left = sum(1 for u in policy.roster if u.example) - examples
-    note = f"（其中示例单位 {examples} 个）" if examples else ""
-    if left:
-        note += f"；政策中的示例单位 {left} 个未载入（需要时加 --with-examples）"
-    return (
-        f"载入政策 {policy.name}（{policy.title}，{y} 年起），"
-        f"新增单位 {len(added)} 个，单位目标 {targets} 项{note}"
-    )
+    return PolicyInstalled(policy.name, policy.title, y, len(added), targets, examples, left)

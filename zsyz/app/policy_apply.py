@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zsyz.app.policies import install_policy
 from zsyz.domain import rules as r
-from zsyz.domain.policy import Policy
+from zsyz.domain.policy import Policy, PolicyInstalled
 from zsyz.errors import InvalidDataError
 from zsyz.policy.load import PolicySource, parse_policy
 from zsyz.store.engine import Ledger
@@ -63,5 +63,7 @@ def policy_diff(ledger: Ledger, source: PolicySource, year: int, with_examples: 
     ]
 
 
-def apply_policy(ledger: Ledger, source: PolicySource, year: int, with_examples: bool) -> str:
+def apply_policy(
+    ledger: Ledger, source: PolicySource, year: int, with_examples: bool
+) -> PolicyInstalled:
     return install_policy(ledger, source, year, with_examples=with_examples, keep_old=True)

@@ -49,10 +49,12 @@ def init(
 
         source = load_policy.resolve_source(preset, policy)
     made = init_ledger(db_of(ctx, db), source, year, with_examples=with_examples)
-    if made.summary is None:
+    if made.installed is None:
         say(f"已新建台账 {made.where}（未载入政策）")
         return
-    say(f"已新建台账 {made.where}：{made.summary}")
+    from zsyz.render.policies import installed_text
+
+    say(f"已新建台账 {made.where}：{installed_text(made.installed)}")
 
 
 @db_app.command("upgrade")

@@ -126,4 +126,6 @@ def apply(
     if not yes:
         say("以上为将发生的变化；确认无误后加 --yes 执行")
         return
-    say(apply_policy(target, source, year, with_examples))
+    from zsyz.render.policies import installed_text
+
+    say(installed_text(apply_policy(target, source, year, with_examples)))

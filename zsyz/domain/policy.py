@@ -314,3 +314,17 @@ class Policy:
     def targets_of(self, unit_class: str) -> tuple[TargetRule, ...]:
         cls = self.classes.get(unit_class)
         return cls.targets if cls else ()
+
+
+@dataclass(frozen=True)
+class PolicyInstalled:
+    """What installing a policy did: the policy, from which year, the units and unit
+    targets it added, the example units loaded and those left out (no --with-examples)."""
+
+    name: str
+    title: str
+    year: int
+    units_added: int
+    targets: int
+    examples: int
+    examples_left: int
