@@ -38,6 +38,7 @@ from zsyz.store.units import UnitIndex
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from zsyz.domain.alerts import Alert
     from zsyz.domain.bulletin import Figure, Headline
     from zsyz.store.engine import Ledger
     from zsyz.store.reader import Reader
@@ -258,7 +259,7 @@ class BulletinData:
     rows: list[RankRow]
     figures: list[Figure]
     lists: dict[str, list[ProjectRow]]
-    alerts: list[dict[str, Any]]
+    alerts: tuple[Alert, ...]  # as of read_on; render/alerts shapes them
     headlines: list[Headline]  # the 通报's opening figures (year to date, 同比, 序时进度)
     read_on: date  # the day the ledger is read as of: when the period's reports are due
 
@@ -269,12 +270,11 @@ def bulletin_data(ledger: Ledger, period: Period, today: date | None = None) -> 
     reports are due (what the ranking reads, and the alerts of that day)."""
     from zsyz.app.alerts import alerts_in
     from zsyz.domain.bulletin import headlines, listed, same_period_last_year, summary
-    from zsyz.render.alerts import alert_row
 
     with ledger.read() as session:
         loaded, then, until = _period_facts(session, period, today or date.today(), every_day=True)
         project_list = project_rows_in(session)
-        found = [alert_row(a) for a in alerts_in(session, until)]
+        found = tuple(alerts_in(session, until))
     policy, sf = loaded.policy, loaded.facts
     rows = rank(policy, sf, period, previous=then)
     day = closing_day(period, until)

@@ -9,6 +9,7 @@ from typing import Any
 from zsyz.domain.bulletin import band, true_label
 from zsyz.io.gbt import Fonts, Table
 from zsyz.io.sheets import AMOUNT_FORMAT, COUNT_FORMAT, POINTS_FORMAT, RATIO_FORMAT, Col
+from zsyz.render.alerts import alert_rows
 
 LEVEL_ZH = {"red": "红色", "yellow": "黄色"}
 WORST_ITEMS = 2  # the worst items named per unit in 预警汇总
@@ -165,10 +166,11 @@ def for_leaders(text: str | None) -> str | None:
 
 def alert_summary(data: Any) -> Table:
     """预警汇总: per unit the number of alerts by level and kind and the worst item."""
-    kinds = sorted({a["rule_label"] for a in data.alerts})
+    alerts = alert_rows(data.alerts)
+    kinds = sorted({a["rule_label"] for a in alerts})
     per: dict[str, Counter[str]] = {}
     worst: dict[str, list[str]] = {}
-    for a in sorted(data.alerts, key=lambda a: a["level"] != "red"):  # red first, stable
+    for a in sorted(alerts, key=lambda a: a["level"] != "red"):  # red first, stable
         for unit in a["units"] or [a["unit"]]:
             c = per.setdefault(unit, Counter())
             c[a["level"]] += 1
@@ -283,7 +285,7 @@ def alert_list(data: Any) -> Table:
             "message": for_leaders(a["message"]),
             "action": for_leaders(a["action"]),
         }
-        for a in data.alerts
+        for a in alert_rows(data.alerts)
     ]
     end = data.read_on
     return Table(

@@ -18,6 +18,7 @@ from string import Template
 from typing import Any
 
 from zsyz.errors import BadInputError, NotFoundError
+from zsyz.render.alerts import alert_rows
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("tongbao.txt")
 SECTION = re.compile(r"^\[([a-z_]+)\]\s*$")
@@ -183,7 +184,7 @@ def _boards(data: Any, words: Words) -> list[str]:
 
 def _missed(data: Any, words: Words, common: dict[str, str]) -> str:
     missed = sorted(
-        (a for a in data.alerts if a["rule"] == "missed_report"),
+        (a for a in alert_rows(data.alerts) if a["rule"] == "missed_report"),
         key=lambda a: -(a["count"] or 1),  # most missed first; stable within
     )
     if not missed:
@@ -198,7 +199,7 @@ def _missed(data: Any, words: Words, common: dict[str, str]) -> str:
 def _red(data: Any, words: Words, common: dict[str, str]) -> str:
     """The projects with a red alert (one item per project, its rules joined)."""
     red: dict[str, list[dict[str, Any]]] = {}
-    for a in data.alerts:
+    for a in alert_rows(data.alerts):
         if a["level"] == "red" and a["project"]:
             red.setdefault(a["project"], []).append(a)
     if not red:

@@ -3,6 +3,7 @@ dashboard)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from zsyz.domain.alerts import Alert
@@ -22,3 +23,8 @@ def alert_row(a: Alert) -> dict[str, Any]:
         "action": a.action,
         "count": a.count,
     }
+
+
+def alert_rows(alerts: Iterable[Alert]) -> list[dict[str, Any]]:
+    """Every alert as its JSON contract (what the bulletin's sheets and text read)."""
+    return [alert_row(a) for a in alerts]
