@@ -27,7 +27,7 @@ from zsyz.domain.reporting import (
     status_from,
     status_plan,
 )
-from zsyz.store.sqltext import as_date, rows
+from zsyz.store.sqltext import as_date, dialect_name, rows
 
 LIVE = "b.status IN ('imported', 'superseded') AND b.kind = 'import' AND b.report_date <= :d"
 
@@ -56,9 +56,8 @@ SELECT DISTINCT b.report_date, b.period_named, b.period FROM import_batch b WHER
 
 
 def _on_postgres(conn: Any) -> bool:
-    """A SQLAlchemy connection (or a reader naming its dialect) to PostgreSQL."""
-    dialect = getattr(conn, "dialect", None)
-    return getattr(dialect, "name", dialect) == "postgresql"
+    """A reader, a SQLAlchemy connection or a session on PostgreSQL."""
+    return dialect_name(conn) == "postgresql"
 
 
 def _values(

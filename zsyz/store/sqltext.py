@@ -20,10 +20,18 @@ def rows(conn: Any, sql: str, params: Mapping[str, Any] | None = None) -> list[t
     from sqlalchemy import text
 
     values = dict(params or {})
-    dialect = conn.dialect if hasattr(conn, "dialect") else conn.get_bind().dialect
-    if dialect.name == "sqlite":  # a date as SQLite stores it (no deprecated adapter)
+    if dialect_name(conn) == "sqlite":  # a date as SQLite stores it (no deprecated adapter)
         values = sqlite_params(values)
     return [tuple(r) for r in conn.execute(text(sql), values)]
+
+
+def dialect_name(conn: Any) -> str:
+    """ "sqlite" or "postgresql" for a bare-driver reader, a SQLAlchemy Connection or a
+    Session alike (SQL that differs by database asks this, never `conn.dialect` itself)."""
+    dialect = getattr(conn, "dialect", None)
+    if dialect is None:
+        dialect = conn.get_bind().dialect
+    return str(getattr(dialect, "name", dialect))
 
 
 def sqlite_params(params: Mapping[str, Any]) -> dict[str, Any]:
