@@ -140,11 +140,8 @@ def test_report_statuses_equal_the_domain(
             assert report_statuses(conn, codes, reporting, as_of, since) == want
 
 
-def test_report_statuses_by_hand(ledger_db: str) -> None:
-    """Weekly, due Monday. t1 reports W01 on Mon 01-10 (on time) and names W02 on Wed
-    01-19 (late: due 01-17); t2 names W02 itself on 01-14 (on time); a county summary on 01-24 covers W03
-    for the county and, with `summaries`, for t2 (its project P2). As of Tue 01-25 the
-    owed weeks are W01–W03 (the first report came 01-10, W01's due day)."""
+def _by_hand_ledger(ledger_db: str) -> Any:
+    """The reports worked by hand below (weekly, 2022-01)."""
     ledger = _ledger(ledger_db)
     rows = [
         {"unit": 1, "day": 7, "label": "2022-W01"},
@@ -154,6 +151,15 @@ def test_report_statuses_by_hand(ledger_db: str) -> None:
     ]
     base = {"all_units": False, "named": False, "status": "imported", "kind": "import"}
     write_batches(ledger, [base | {"touches": []} | r for r in rows])
+    return ledger
+
+
+def test_report_statuses_by_hand(ledger_db: str) -> None:
+    """Weekly, due Monday. t1 reports W01 on Mon 01-10 (on time) and names W02 on Wed
+    01-19 (late: due 01-17); t2 names W02 itself on 01-14 (on time); a county summary on 01-24 covers W03
+    for the county and, with `summaries`, for t2 (its project P2). As of Tue 01-25 the
+    owed weeks are W01–W03 (the first report came 01-10, W01's due day)."""
+    ledger = _by_hand_ledger(ledger_db)
     as_of, since = date(2022, 1, 25), date(2022, 1, 10)
     codes = [c for _, c, _ in UNITS]
     with ledger.read() as session:
@@ -176,14 +182,7 @@ def test_report_statuses_on_the_bare_reader(ledger_db: str) -> None:
     the same answers there, on SQLite and PostgreSQL alike (its dates typed in VALUES)."""
     from zsyz.store.reader import close_all, open_reader
 
-    ledger = _ledger(ledger_db)
-    rows = [
-        {"unit": 1, "day": 7, "label": "2022-W01"},
-        {"unit": 2, "day": 11, "label": "2022-W02", "named": True},
-        {"unit": None, "all_units": True, "day": 21, "label": "2022-W03", "touches": [2]},
-    ]
-    base = {"all_units": False, "named": False, "status": "imported", "kind": "import"}
-    write_batches(ledger, [base | {"touches": []} | r for r in rows])
+    ledger = _by_hand_ledger(ledger_db)
     as_of, since = date(2022, 1, 25), date(2022, 1, 10)
     codes = [c for _, c, _ in UNITS]
     with ledger.read() as session:
