@@ -30,8 +30,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 
 # cli may import zsyz.app, zsyz.cli, zsyz.errors, zsyz.domain (vocabularies) and these:
 CLI_ALLOWED: dict[str, str] = {
-    "zsyz.io": "spreadsheets in and out: reading the operator's file is the command's "
-    "input, writing a workbook/bulletin/template is a renderer",
+    "zsyz.io": "writing a workbook/bulletin/template/通报 is a renderer of files, and an "
+    "option's value is read by the same parsers as a cell's (dates, amounts, kinds); the "
+    "operator's files themselves are read by the use cases",
     "zsyz.policy": "policy commands show and check the policy language itself",
     "zsyz.store.engine": "cli/common.py opens the ledger a use case works on (read "
     "commands open it before the use case, so `--db` and a missing ledger are reported "

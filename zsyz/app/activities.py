@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -55,6 +56,15 @@ def add_activity(
         return found, True
 
     return ledger.run_write(work)
+
+
+def import_activities_file(ledger: Ledger, path: Path, today: date) -> tuple[int, int]:
+    """`activities import`: read the register (dates up to `today`) and write it all or
+    nothing; (written, already in the ledger or repeated)."""
+    from zsyz.io.activities import read_activities
+
+    rows, problems = read_activities(path, today)
+    return import_activities(ledger, rows, problems, path.name)
 
 
 def import_activities(

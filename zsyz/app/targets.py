@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
@@ -30,6 +31,45 @@ class TargetInput:
 
 def _set(session: Session, unit: Unit, t: TargetInput, origin: str) -> bool:
     return upsert_target(session, unit, t.year, t.metric, t.required, t.filters, t.label, origin)
+
+
+@dataclass(frozen=True)
+class TargetTableImported:
+    """`targets import`: the year the table set, what it created and replaced, and the
+    columns it did not take as targets (named to the operator, never dropped silently)."""
+
+    year: int
+    created: int
+    replaced: int
+    ignored: tuple[str, ...]
+
+
+def import_target_table(
+    ledger: Ledger, path: Path, year: int | None, usd_rate: Decimal | None, default_year: int
+) -> TargetTableImported:
+    """Read a 目标任务分解表 and set its targets in one transaction. The year is `year`,
+    else the table title's, else `default_year`; amounts in 美元 use `usd_rate`, else the
+    policy's rate."""
+    from zsyz.app.import_unit import policy_target_labels, policy_usd_rate
+    from zsyz.io.target_table import read_target_table
+
+    rate = usd_rate or policy_usd_rate(ledger)
+    table = read_target_table(path, policy_target_labels(ledger), rate)
+    y = year or table.year or default_year
+    inputs = [
+        TargetInput(
+            c.unit,
+            y,
+            c.indicator.metric,
+            c.required,
+            c.indicator.filters,
+            c.indicator.heading,
+            c.row,
+        )
+        for c in table.cells
+    ]
+    created, replaced = set_targets(ledger, inputs)
+    return TargetTableImported(y, created, replaced, tuple(table.ignored))
 
 
 def set_targets(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zsyz.domain.groups import GroupVocabulary, default_group
@@ -174,6 +175,16 @@ def import_roster(ledger: Ledger, rows: Sequence[NewUnit]) -> RosterImported:
         return RosterImported(len(fresh), present)
 
     return ledger.run_write(work)
+
+
+def import_roster_file(ledger: Ledger, path: Path) -> RosterImported:
+    """`units import`: read the roster (its groups named as the ledger names them) and add
+    its new units, all or nothing."""
+    from zsyz.io.rosters import read_roster
+
+    rows = read_roster(path, roster_groups(ledger))
+    units = [NewUnit(r.name, r.unit_class, r.group, r.parent, r.aliases, r.code) for r in rows]
+    return import_roster(ledger, units)
 
 
 def roster_groups(ledger: Ledger) -> GroupVocabulary:

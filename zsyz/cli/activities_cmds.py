@@ -73,13 +73,10 @@ def import_file(
     已登记过的活动不重复登记。"""
     from datetime import date
 
-    from zsyz.app.activities import import_activities
+    from zsyz.app.activities import import_activities_file
     from zsyz.cli.render import say
-    from zsyz.io.activities import read_activities
 
-    target = ledger(ctx, db)
-    rows, problems = read_activities(file, date.today())
-    n, repeated = import_activities(target, rows, problems, file.name)
+    n, repeated = import_activities_file(ledger(ctx, db), file, date.today())
     more = f"，{repeated} 条已登记过、未重复登记" if repeated else ""
     say(f"活动登记表 {file.name}：导入 {n} 条{more}")
 

@@ -110,31 +110,14 @@ def import_targets(
     db: DbOption = None,
 ) -> None:
     """导入目标任务分解表（表头逐列识别；识别不了的表头列出并整表拒收）。"""
-    from zsyz.app.import_unit import policy_target_labels, policy_usd_rate
-    from zsyz.app.targets import TargetInput, set_targets
+    from zsyz.app.targets import import_target_table
     from zsyz.cli.import_args import usd_rate_option
-    from zsyz.io.target_table import read_target_table
 
-    target = ledger(ctx, db)
-    rate = usd_rate_option(usd_rate) or policy_usd_rate(target)
-    table = read_target_table(file, policy_target_labels(target), rate)
-    cells, title_year = table.cells, table.year
-    if table.ignored:
-        say(f"未导入的列（不是目标值）：{'、'.join(table.ignored)}")
-    y = year or title_year or this_year()
-    inputs = [
-        TargetInput(
-            c.unit,
-            y,
-            c.indicator.metric,
-            c.required,
-            c.indicator.filters,
-            c.indicator.heading,
-            c.row,
-        )
-        for c in cells
-    ]
-    created, replaced = set_targets(target, inputs)
+    rate = usd_rate_option(usd_rate)
+    done = import_target_table(ledger(ctx, db), file, year, rate, this_year())
+    if done.ignored:
+        say(f"未导入的列（不是目标值）：{'、'.join(done.ignored)}")
+    created, replaced, y = done.created, done.replaced, done.year
     say(f"分解表 {file.name}（{y} 年）：新设 {created} 项目标，更新 {replaced} 项")
 
 

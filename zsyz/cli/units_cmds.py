@@ -69,16 +69,10 @@ def import_roster(
     db: DbOption = None,
 ) -> None:
     """从名册表格导入单位（已有单位只补充别名）。"""
-    from zsyz.app.units import NewUnit, import_roster, roster_groups
-    from zsyz.io.rosters import read_roster
+    from zsyz.app.units import import_roster_file
     from zsyz.render.units import roster_text
 
-    target = ledger(ctx, db)
-    rows = read_roster(file, roster_groups(target))
-    done = import_roster(
-        target, [NewUnit(r.name, r.unit_class, r.group, r.parent, r.aliases, r.code) for r in rows]
-    )
-    say(roster_text(file.name, done))
+    say(roster_text(file.name, import_roster_file(ledger(ctx, db), file)))
 
 
 @app.command("alias")
