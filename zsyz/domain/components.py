@@ -155,6 +155,11 @@ def _target(s: Scorer, c: r.TargetScore, unit: UnitFact) -> Component:
     )
 
 
+def _floored(raw: Decimal, floor: bool) -> Decimal:
+    """A from-a-base score (shortfall, deduction): never below zero when the rule says so."""
+    return max(raw, Decimal(0)) if floor else raw
+
+
 def _shortfall(s: Scorer, c: r.Shortfall, unit: UnitFact) -> Component:
     missing, needs = Decimal(0), []
     for need in c.require:
@@ -163,9 +168,8 @@ def _shortfall(s: Scorer, c: r.Shortfall, unit: UnitFact) -> Component:
         missing += short
         needs.append((need, got, short))
     raw = c.base - c.per_missing * missing
-    points = max(raw, Decimal(0)) if c.floor else raw
     return _part(
-        q(points),
+        q(_floored(raw, c.floor)),
         Op.SHORTFALL,
         c,
         needs=tuple(needs),
@@ -204,9 +208,8 @@ def _deduction(s: Scorer, c: r.Deduction, unit: UnitFact) -> Component:
     if not c.base:
         return _part(q(taken), Op.DEDUCTION, c, count=len(items), cap_hit=hit, parts=items)
     raw = c.base + taken
-    points = max(raw, Decimal(0)) if c.floor else raw
     return _part(
-        q(points),
+        q(_floored(raw, c.floor)),
         Op.DEDUCTION_BASE,
         c,
         count=len(items),

@@ -37,8 +37,11 @@ class Reader:
         self.conn = conn
         self.where = where
         self.is_sqlite = sqlite
-        # named as SQLAlchemy names it: dialect-dependent SQL (store/aggregate.py) asks
-        self.dialect = "sqlite" if sqlite else "postgresql"
+
+    @property
+    def dialect(self) -> str:
+        """Named as SQLAlchemy names it: dialect-dependent SQL asks `sqltext.dialect_name`."""
+        return "sqlite" if self.is_sqlite else "postgresql"
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         try:
