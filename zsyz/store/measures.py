@@ -4,13 +4,15 @@ over the projects as `store.asof.projects_on(conn, day)` returns them and the am
 `funds_observations` reads (tests/test_measured_sql.py proves it on SQLite and PostgreSQL).
 
 Projects on the day split in two:
-- *settled*: no history row after the day except cumulative amounts, and (when it has such
-  a row) no stage date or `compiled_on` after the day. Its stage, stage dates, amounts,
-  category … on the day ARE its current columns (what `projects_on` relies on): one
-  GROUP BY per question over `project_role JOIN project` answers them.
-- *moved*: any other row after the day (a stage move, a correction, a creation after the
-  day), or amount rows after the day with a date after it (`apply_history` then drops
-  that date). Few on any day; rebuilt from their history as `projects_on` does and
+- *settled*: no history row after the day except cumulative amounts (and no `compiled_on`
+  after the day when it has one). Its stage, stage dates, fai, category … on the day are
+  its current columns (what `projects_on` relies on), except that a project with amount
+  rows after the day is rebuilt by `projects_on`: its stage dates after the day are not
+  known yet and its stage falls back (`history._clamp`), which SQL repeats (`STATE`).
+  ONE GROUP BY over the roles and that state answers every count and stage-sum question
+  (two columns per question: the integer total and the codes counted).
+- *moved*: any other row after the day (a stage move, a correction, roles, a creation
+  after the day). Few on any day; rebuilt from their history as `projects_on` does and
   measured with the domain's own `progress.project_amount`.
 
 Money stays fixed-point integers in SQL (summed as integers, converted once). Amounts over
@@ -22,6 +24,7 @@ and projects counted come from SQL, the per-project differences from
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -49,42 +52,77 @@ WHITESPACE = (
 )
 _CUMULATIVE_IN = ", ".join(f"'{f}'" for f in CUMULATIVE)
 _STAGES = (*LIFE_CYCLE, Stage.DROPPED)
+_DATES = [s.date_field for s in _STAGES]
+_MOVED_LISTED = 5000  # more moved projects than this: left out by subquery, not by list
+AMOUNT_OVER_TIME = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
 
 # Projects whose state on :day the current row cannot give (see the module's docstring).
 MOVED = f"""SELECT DISTINCT u.project_id FROM project_update u
   JOIN project p ON p.id = u.project_id
   WHERE u.effective_on > :day AND (u.field NOT IN ({_CUMULATIVE_IN}) OR p.compiled_on > :day)"""
-# Projects with any history row after :day (`projects_on` rebuilds them: a stage date
-# after the day is then not yet known, and the stage falls back, `history._clamp`).
-AFTER = "SELECT DISTINCT project_id FROM project_update WHERE effective_on > :day"
+# Whether a project with a date after the day has any history row after it (`projects_on`
+# then rebuilds it): an index probe, once per project (the CTE is materialised).
+_AFTER = (
+    "CASE WHEN ("
+    + " OR ".join(f"p.{d} > :day" for d in _DATES)
+    + ") AND EXISTS (SELECT 1 FROM project_update a WHERE a.project_id = p.id "
+    "AND a.effective_on > :day) THEN 1 ELSE 0 END"
+)
 _ORDER = (
-    "CASE p.stage "
+    "CASE b.stage "
     + " ".join(f"WHEN '{s.value}' THEN {s.order}" for s in LIFE_CYCLE)
     + " ELSE 0 END"  # an unknown stage reads as planned (store.facts.project_facts)
 )
 # `history._clamp` of a rebuilt project: its stage (or drop) dated after the day
 _CLAMPED = (
-    "a.project_id IS NOT NULL AND ((p.stage = 'dropped' AND p.dropped_on > :day) OR "
-    "(p.stage <> 'dropped' AND ("
-    + " OR ".join(f"(p.{s.date_field} > :day AND {_ORDER} >= {s.order})" for s in LIFE_CYCLE)
-    + ")))"
+    "CASE WHEN b.after = 1 AND ((b.stage = 'dropped' AND b.dropped_on > :day) OR "
+    "(b.stage <> 'dropped' AND ("
+    + " OR ".join(f"(b.{s.date_field} > :day AND {_ORDER} >= {s.order})" for s in LIFE_CYCLE)
+    + "))) THEN 1 ELSE 0 END"
 )
-# Settled projects as they stood on :day: the current row, with stage dates after the
-# day unknown for a project rebuilt by `projects_on` (one with amount rows after it).
-STATE = (
-    "SELECT p.id, p.code, p.stage, p.fai, p.total_investment, p.category, p.level, "
-    "p.is_new, p.compiled_on, "
-    + ", ".join(
-        f"CASE WHEN a.project_id IS NOT NULL AND p.{s.date_field} > :day THEN NULL "
-        f"ELSE p.{s.date_field} END AS {s.date_field}"
-        for s in _STAGES
-    )
-    + f", CASE WHEN {_CLAMPED} THEN 1 ELSE 0 END AS clamped "
-    "FROM project p LEFT JOIN after a ON a.project_id = p.id "
-    "WHERE p.id NOT IN (SELECT project_id FROM moved)"
+_KNOWN = ", ".join(  # a rebuilt project's stage dates: those on or before the day
+    f"CASE WHEN b.after = 1 AND b.{d} > :day THEN NULL ELSE b.{d} END AS {d}" for d in _DATES
 )
 
-AMOUNT_OVER_TIME = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
+
+def state_sql(moved: str, pg: bool) -> str:
+    """The CTEs `base` (settled projects: those of `moved`, a list or a subquery of ids,
+    left out) and `state`: each settled project as it stood on :day, with the day it
+    reached each counted stage and the day it was compiled."""
+    reached = ", ".join(
+        f"{reached_sql(s, pg)} AS reached_{s.value}" for s in dict.fromkeys(STAGE_OF.values())
+    )
+    keep = f" WHERE p.id NOT IN ({moved})" if moved else ""
+    return (
+        "base AS MATERIALIZED (SELECT p.id, p.code, p.stage, p.fai, p.total_investment, "
+        f"p.category, p.level, p.is_new, p.compiled_on, {', '.join('p.' + d for d in _DATES)}, "
+        f"{_AFTER} AS after FROM project p{keep}), "
+        "state AS MATERIALIZED (SELECT p.id, p.code, p.fai, p.total_investment, p.category, "
+        f"p.level, p.is_new, {reached}, COALESCE(p.compiled_on, p.planned_on) AS compiled_day "
+        f"FROM (SELECT b.id, b.code, b.stage, b.fai, b.total_investment, b.category, b.level, "
+        f"b.is_new, b.compiled_on, {_KNOWN}, {_CLAMPED} AS clamped FROM base b) p)"
+    )
+
+
+def reached_sql(stage: Stage, pg: bool) -> str:
+    """`ProjectFact.reached_on(stage)` as SQL over a project `p`: the stage's own date,
+    else the earliest later live stage's date, for a project at that stage or later or
+    dropped. A clamped project's stage is its latest dated one: it reached `stage` exactly
+    when one of those dates is known, so the dates alone decide."""
+    reach = [s for s in LIFE_CYCLE if s.order >= stage.order]
+    stages = ", ".join(f"'{s.value}'" for s in (*reach, Stage.DROPPED))
+    dates = [f"p.{s.date_field}" for s in reach]
+    if pg:  # LEAST ignores NULLs
+        earliest = f"LEAST({', '.join(dates)})"
+    elif len(dates) == 1:
+        earliest = dates[0]
+    else:  # min() of several is NULL when one is: no rotation's COALESCE is, unless all are
+        turns = [dates[i:] + dates[:i] for i in range(len(dates))]
+        earliest = "min(" + ", ".join("COALESCE(" + ", ".join(t) + ")" for t in turns) + ")"
+    return (
+        f"(CASE WHEN p.clamped = 1 OR p.stage IN ({stages}) THEN "
+        f"COALESCE(p.{stage.date_field}, {earliest}) END)"
+    )
 
 
 def measured(
@@ -99,32 +137,44 @@ def measured(
         return out
     days = {d for q in wanted if q.metric in AMOUNT_OVER_TIME for d in _days(q)}
     observations = funds_observations(conn, day, days) if days else []
-    over_time = Facts(units=(), observations=observations, days=frozenset(days))
-    settled: dict[Question, dict[str, tuple[Decimal, list[str]]]] = {}
-    by_roles: dict[frozenset[Role], list[Question]] = {}
-    for q in wanted:
-        by_roles.setdefault(q.roles, []).append(q)
-    for roles, asked in by_roles.items():
-        counts = [q for q in asked if q.metric not in AMOUNT_OVER_TIME]
-        if counts:
-            settled |= _settled_counts(conn, roles, counts, day)
-        over = [q for q in asked if q.metric in AMOUNT_OVER_TIME]
-        if over:
-            settled |= _settled_over_time(conn, roles, over, day, over_time)
-    moved = _moved_projects(conn, day)
+    moved_ids = sorted(pid for (pid,) in rows(conn, MOVED, {"day": day}))
+    listed = len(moved_ids) <= _MOVED_LISTED
+    pg = dialect_name(conn) == "postgresql"
+    ask = _Ask(conn, day, state_sql(", ".join(map(str, moved_ids)) if listed else MOVED, pg), pg)
+    counts = [q for q in wanted if q.metric not in AMOUNT_OVER_TIME]
+    over = [q for q in wanted if q.metric in AMOUNT_OVER_TIME]
+    settled = _settled_counts(ask, counts) if counts else {}
+    if over:
+        facts = Facts(units=(), observations=observations, days=frozenset(days))
+        settled |= _settled_over_time(ask, over, facts)
+    moved = _moved_projects(conn, moved_ids, day)
     moved_facts = Facts(units=(), projects=moved, observations=observations, days=frozenset(days))
     for q in wanted:
         got = settled[q]
         for p in moved:
             amount = project_amount(q.metric, q.filters, p, moved_facts, q.start, q.end)
-            if amount is None:
-                continue
-            for unit in dict.fromkeys(code for role, code in p.roles if role in q.roles):
-                total, codes = got.get(unit) or got.setdefault(unit, (Decimal(0), []))
-                got[unit] = (total + amount, codes)
-                codes.append(p.code)
+            if amount is not None:
+                for unit in dict.fromkeys(code for role, code in p.roles if role in q.roles):
+                    _add(got, unit, amount, p.code)
         out[q] = {u: (total, tuple(sorted(codes))) for u, (total, codes) in got.items()}
     return out
+
+
+Partial = dict[str, tuple[Decimal, list[str]]]  # unit code → (total, codes) so far
+
+
+def _add(got: Partial, unit: str, amount: Decimal, code: str) -> None:
+    total, codes = got.get(unit) or got.setdefault(unit, (Decimal(0), []))
+    got[unit] = (total + amount, codes)
+    codes.append(code)
+
+
+@dataclass(frozen=True)
+class _Ask:
+    conn: Any
+    day: date
+    state: str  # the CTEs base, state
+    pg: bool
 
 
 def _days(q: Question) -> tuple[date, ...]:
@@ -132,22 +182,16 @@ def _days(q: Question) -> tuple[date, ...]:
     return (q.start - timedelta(days=1), q.end)
 
 
-def _settled_counts(
-    conn: Any, roles: frozenset[Role], questions: list[Question], day: date
-) -> dict[Question, dict[str, tuple[Decimal, list[str]]]]:
-    """Stage counts, stage sums and compiled projects of settled projects per unit, for
-    questions crediting the same roles: one GROUP BY, two columns per question (the
-    integer total and the codes counted)."""
-    params: dict[str, Any] = {"day": day}
-    concat = (  # the codes joined by _SEP (chr 31)
-        "group_concat({}, char(31))"
-        if dialect_name(conn) == "sqlite"
-        else "string_agg({}, chr(31))"
-    )
+def _settled_counts(ask: _Ask, questions: list[Question]) -> dict[Question, Partial]:
+    """Stage counts, stage sums and compiled projects of settled projects per unit: one
+    GROUP BY, two columns per question (the integer total and the codes counted)."""
+    params: dict[str, Any] = {"day": ask.day}
+    # the codes joined by _SEP (chr 31)
+    concat = "string_agg({}, chr(31))" if ask.pg else "group_concat({}, char(31))"
     columns, conditions = [], []
     for i, q in enumerate(questions):
         params[f"start{i}"], params[f"end{i}"] = q.start, q.end
-        where = [_in_period(q.metric, i), *_filters(q.filters, params, conn, i)]
+        where = [_roles(q), _in_period(q.metric, i), *_filters(q.filters, params, ask.pg, i)]
         amount = "1"
         if q.metric in PROJECT_SUMS:
             column = PROJECT_SUMS[q.metric][1]
@@ -158,13 +202,13 @@ def _settled_counts(
         columns.append(f"SUM(CASE WHEN {cond} THEN {amount} END)")
         columns.append(concat.format(f"CASE WHEN {cond} THEN p.code END"))
     sql = (
-        f"{_held(roles, params)} SELECT n.code, {', '.join(columns)} FROM held h "
+        f"{_held(ask)} SELECT n.code, {', '.join(columns)} FROM held h "
         "JOIN state p ON p.id = h.project_id JOIN unit n ON n.id = h.unit_id "
         f"WHERE {' OR '.join(conditions)} GROUP BY n.code"
     )
-    out: dict[Question, dict[str, tuple[Decimal, list[str]]]] = {q: {} for q in questions}
+    out: dict[Question, Partial] = {q: {} for q in questions}
     scales = [_SCALE if q.metric in PROJECT_SUMS else 0 for q in questions]
-    for row in rows(conn, sql, params):
+    for row in rows(ask.conn, sql, params):
         unit = row[0]
         for i, q in enumerate(questions):
             total, joined = row[1 + 2 * i], row[2 + 2 * i]
@@ -174,24 +218,24 @@ def _settled_counts(
 
 
 def _settled_over_time(
-    conn: Any, roles: frozenset[Role], questions: list[Question], day: date, facts: Facts
-) -> dict[Question, dict[str, tuple[Decimal, list[str]]]]:
-    """Amounts arriving in the period (funds in place …) of settled projects per unit,
-    for questions crediting the same roles: which units hold which projects and which
-    filters each passes from SQL, each project's amount from its cumulative rows."""
-    params: dict[str, Any] = {"day": day}
+    ask: _Ask, questions: list[Question], facts: Facts
+) -> dict[Question, Partial]:
+    """Amounts arriving in the period (funds in place …) of settled projects per unit:
+    which units hold which projects and which questions' roles and filters each passes
+    from SQL, each project's amount from its cumulative rows (once per project)."""
+    params: dict[str, Any] = {"day": ask.day}
     passing = []
     for i, q in enumerate(questions):
-        cond = " AND ".join(_filters(q.filters, params, conn, i)) or "1 = 1"
+        cond = " AND ".join([_roles(q), *_filters(q.filters, params, ask.pg, i)])
         passing.append(f"CASE WHEN {cond} THEN 1 ELSE 0 END")
     sql = (
-        f"{_held(roles, params)} SELECT n.code, p.code, {', '.join(passing)} FROM held h "
+        f"{_held(ask)} SELECT n.code, p.code, {', '.join(passing)} FROM held h "
         "JOIN state p ON p.id = h.project_id JOIN unit n ON n.id = h.unit_id"
     )
     everyone = Filters()
-    out: dict[Question, dict[str, tuple[Decimal, list[str]]]] = {q: {} for q in questions}
+    out: dict[Question, Partial] = {q: {} for q in questions}
     amounts: list[dict[str, Decimal | None]] = [{} for _ in questions]
-    for unit, code, *passes in rows(conn, sql, params):
+    for unit, code, *passes in rows(ask.conn, sql, params):
         for i, q in enumerate(questions):
             if not passes[i]:
                 continue
@@ -202,52 +246,36 @@ def _settled_over_time(
                 p = ProjectFact(code, "", Stage.PLANNED)
                 amount = memo[code] = project_amount(q.metric, everyone, p, facts, q.start, q.end)
             if amount is not None:
-                got = out[q]
-                total, codes = got.get(unit) or got.setdefault(unit, (Decimal(0), []))
-                got[unit] = (total + amount, codes)
-                codes.append(code)
+                _add(out[q], unit, amount, code)
     return out
 
 
-def _held(roles: frozenset[Role], params: dict[str, Any]) -> str:
-    """The CTEs: `state` the settled projects on the day, `held` each (unit, project) once,
-    whatever number of the roles the unit holds on it."""
-    marks = []
-    for i, role in enumerate(sorted(roles)):
-        params[f"role{i}"] = role.value
-        marks.append(f":role{i}")
-    return (
-        f"WITH moved AS ({MOVED}), after AS ({AFTER}), state AS ({STATE}), "
-        "held AS (SELECT DISTINCT r.unit_id, r.project_id "
-        f"FROM project_role r WHERE r.role IN ({', '.join(marks)}))"
+def _held(ask: _Ask) -> str:
+    """The CTEs: `state` (the settled projects on the day) and `held`: each (unit,
+    project) once, with a 0/1 column per role the unit holds on it."""
+    flags = ", ".join(
+        f"MAX(CASE WHEN r.role = '{role.value}' THEN 1 ELSE 0 END) AS {role.value}" for role in Role
     )
+    return (
+        f"WITH {ask.state}, held AS (SELECT r.unit_id, r.project_id, {flags} "
+        "FROM project_role r GROUP BY r.unit_id, r.project_id)"
+    )
+
+
+def _roles(q: Question) -> str:
+    """The unit holds one of the question's roles on the project (`held`'s flags)."""
+    return "(" + " OR ".join(f"h.{r.value} = 1" for r in sorted(q.roles)) + ")"
 
 
 def _in_period(metric: Metric, i: int) -> str:
     """The condition "counted in [:start, :end]" of a stage, stage-sum or compiled metric."""
     if metric is Metric.COMPILED:
-        return f"COALESCE(p.compiled_on, p.planned_on) BETWEEN :start{i} AND :end{i}"
+        return f"p.compiled_day BETWEEN :start{i} AND :end{i}"
     stage = STAGE_OF[PROJECT_SUMS[metric][0] if metric in PROJECT_SUMS else metric]
-    return f"{reached_sql(stage)} BETWEEN :start{i} AND :end{i}"
+    return f"p.reached_{stage.value} BETWEEN :start{i} AND :end{i}"
 
 
-def reached_sql(stage: Stage) -> str:
-    """`ProjectFact.reached_on(stage)` as SQL over the state `p`: the stage's own date,
-    else the earliest later live stage's date, for a project at that stage or later or
-    dropped. A clamped project's stage is its latest dated one: it reached `stage` exactly
-    when one of those dates is known, so the dates alone decide."""
-    reach = [s for s in LIFE_CYCLE if s.order >= stage.order]
-    stages = ", ".join(f"'{s.value}'" for s in (*reach, Stage.DROPPED))
-    later = " UNION ALL ".join(
-        f"SELECT p.{s.date_field}" + (" AS d" if i == 0 else "") for i, s in enumerate(reach)
-    )
-    return (
-        f"(CASE WHEN p.clamped = 1 OR p.stage IN ({stages}) THEN COALESCE(p.{stage.date_field}, "
-        f"(SELECT MIN(v.d) FROM ({later}) AS v)) END)"
-    )
-
-
-def _filters(f: Filters, params: dict[str, Any], conn: Any, i: int) -> list[str]:
+def _filters(f: Filters, params: dict[str, Any], pg: bool, i: int) -> list[str]:
     """`credit.passes(p, f)` as SQL conditions (for filters `measured.sql_filters` takes)."""
     out = []
     for column, low, high in (
@@ -262,7 +290,7 @@ def _filters(f: Filters, params: dict[str, Any], conn: Any, i: int) -> list[str]
                 high, ROUND_FLOOR if f.max_inclusive else ROUND_CEILING
             )
             out.append(f"p.{column} {'<=' if f.max_inclusive else '<'} :{column}_high{i}")
-    trim = "trim" if dialect_name(conn) == "sqlite" else "btrim"
+    trim = "btrim" if pg else "trim"
     for column, wanted in (("category", f.categories), ("level", f.levels)):
         if wanted:
             assert ANY_CATEGORY in wanted, "sql_filters refuses other category/level filters"
@@ -278,12 +306,9 @@ def _fixed(bound: Decimal, rounding: str) -> int:
     return int(bound.scaleb(_SCALE).to_integral_value(rounding=rounding))
 
 
-def _moved_projects(conn: Any, day: date) -> list[ProjectFact]:
+def _moved_projects(conn: Any, ids: list[int], day: date) -> list[ProjectFact]:
     """The moved projects as the ledger knew them on `day` (those not yet created left
     out), rebuilt from their history as `projects_on` rebuilds them."""
-    ids = sorted(pid for (pid,) in rows(conn, MOVED, {"day": day}))
-    if not ids:
-        return []
     out: list[ProjectFact] = []
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
