@@ -323,3 +323,108 @@ def test_sql_question(
     else:
         assert q == Question(metric, filters, start, end, frozenset(roles))
         hash(q)  # a dict key of measured's answer
+
+
+def _state(**values: Any) -> dict[str, Any]:
+    """A full state (every drawn key) with these values, the rest unknown or empty."""
+    out: dict[str, Any] = {f"{s}_on": None for s in DATED}
+    out |= {k: None for k in ("compiled_on", "fai", "total_investment", "category", "level")}
+    out |= {"is_new": None, "funds_in_place": None, "completed_investment_year": None}
+    out |= {f"roles:{r.value}": set() for r in Role}
+    return out | values
+
+
+FEB, JUN30, AUG = 1, 2, 3  # indexes of REPORT_DAYS: 2022-02-07, 2022-06-30, 2022-08-01
+D = date  # stage dates below
+
+
+def test_by_hand(ledger_db: str) -> None:
+    """As of 2022-06-30, year 2022 (1 January to 30 June):
+    P01 signed 03-31, fai 5000.5 制造业, t1 its sourcing AND leader unit; funds 10.5 at
+        creation (02-07), 40 reported 08-01 (after the day: not yet).
+    P02 started 06-30 with no signing date (signed at the latest then), fai 3000 制造业,
+        sourced by t2, landed by k1; funds 40 at creation (2021-11-01), 50 on 02-07.
+    P03 stage lead but signed 03-31, lead date 07-01 (after the day), sourced by d1; only
+        an amount reported after the day, so `projects_on` rebuilds it: the lead date
+        unknown yet, its stage falls back to the latest dated, signed.
+    P04 the same without any history: it stands as it is, a lead (not signed).
+    P05 signed 03-31 by t1 but created 08-01: not in the ledger on the day.
+    P06 signed 02-07 (fai 3000, no category) by t2, moved to started on 08-01: signed.
+    P07 signed 01-01 and dropped 05-01, sourced by k1: it did sign in the period.
+    P08 no history: signed 06-30 by t1, fai 0; funds 7 reported 06-30 (its column).
+    P04 also has funds 1 in its column, dated its creation (2022-01-01): no report date.
+    P09 a stage no vocabulary knows (read as planned), started 03-31, signed 07-01, by d1,
+        an amount after the day: rebuilt, but nothing at or before planned is dated after
+        the day, so its stage stands (planned): it reached nothing.
+    """
+    ledger = _ledgers.get(ledger_db) or _ledgers.setdefault(ledger_db, _ledger(ledger_db))
+    p01 = _state(stage="signed", signed_on=D(2022, 3, 31), fai=Decimal("5000.5"))
+    p01 |= {"category": "制造业", "roles:sourcing": {"t1"}, "roles:leader": {"t1"}}
+    p02 = _state(stage="started", started_on=D(2022, 6, 30), fai=Decimal(3000))
+    p02 |= {"category": "制造业", "roles:sourcing": {"t2"}, "roles:landing": {"k1"}}
+    p03 = _state(stage="lead", lead_on=D(2022, 7, 1), signed_on=D(2022, 3, 31))
+    p03 |= {"roles:sourcing": {"d1"}, "funds_in_place": Decimal(1)}
+    p05 = _state(stage="signed", signed_on=D(2022, 3, 31), **{"roles:sourcing": {"t1"}})
+    p06 = _state(stage="signed", signed_on=D(2022, 2, 7), fai=Decimal(3000))
+    p06 |= {"roles:sourcing": {"t2"}}
+    p07 = _state(stage="dropped", signed_on=D(2022, 1, 1), dropped_on=D(2022, 5, 1))
+    p07 |= {"roles:sourcing": {"k1"}}
+    p08 = _state(stage="signed", signed_on=D(2022, 6, 30), fai=Decimal(0))
+    p08 |= {"roles:sourcing": {"t1"}, "funds_in_place": Decimal(7)}
+    p09 = _state(stage="odd", started_on=D(2022, 3, 31), signed_on=D(2022, 7, 1))
+    p09 |= {"roles:sourcing": {"d1"}}
+    funds = {"funds_in_place": Decimal(40)}
+    projects = [
+        ([(FEB, p01 | {"funds_in_place": Decimal("10.5")}, False), (AUG, p01 | funds, True)], True, None),
+        ([(0, p02 | funds, False), (FEB, p02 | {"funds_in_place": Decimal(50)}, True)], True, None),
+        ([(FEB, p03, False), (AUG, p03 | {"funds_in_place": Decimal(2)}, True)], True, None),
+        ([(FEB, p03, False)], False, None),
+        ([(AUG, p05, False)], True, None),
+        ([(FEB, p06, False), (AUG, p06 | {"stage": "started", "started_on": D(2022, 8, 1)}, False)], True, None),
+        ([(FEB, p07, False)], True, None),
+        ([(JUN30, p08, False)], False, REPORT_DAYS[JUN30]),
+        ([(FEB, p09, False), (AUG, p09 | {"funds_in_place": Decimal(3)}, True)], True, None),
+    ]  # fmt: skip
+    write_projects(ledger, projects)
+    town, dept = frozenset({Role.SOURCING, Role.LEADER}), frozenset({Role.SOURCING})
+    park = frozenset({Role.SOURCING, Role.LANDING})
+    big = Filters(min_fai=Decimal(3000), categories=("*",))
+
+    def q(metric: Metric, roles: frozenset[Role], f: Filters = Filters()) -> Question:
+        return Question(metric, f, JAN, JUN, roles)
+
+    asked = [q(m, r, f) for m in (Metric.SIGNED, Metric.SIGNED_FAI, Metric.FUNDS)
+             for r in (town, dept, park) for f in (Filters(), big)]  # fmt: skip
+    with ledger.read() as session:
+        got = measured(session.connection(), asked, JUN)
+    n = Decimal
+    # every unit holding one of the roles is answered (the caller picks its units)
+    signed = {
+        "t1": (n(2), ("P01", "P08")),  # P01 once for its two roles; P05 not yet created
+        "t2": (n(2), ("P02", "P06")),  # P02 by its start date; P06 as it stood on the day
+        "d1": (n(1), ("P03",)),  # P03 rebuilt (signed); P04 a lead as it stands
+        "k1": (n(1), ("P07",)),  # dropped, but it did sign in the period
+    }
+    assert got[q(Metric.SIGNED, town)] == signed  # leader adds nothing P01 did not have
+    assert got[q(Metric.SIGNED, dept)] == signed
+    assert got[q(Metric.SIGNED, park)] == signed | {"k1": (n(2), ("P02", "P07"))}  # landed
+    # fai ≥ 3000 with a category: P01 (5000.5), P02 (3000); P06 has none, P03 no fai
+    big_signed = {"t1": (n(1), ("P01",)), "t2": (n(1), ("P02",))}
+    assert got[q(Metric.SIGNED, town, big)] == big_signed
+    assert got[q(Metric.SIGNED, park, big)] == big_signed | {"k1": (n(1), ("P02",))}
+    # sums of fai: P08's 0 and the unknown fai of P03 and P07 do not count
+    fai = {"t1": (n("5000.5"), ("P01",)), "t2": (n(6000), ("P02", "P06"))}  # 3000 + 3000
+    assert got[q(Metric.SIGNED_FAI, town)] == fai
+    assert got[q(Metric.SIGNED_FAI, park)] == fai | {"k1": (n(3000), ("P02",))}
+    # funds arriving in the period: the value on 06-30 minus the value on 2021-12-31
+    arrived = {
+        "t1": (n("17.5"), ("P01", "P08")),  # 10.5 − 0 (40 comes later); P08's column 7
+        "t2": (n(10), ("P02",)),  # 50 − 40
+        # P03: 1 at creation (02-07), 2 only after the day; P04 (no history): its column
+        # 1, dated when it was created (2022-01-01), having no report date
+        "d1": (n(2), ("P03", "P04")),
+    }
+    assert got[q(Metric.FUNDS, town)] == arrived
+    assert got[q(Metric.FUNDS, park)] == arrived | {"k1": (n(10), ("P02",))}
+    assert got[q(Metric.FUNDS, town, big)] == {"t1": (n("10.5"), ("P01",)), "t2": (n(10), ("P02",))}
+    assert _check(ledger, JUN)[0] > 0  # and the domain agrees on every question
