@@ -31,6 +31,7 @@ from zsyz.store.facts import funds_observations, unit_facts
 from zsyz.store.history import creation_rows
 from zsyz.store.intervals import relink
 from zsyz.store.measures import MOVED, WHITESPACE, measured
+from zsyz.store.reader import open_reader
 from zsyz.store.sqltext import rows
 from zsyz.store.tables import ImportBatch, Project, ProjectRole, ProjectUpdate, Unit
 
@@ -397,6 +398,12 @@ def test_by_hand(ledger_db: str) -> None:
              for r in (town, dept, park) for f in (Filters(), big)]  # fmt: skip
     with ledger.read() as session:
         got = measured(session.connection(), asked, JUN)
+    reader = open_reader(ledger_db)  # the bare driver read commands use: the same answers
+    try:
+        with reader.read() as conn:
+            assert measured(conn, asked, JUN) == got
+    finally:
+        reader.close()
     n = Decimal
     # every unit holding one of the roles is answered (the caller picks its units)
     signed = {
