@@ -35,10 +35,11 @@ from zsyz.domain.history import apply_history, reduce_history
 from zsyz.domain.measured import Answer, Question
 from zsyz.domain.metrics import PROJECT_SUMS, Metric
 from zsyz.domain.policy import ANY_CATEGORY, Filters
-from zsyz.domain.progress import FUNDS_FIELD, STAGE_OF, Facts, project_amount
+from zsyz.domain.progress import STAGE_OF, Facts, project_amount
 from zsyz.domain.stages import LIFE_CYCLE, Stage
+from zsyz.store import measure_amounts as amounts
 from zsyz.store.asof_history import _full_histories
-from zsyz.store.facts import funds_observations, project_facts
+from zsyz.store.facts import project_facts
 from zsyz.store.sqltext import as_fixed, dialect_name, rows
 
 _SCALE = 4  # FixedDecimal(4) amounts: stored integer = 万元 × 10^4
@@ -53,8 +54,22 @@ WHITESPACE = (
 _CUMULATIVE_IN = ", ".join(f"'{f}'" for f in CUMULATIVE)
 _STAGES = (*LIFE_CYCLE, Stage.DROPPED)
 _DATES = [s.date_field for s in _STAGES]
+# the columns a settled project keeps as they are: filters, sums, amounts without history
+_KEPT = ", ".join(
+    f"p.{c}"
+    for c in (
+        "fai",
+        "total_investment",
+        "category",
+        "level",
+        "is_new",
+        *CUMULATIVE,
+        "last_reported_on",
+        "created_at",
+    )
+)
 _MOVED_LISTED = 5000  # more moved projects than this: left out by subquery, not by list
-AMOUNT_OVER_TIME = frozenset({*FUNDS_FIELD, Metric.FAI_COMPLETED})
+AMOUNT_OVER_TIME = amounts.OVER_TIME
 
 # Projects whose state on :day the current row cannot give (see the module's docstring).
 MOVED = f"""SELECT DISTINCT u.project_id FROM project_update u
@@ -94,13 +109,12 @@ def state_sql(moved: str, pg: bool) -> str:
     )
     keep = f" WHERE p.id NOT IN ({moved})" if moved else ""
     return (
-        "base AS MATERIALIZED (SELECT p.id, p.code, p.stage, p.fai, p.total_investment, "
-        f"p.category, p.level, p.is_new, p.compiled_on, {', '.join('p.' + d for d in _DATES)}, "
-        f"{_AFTER} AS after FROM project p{keep}), "
-        "state AS MATERIALIZED (SELECT p.id, p.code, p.fai, p.total_investment, p.category, "
-        f"p.level, p.is_new, {reached}, COALESCE(p.compiled_on, p.planned_on) AS compiled_day "
-        f"FROM (SELECT b.id, b.code, b.stage, b.fai, b.total_investment, b.category, b.level, "
-        f"b.is_new, b.compiled_on, {_KNOWN}, {_CLAMPED} AS clamped FROM base b) p)"
+        f"base AS MATERIALIZED (SELECT p.id, p.code, p.stage, {_KEPT}, p.compiled_on, "
+        f"{', '.join('p.' + d for d in _DATES)}, {_AFTER} AS after FROM project p{keep}), "
+        f"state AS MATERIALIZED (SELECT p.id, p.code, {_KEPT}, {reached}, "
+        "COALESCE(p.compiled_on, p.planned_on) AS compiled_day FROM (SELECT b.id, b.code, "
+        f"b.stage, {_KEPT.replace('p.', 'b.')}, b.compiled_on, {_KNOWN}, {_CLAMPED} AS clamped "
+        "FROM base b) p)"
     )
 
 
@@ -135,8 +149,6 @@ def measured(
     out: dict[Question, dict[str, Answer]] = {q: {} for q in questions}
     if not wanted:
         return out
-    days = {d for q in wanted if q.metric in AMOUNT_OVER_TIME for d in _days(q)}
-    observations = funds_observations(conn, day, days) if days else []
     moved_ids = sorted(pid for (pid,) in rows(conn, MOVED, {"day": day}))
     listed = len(moved_ids) <= _MOVED_LISTED
     pg = dialect_name(conn) == "postgresql"
@@ -145,10 +157,11 @@ def measured(
     over = [q for q in wanted if q.metric in AMOUNT_OVER_TIME]
     settled = _settled_counts(ask, counts) if counts else {}
     if over:
-        facts = Facts(units=(), observations=observations, days=frozenset(days))
-        settled |= _settled_over_time(ask, over, facts)
+        settled |= _settled_over_time(ask, over)
     moved = _moved_projects(conn, moved_ids, day)
-    moved_facts = Facts(units=(), projects=moved, observations=observations, days=frozenset(days))
+    days = frozenset(d for q in over for d in _days(q))
+    seen = amounts.moved_observations(conn, [p for p in moved_ids], over, day) if over else []
+    moved_facts = Facts(units=(), projects=moved, observations=seen, days=days)
     for q in wanted:
         got = settled[q]
         for p in moved:
@@ -217,36 +230,39 @@ def _settled_counts(ask: _Ask, questions: list[Question]) -> dict[Question, Part
     return out
 
 
-def _settled_over_time(
-    ask: _Ask, questions: list[Question], facts: Facts
-) -> dict[Question, Partial]:
+def _settled_over_time(ask: _Ask, questions: list[Question]) -> dict[Question, Partial]:
     """Amounts arriving in the period (funds in place …) of settled projects per unit:
-    which units hold which projects and which questions' roles and filters each passes
-    from SQL, each project's amount from its cumulative rows (once per project)."""
+    which units hold which projects and which questions' roles and filters each passes,
+    with the values in force on the days read (`measure_amounts`); each project's amount
+    computed once per metric and period, summed per unit as Decimal."""
     params: dict[str, Any] = {"day": ask.day}
     passing = []
     for i, q in enumerate(questions):
         cond = " AND ".join([_roles(q), *_filters(q.filters, params, ask.pg, i)])
         passing.append(f"CASE WHEN {cond} THEN 1 ELSE 0 END")
+    read = amounts.reading(questions, ask.day)
+    columns, joins = read.sql(params)
     sql = (
-        f"{_held(ask)} SELECT n.code, p.code, {', '.join(passing)} FROM held h "
-        "JOIN state p ON p.id = h.project_id JOIN unit n ON n.id = h.unit_id"
+        f"{_held(ask)} SELECT n.code, p.code, {', '.join(passing)}, {columns} FROM held h "
+        f"JOIN state p ON p.id = h.project_id JOIN unit n ON n.id = h.unit_id {joins} "
+        f"WHERE {' OR '.join(c.replace('CASE WHEN', '(').replace(' THEN 1 ELSE 0 END', ')') for c in passing)}"
     )
-    everyone = Filters()
     out: dict[Question, Partial] = {q: {} for q in questions}
-    amounts: list[dict[str, Decimal | None]] = [{} for _ in questions]
-    for unit, code, *passes in rows(ask.conn, sql, params):
+    memo: dict[tuple[str, Metric, date, date], Decimal] = {}
+    offset = 2 + len(questions)
+    for row in rows(ask.conn, sql, params):
+        unit, code = row[0], row[1]
+        seen = None
         for i, q in enumerate(questions):
-            if not passes[i]:
+            if not row[2 + i]:
                 continue
-            memo = amounts[i]
-            if code in memo:
-                amount = memo[code]
-            else:  # only the code is read: the amount comes from the observations
-                p = ProjectFact(code, "", Stage.PLANNED)
-                amount = memo[code] = project_amount(q.metric, everyone, p, facts, q.start, q.end)
-            if amount is not None:
-                _add(out[q], unit, amount, code)
+            key = (code, q.metric, q.start, q.end)
+            got = memo.get(key)
+            if got is None:
+                seen = seen or read.observations(row, offset)
+                got = memo[key] = amounts.amount(q, seen, ask.day)
+            if got != 0:  # 0 does not count
+                _add(out[q], unit, got, code)
     return out
 
 
