@@ -14,7 +14,7 @@ per project (tests/test_measured_sql.py holds both readings equal).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -74,43 +74,54 @@ class Reading:
         columns.append("p.last_reported_on, p.created_at")
         return ", ".join(columns), " ".join(joins)
 
-    def observations(
-        self, row: Sequence[Any], offset: int
-    ) -> dict[Cut, tuple[Decimal, date] | None]:
-        """Per cut, the observation in force (value, reported on), None before any."""
+    def observations(self, row: Sequence[Any], offset: int) -> list[Observed]:
+        """Per cut (in order), the observation in force: (value, reported on), or None
+        before any."""
         n = len(self.cuts)
-        own = {
-            fld: (row[offset + 3 * n + 2 * k], row[offset + 3 * n + 2 * k + 1])
-            for k, fld in enumerate(self.fields)
-        }
+        at = offset + 3 * n
+        own = {fld: (row[at + 2 * k], row[at + 2 * k + 1]) for k, fld in enumerate(self.fields)}
         last, created = row[-2], row[-1]
-        out: dict[Cut, tuple[Decimal, date] | None] = {}
+        out: list[Observed] = []
         for j, (fld, cut) in enumerate(self.cuts):
             has_rows, column = own[fld]
             if has_rows:
                 uid, text, on = row[offset + 3 * j : offset + 3 * j + 3]
-                out[(fld, cut)] = None if uid is None else (_decimal(text), as_date(on))  # type: ignore[assignment]
+                out.append(None if uid is None else (_decimal(text), as_date(on)))  # type: ignore[arg-type]
                 continue
             reported = as_date(last) or as_date(created)
             if column is None or reported is None or reported > self.day or reported > cut:
-                out[(fld, cut)] = None
+                out.append(None)
             else:
-                out[(fld, cut)] = (as_fixed(column) or Decimal(0), reported)
+                out.append((as_fixed(column) or Decimal(0), reported))
         return out
+
+    def amount(self, q: Question) -> Callable[[list[Observed]], Decimal]:
+        """`progress._project_amount` of the amount over time `q`, from a project's
+        observations in force (as `observations` lists them)."""
+        where = [self.cuts.index(c) for c in cuts(q, self.day)]
+        if q.metric is Metric.FAI_COMPLETED:
+            start = q.start
+
+            def latest_within(seen: list[Observed]) -> Decimal:
+                got = seen[where[0]]
+                return got[0] if got is not None and got[1] >= start else Decimal(0)
+
+            return latest_within
+        before, end = where
+
+        def arrived(seen: list[Observed]) -> Decimal:
+            now, then = seen[end], seen[before]
+            return (now[0] if now else Decimal(0)) - (then[0] if then else Decimal(0))
+
+        return arrived
+
+
+Observed = tuple[Decimal, date] | None
 
 
 def reading(questions: Sequence[Question], day: date) -> Reading:
     found = tuple(dict.fromkeys(c for q in questions for c in cuts(q, day)))
     return Reading(found, tuple(dict.fromkeys(f for f, _ in found)), day)
-
-
-def amount(q: Question, seen: dict[Cut, tuple[Decimal, date] | None], day: date) -> Decimal:
-    """`progress._project_amount` of an amount over time, from the observations in force."""
-    if q.metric is Metric.FAI_COMPLETED:
-        got = seen[cuts(q, day)[0]]
-        return got[0] if got is not None and got[1] >= q.start else Decimal(0)
-    before, end = (seen[c] for c in cuts(q, day))
-    return (end[0] if end else Decimal(0)) - (before[0] if before else Decimal(0))
 
 
 def moved_observations(
@@ -126,7 +137,7 @@ def moved_observations(
         columns, joins = read.sql(params)
         sql = f"SELECT p.code, {columns} FROM project p {joins} WHERE p.id IN ({chunk})"
         for row in rows(conn, sql, params):
-            for (fld, _), got in read.observations(row, 1).items():
+            for (fld, _), got in zip(read.cuts, read.observations(row, 1), strict=True):
                 if got is not None:
                     found[(row[0], fld, got[1])] = got[0]
     return [FundsObservation(code, fld, on, v) for (code, fld, on), v in found.items()]

@@ -153,11 +153,8 @@ def measured(
     listed = len(moved_ids) <= _MOVED_LISTED
     pg = dialect_name(conn) == "postgresql"
     ask = _Ask(conn, day, state_sql(", ".join(map(str, moved_ids)) if listed else MOVED, pg), pg)
-    counts = [q for q in wanted if q.metric not in AMOUNT_OVER_TIME]
     over = [q for q in wanted if q.metric in AMOUNT_OVER_TIME]
-    settled = _settled_counts(ask, counts) if counts else {}
-    if over:
-        settled |= _settled_over_time(ask, over)
+    settled = _settled(ask, wanted, _amounts_over_time(ask, over) if over else {})
     moved = _moved_projects(conn, moved_ids, day)
     days = frozenset(d for q in over for d in _days(q))
     seen = amounts.moved_observations(conn, [p for p in moved_ids], over, day) if over else []
@@ -195,16 +192,22 @@ def _days(q: Question) -> tuple[date, ...]:
     return (q.start - timedelta(days=1), q.end)
 
 
-def _settled_counts(ask: _Ask, questions: list[Question]) -> dict[Question, Partial]:
-    """Stage counts, stage sums and compiled projects of settled projects per unit: one
-    GROUP BY, two columns per question (the integer total and the codes counted)."""
+def _settled(
+    ask: _Ask, questions: list[Question], over_time: dict[tuple[Metric, date, date], Amounts]
+) -> dict[Question, Partial]:
+    """Every question's answer over the settled projects per unit: one GROUP BY, two
+    columns per question (the integer total and the codes counted). For an amount over
+    time SQL picks the projects (roles, filters) and each one's amount comes from
+    `over_time` (0 does not count)."""
     params: dict[str, Any] = {"day": ask.day}
     # the codes joined by _SEP (chr 31)
     concat = "string_agg({}, chr(31))" if ask.pg else "group_concat({}, char(31))"
     columns, conditions = [], []
     for i, q in enumerate(questions):
         params[f"start{i}"], params[f"end{i}"] = q.start, q.end
-        where = [_roles(q), _in_period(q.metric, i), *_filters(q.filters, params, ask.pg, i)]
+        where = [_roles(q), *_filters(q.filters, params, ask.pg, i)]
+        if q.metric not in AMOUNT_OVER_TIME:
+            where.append(_in_period(q.metric, i))
         amount = "1"
         if q.metric in PROJECT_SUMS:
             column = PROJECT_SUMS[q.metric][1]
@@ -225,44 +228,42 @@ def _settled_counts(ask: _Ask, questions: list[Question]) -> dict[Question, Part
         unit = row[0]
         for i, q in enumerate(questions):
             total, joined = row[1 + 2 * i], row[2 + 2 * i]
-            if joined is not None:
-                out[q][unit] = (as_fixed(total, scales[i]) or Decimal(0), joined.split(_SEP))
+            if joined is None:
+                continue
+            codes = joined.split(_SEP)
+            if q.metric in AMOUNT_OVER_TIME:
+                got = over_time[(q.metric, q.start, q.end)]
+                codes = [c for c in codes if c in got]
+                if codes:
+                    out[q][unit] = (sum((got[c] for c in codes), Decimal(0)), codes)
+            else:
+                out[q][unit] = (as_fixed(total, scales[i]) or Decimal(0), codes)
     return out
 
 
-def _settled_over_time(ask: _Ask, questions: list[Question]) -> dict[Question, Partial]:
-    """Amounts arriving in the period (funds in place …) of settled projects per unit:
-    which units hold which projects and which questions' roles and filters each passes,
-    with the values in force on the days read (`measure_amounts`); each project's amount
-    computed once per metric and period, summed per unit as Decimal."""
+Amounts = dict[str, Decimal]  # project code → its amount (0 left out)
+
+
+def _amounts_over_time(
+    ask: _Ask, questions: list[Question]
+) -> dict[tuple[Metric, date, date], Amounts]:
+    """Per (metric, start, end) of the amounts over time asked, each settled project's
+    amount from the values in force on the days read (`measure_amounts`): one query,
+    one row per project."""
     params: dict[str, Any] = {"day": ask.day}
-    passing = []
-    for i, q in enumerate(questions):
-        cond = " AND ".join([_roles(q), *_filters(q.filters, params, ask.pg, i)])
-        passing.append(f"CASE WHEN {cond} THEN 1 ELSE 0 END")
     read = amounts.reading(questions, ask.day)
     columns, joins = read.sql(params)
-    sql = (
-        f"{_held(ask)} SELECT n.code, p.code, {', '.join(passing)}, {columns} FROM held h "
-        f"JOIN state p ON p.id = h.project_id JOIN unit n ON n.id = h.unit_id {joins} "
-        f"WHERE {' OR '.join(c.replace('CASE WHEN', '(').replace(' THEN 1 ELSE 0 END', ')') for c in passing)}"
-    )
-    out: dict[Question, Partial] = {q: {} for q in questions}
-    memo: dict[tuple[str, Metric, date, date], Decimal] = {}
-    offset = 2 + len(questions)
+    # every project: the settled ones' codes are looked up, a moved one's never is
+    sql = f"SELECT p.code, {columns} FROM project p {joins}"
+    asked = {(q.metric, q.start, q.end): read.amount(q) for q in questions}
+    out: dict[tuple[Metric, date, date], Amounts] = {k: {} for k in asked}
+    rules = [(out[key], rule) for key, rule in asked.items()]
     for row in rows(ask.conn, sql, params):
-        unit, code = row[0], row[1]
-        seen = None
-        for i, q in enumerate(questions):
-            if not row[2 + i]:
-                continue
-            key = (code, q.metric, q.start, q.end)
-            got = memo.get(key)
-            if got is None:
-                seen = seen or read.observations(row, offset)
-                got = memo[key] = amounts.amount(q, seen, ask.day)
-            if got != 0:  # 0 does not count
-                _add(out[q], unit, got, code)
+        seen = read.observations(row, 1)
+        for got, rule in rules:
+            value = rule(seen)
+            if value != 0:
+                got[row[0]] = value
     return out
 
 
