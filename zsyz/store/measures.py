@@ -202,7 +202,7 @@ def _settled(
     params: dict[str, Any] = {"day": ask.day}
     # the codes joined by _SEP (chr 31)
     concat = "string_agg({}, chr(31))" if ask.pg else "group_concat({}, char(31))"
-    columns, conditions = [], []
+    columns = []
     for i, q in enumerate(questions):
         params[f"start{i}"], params[f"end{i}"] = q.start, q.end
         where = [_roles(q), *_filters(q.filters, params, ask.pg, i)]
@@ -214,13 +214,12 @@ def _settled(
             where.append(f"p.{column} IS NOT NULL AND p.{column} <> 0")  # 0 does not count
             amount = f"p.{column}"
         cond = " AND ".join(where)
-        conditions.append(f"({cond})")
         columns.append(f"SUM(CASE WHEN {cond} THEN {amount} END)")
         columns.append(concat.format(f"CASE WHEN {cond} THEN p.code END"))
     sql = (
         f"{_held(ask)} SELECT n.code, {', '.join(columns)} FROM held h "
         "JOIN state p ON p.id = h.project_id JOIN unit n ON n.id = h.unit_id "
-        f"WHERE {' OR '.join(conditions)} GROUP BY n.code"
+        "GROUP BY n.code"  # no WHERE: an OR of every question misleads PostgreSQL's plan
     )
     out: dict[Question, Partial] = {q: {} for q in questions}
     scales = [_SCALE if q.metric in PROJECT_SUMS else 0 for q in questions]
