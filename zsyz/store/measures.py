@@ -8,17 +8,17 @@ Projects on the day split in two:
   after the day when it has one). Its stage, stage dates, fai, category … on the day are
   its current columns (what `projects_on` relies on), except that a project with amount
   rows after the day is rebuilt by `projects_on`: its stage dates after the day are not
-  known yet and its stage falls back (`history._clamp`), which SQL repeats (`STATE`).
-  ONE GROUP BY over the roles and that state answers every count and stage-sum question
-  (two columns per question: the integer total and the codes counted).
+  known yet and its stage falls back (`history._clamp`), which SQL repeats (`state_sql`).
+  ONE GROUP BY over the roles and that state answers every question (two columns per
+  question: the integer total and the codes counted).
 - *moved*: any other row after the day (a stage move, a correction, roles, a creation
   after the day). Few on any day; rebuilt from their history as `projects_on` does and
   measured with the domain's own `progress.project_amount`.
 
 Money stays fixed-point integers in SQL (summed as integers, converted once). Amounts over
-time (funds in place …) are the cumulative rows in force on the period's days: the units
-and projects counted come from SQL, the per-project differences from
-`funds_observations` through `Facts.value_on`/`latest_within` (history values are text).
+time (funds in place …) are the cumulative rows in force on the period's days
+(`measure_amounts`: one query, one row per project, history text read as Decimal in
+Python), summed per unit over the codes the GROUP BY lists.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def measured(
         settled = _settled(ask, wanted, _amounts_over_time(ask, over) if over else {})
     moved = _moved_projects(conn, moved_ids, day)
     days = frozenset(d for q in over for d in _days(q))
-    seen = amounts.moved_observations(conn, [p for p in moved_ids], over, day) if over else []
+    seen = amounts.moved_observations(conn, moved_ids, over, day) if over else []
     moved_facts = Facts(units=(), projects=moved, observations=seen, days=days)
     for q in wanted:
         got = settled[q]
