@@ -192,13 +192,14 @@ def _measure(
     pool = facts.credited_to(unit, roles, also)
     amounts = facts.amounts(metric, filters, start, end)
     split = policy.credit.share is not Share.FULL
+    ok = None if filters.empty else facts.passing(filters)
     total = Decimal(0)
     counted: list[str] = []
     for p in pool:
         code = p.code
         amount = amounts.get(code, _UNSET)
         if amount is _UNSET:
-            amount = amounts[code] = project_amount(metric, filters, p, facts, start, end)
+            amount = amounts[code] = _counted(metric, filters, ok, p, facts, start, end)
         if amount is None:
             continue
         total += amount * (facts.share(p, policy) if split else Decimal(1))
@@ -216,8 +217,20 @@ def project_amount(
     credited to, before any split share; None when it does not count (filtered out, not
     reached in the period, or an amount of 0). The one per-project rule: `_measure` and
     the SQL measures' projects that moved after the day (`store.measures`) both use it."""
-    if not filters.empty:
-        ok = facts.passing(filters)
+    ok = None if filters.empty else facts.passing(filters)
+    return _counted(metric, filters, ok, p, facts, start, end)
+
+
+def _counted(
+    metric: Metric,
+    filters: Filters,
+    ok: dict[str, bool] | None,  # the memo of `passes` under `filters`; None: no filters
+    p: ProjectFact,
+    facts: Facts,
+    start: date,
+    end: date,
+) -> Decimal | None:
+    if ok is not None:
         counts = ok.get(p.code)
         if counts is None:
             counts = ok[p.code] = passes(p, filters)
