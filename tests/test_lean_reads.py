@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.test_asof_scoring_cli import week10, week14  # noqa: F401  (fixtures used below)
 from zsyz.app.measured import lean
 from zsyz.domain.facts import ActivityFact, ActivityKind, ProjectFact, Role, UnitFact
 from zsyz.domain.periods import parse_period
@@ -135,3 +136,71 @@ def test_which_presets_rank_lean() -> None:
     }
     assert "zhenping-2020" in lean_ones
     assert lean_ones != set(POLICIES)
+
+
+# ---- through the commands: the lean read is taken, and gives what the full read gives ----
+
+READS = [
+    ("progress", "--year", "2022", "--as-of", "2022-03-20"),
+    ("progress", "--year", "2022", "--as-of", "2022-12-31"),
+    ("rank", "--quarter", "2022-Q1"),
+    ("rank", "--quarter", "2022-Q2"),
+]
+
+
+def _outputs(cli) -> list[str]:
+    out = []
+    for argv in READS:
+        result = cli(*argv, "--format", "json")
+        assert result.code == 0, result.err
+        out.append(result.out)
+    return out
+
+
+def _spy(monkeypatch, module, name: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def spied(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spied)
+    return calls
+
+
+@pytest.mark.usefixtures("week14")
+def test_progress_and_rank_read_lean_and_equal_the_full_read(cli, monkeypatch) -> None:
+    import zsyz.app.lean_scoring as lean_scoring
+    import zsyz.app.progress as app_progress
+    import zsyz.app.scoring as scoring
+
+    full_reads = _spy(monkeypatch, scoring, "_period_facts")
+    progress_full = _spy(monkeypatch, app_progress, "_full")
+    lean_out = _outputs(cli)
+    assert not full_reads and not progress_full  # no project was loaded
+    with monkeypatch.context() as m:
+        m.setattr(lean_scoring, "lean_ranking", lambda *a: None)
+        m.setattr(app_progress, "_lean_progress", lambda *a: None)
+        assert _outputs(cli) == lean_out
+
+
+@pytest.mark.usefixtures("week14")
+def test_a_measure_not_foreseen_falls_back_to_the_full_read(cli, monkeypatch) -> None:
+    """Keys dropped from the foresight: the rules raise NotLoaded, the use case reads
+    everything and the answer is unchanged."""
+    import zsyz.app.lean_scoring as lean_scoring
+    import zsyz.app.scoring as scoring
+    from zsyz.domain.metrics import Metric
+
+    expected = cli("rank", "--quarter", "2022-Q2", "--format", "json").out
+    real = lean_scoring.ranking_keys
+
+    def forgetful(*args):
+        got = real(*args)
+        return None if got is None else {k for k in got if k[0] is not Metric.SIGNED_FAI}
+
+    monkeypatch.setattr(lean_scoring, "ranking_keys", forgetful)
+    full_reads = _spy(monkeypatch, scoring, "_period_facts")
+    assert cli("rank", "--quarter", "2022-Q2", "--format", "json").out == expected
+    assert full_reads
