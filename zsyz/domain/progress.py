@@ -104,7 +104,7 @@ def ratio(achieved: Decimal, required: Decimal) -> Decimal:
     return (achieved / required).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
-def _period(year: int, as_of: date) -> tuple[date, date]:
+def year_span(year: int, as_of: date) -> tuple[date, date]:
     return date(year, 1, 1), min(date(year, 12, 31), as_of)
 
 
@@ -112,7 +112,7 @@ def funds_days(year: int, as_of: date) -> frozenset[date]:
     """The days `progress(…, year, as_of)` reads cumulative amounts on (the year's and,
     for growth targets, the prior year's): a store may load only the latest observation
     on or before each of them (`Facts.days`) and every figure stays the same."""
-    start, end = _period(year, as_of)
+    start, end = year_span(year, as_of)
     prior = date(year - 1, 1, 1)
     return frozenset({start - timedelta(days=1), end, prior - timedelta(days=1)})
 
@@ -160,12 +160,15 @@ def measure(
     Memoised in the facts' evaluation under `policy` (`Facts.under`): ranking and
     rewards ask the same question again for the same unit, year and day.
     """
-    start, end = _period(year, as_of)
+    start, end = year_span(year, as_of)
     memo = facts.under(policy).measured
     key = (metric, filters, unit, start, end)
     got = memo.get(key)
     if got is None:
-        got = memo[key] = _measure(metric, filters, unit, policy, facts, start, end)
+        got = facts.answered.get((metric, filters, unit.code, start, end))
+        if got is None:
+            got = _measure(metric, filters, unit, policy, facts, start, end)
+        memo[key] = got
     return got
 
 
