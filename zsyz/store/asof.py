@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from zsyz.domain.facts import ProjectFact
-from zsyz.domain.history import NO_HISTORY, apply_history
+from zsyz.domain.facts import ProjectFact, Role
+from zsyz.domain.history import NO_HISTORY, apply_history, reduce_history
 from zsyz.domain.periods import Period, parse_period
 from zsyz.domain.policy import Reporting
 from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
-from zsyz.store.asof_history import changed_after, histories_as_of
+from zsyz.store.asof_history import _full_histories, changed_after, histories_as_of
 from zsyz.store.facts import (
     activity_facts,
     explicit_targets,
@@ -24,6 +24,7 @@ from zsyz.store.facts import (
     project_facts,
     unit_facts,
 )
+from zsyz.store.history_codec import CREATED
 from zsyz.store.sqltext import as_date, rows
 
 LIVE_BATCH = ("imported", "superseded")  # a superseded report was still sent on its date
@@ -34,8 +35,9 @@ def _project_ids(conn: Any) -> dict[str, int]:
     return {code: pid for pid, code in rows(conn, "SELECT id, code FROM project")}
 
 
-def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
-    """Every project as the ledger knew it on `day` (those not yet in it left out)."""
+def projects_replayed(conn: Any, day: date) -> list[ProjectFact]:
+    """Every project as the ledger knew it on `day` by applying each one's whole reduced
+    history (those not yet in it left out): the reference `projects_as_of` equals."""
     ids = _project_ids(conn)
     histories = histories_as_of(conn, day)
     out = []
@@ -44,6 +46,70 @@ def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
         if then is not None:
             out.append(then)
     return out
+
+
+# Per project: its latest history date, and whether a creation snapshot holding its name
+# or stage is stored (a snapshot's keys are JSON strings followed by ":"; a quote inside
+# a value is escaped, so the patterns match keys only).
+_LAST_CHANGE = (
+    "SELECT project_id, MAX(effective_on), "
+    f"MAX(CASE WHEN field = '{CREATED}' AND (new_value LIKE :name OR new_value LIKE :stage) "
+    "THEN 1 ELSE 0 END) FROM project_update GROUP BY project_id"
+)
+_CREATION_KEYS = {"name": '%"name":%', "stage": '%"stage":%'}
+_ROLE_ORDER = {r: i for i, r in enumerate(Role)}
+
+
+def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
+    """Every project as the ledger knew it on `day` (those not yet in it left out): what
+    replaying each one's history gives (`projects_replayed`), without the replay.
+
+    A project with history after `day` is rebuilt from it (reduced in SQL, as
+    `projects_on` does). Any other one is today's row (its columns are its history's
+    latest values) with the two things the replay reads from the history itself: the
+    last report is its latest history date, and the roles stand in the history's order
+    (role by role, codes sorted). A row dated after the day, or one without a creation
+    snapshot, is replayed from its whole history instead.
+    """
+    later = set(changed_after(conn, day))
+    histories = histories_as_of(conn, day, later_only=True) if later else {}
+    last = {
+        pid: (as_date(on), bool(snap)) for pid, on, snap in rows(conn, _LAST_CHANGE, _CREATION_KEYS)
+    }
+    ids = _project_ids(conn)
+    out: list[ProjectFact | None] = []
+    replay: dict[int, tuple[int, ProjectFact]] = {}  # project id: (its place in out, row)
+    for p in project_facts(conn):
+        pid = ids[p.code]
+        if pid in later or pid not in last:
+            out.append(apply_history(p, histories.get(pid, NO_HISTORY), day))
+            continue
+        on, snapshot = last[pid]
+        if snapshot and not _dated_after(p, day):
+            out.append(_as_reported(p, on))  # type: ignore[arg-type]
+        else:
+            replay[pid] = (len(out), p)
+            out.append(None)
+    for pid, changes in _full_histories(conn, replay).items():
+        at, p = replay[pid]
+        out[at] = apply_history(p, reduce_history(changes, day), day)
+    return [p for p in out if p is not None]
+
+
+def _dated_after(p: ProjectFact, day: date) -> bool:
+    return (p.compiled_on is not None and p.compiled_on > day) or any(
+        d > day for d in p.stage_dates.values()
+    )
+
+
+def _as_reported(p: ProjectFact, last_on: date) -> ProjectFact:
+    """`p` with its last report on `last_on` and its roles in the history's order."""
+    roles = p.roles
+    if len(roles) > 1:
+        roles = tuple(sorted(roles, key=lambda rc: (_ROLE_ORDER[rc[0]], rc[1])))
+    if roles == p.roles and last_on == p.last_reported_on:
+        return p
+    return ProjectFact.trusted({**p.__dict__, "roles": roles, "last_reported_on": last_on})
 
 
 def projects_on(
