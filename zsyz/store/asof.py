@@ -73,23 +73,26 @@ def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
     """
     later = set(changed_after(conn, day))
     histories = histories_as_of(conn, day, later_only=True) if later else {}
+    seen: dict[Any, date | None] = {}  # many projects, few dates: one object each
     last = {
-        pid: (as_date(on), bool(snap)) for pid, on, snap in rows(conn, _LAST_CHANGE, _CREATION_KEYS)
+        pid: (seen[on] if on in seen else seen.setdefault(on, as_date(on)), bool(snap))
+        for pid, on, snap in rows(conn, _LAST_CHANGE, _CREATION_KEYS)
     }
     ids = _project_ids(conn)
-    out: list[ProjectFact | None] = []
+    # replaced in place: a province's projects are never held twice
+    out: list[ProjectFact | None] = list[ProjectFact | None](project_facts(conn))
     replay: dict[int, tuple[int, ProjectFact]] = {}  # project id: (its place in out, row)
-    for p in project_facts(conn):
+    for at, p in enumerate(out):
+        assert p is not None
         pid = ids[p.code]
         if pid in later or pid not in last:
-            out.append(apply_history(p, histories.get(pid, NO_HISTORY), day))
+            out[at] = apply_history(p, histories.get(pid, NO_HISTORY), day)
             continue
         on, snapshot = last[pid]
-        if snapshot and not _dated_after(p, day):
-            out.append(_as_reported(p, on))  # type: ignore[arg-type]
+        if snapshot and on is not None and not _dated_after(p, day):
+            out[at] = _as_reported(p, on)
         else:
-            replay[pid] = (len(out), p)
-            out.append(None)
+            replay[pid] = (at, p)
     for pid, changes in _full_histories(conn, replay).items():
         at, p = replay[pid]
         out[at] = apply_history(p, reduce_history(changes, day), day)
