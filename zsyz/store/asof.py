@@ -112,7 +112,7 @@ def _as_reported(p: ProjectFact, last_on: date) -> ProjectFact:
         roles = tuple(sorted(roles, key=lambda rc: (_ROLE_ORDER[rc[0]], rc[1])))
     if roles == p.roles and last_on == p.last_reported_on:
         return p
-    return ProjectFact.trusted({**p.__dict__, "roles": roles, "last_reported_on": last_on})
+    return p.replaced({"roles": roles, "last_reported_on": last_on})
 
 
 def projects_on(
