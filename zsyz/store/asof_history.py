@@ -65,8 +65,9 @@ def _edge_rows(
     before it, by its interval), or with `after` the field's first row when that is after
     the day (its old value). With `later_only`, only projects changed after `day`."""
     sql = _FIRST_AFTER if after else _IN_FORCE + (_LATER_ONLY if later_only else "")
+    days: dict[Any, date] = {}  # a million rows, a few hundred dates: one object each
     return {
-        (pid, fld): (as_date(on), uid, text)  # type: ignore[misc]
+        (pid, fld): (days[on] if on in days else days.setdefault(on, as_date(on)), uid, text)  # type: ignore[arg-type]
         for pid, fld, on, uid, text in rows(conn, sql, {"d": day})
     }
 
@@ -92,9 +93,10 @@ def histories_as_of(conn: Any, day: date, *, later_only: bool = False) -> dict[i
             first.setdefault(pid, {})[fld] = row
     out: dict[int, HistoryAsOf] = {}
     replay: list[int] = []
+    seen: dict[str | None, str | None] = {}  # the snapshots' field names and common values
     for pid in plain.keys() | first.keys() | created.keys() | created_later.keys():
         mine, later, snap = plain.get(pid, {}), first.get(pid, {}), created.get(pid)
-        snapshot = created_values(snap[2]) if snap is not None else {}
+        snapshot = _shared(created_values(snap[2]), seen) if snap is not None else {}
         if snap is not None and any(f in snapshot for f in _CREATION_FIELDS):
             existed = True
         elif any(f in mine or f in later for f in _CREATION_FIELDS):
@@ -129,6 +131,12 @@ def histories_as_of(conn: Any, day: date, *, later_only: bool = False) -> dict[i
     for pid, changes in _full_histories(conn, replay).items():
         out[pid] = reduce_history(changes, day)
     return out
+
+
+def _shared(snapshot: dict[str, str], seen: dict[str | None, str | None]) -> dict[str, str]:
+    """The snapshot with each name and value text one object across every project's
+    (decoding makes new ones for each; a province holds 100,000 snapshots at once)."""
+    return {seen.setdefault(k, k): seen.setdefault(v, v) for k, v in snapshot.items()}  # type: ignore[misc]
 
 
 def _full_histories(conn: Any, ids: Iterable[int]) -> dict[int, list[FieldChange]]:
