@@ -16,7 +16,12 @@ from zsyz.domain.periods import Period, parse_period
 from zsyz.domain.policy import Reporting
 from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
-from zsyz.store.asof_history import _full_histories, changed_after, histories_as_of
+from zsyz.store.asof_history import (
+    _full_histories,
+    changed_after,
+    histories_as_of,
+    last_changes,
+)
 from zsyz.store.facts import (
     activity_facts,
     explicit_targets,
@@ -24,7 +29,6 @@ from zsyz.store.facts import (
     project_facts,
     unit_facts,
 )
-from zsyz.store.history_codec import CREATED
 from zsyz.store.sqltext import as_date, rows
 
 LIVE_BATCH = ("imported", "superseded")  # a superseded report was still sent on its date
@@ -48,15 +52,6 @@ def projects_replayed(conn: Any, day: date) -> list[ProjectFact]:
     return out
 
 
-# Per project: its latest history date, and whether a creation snapshot holding its name
-# or stage is stored (a snapshot's keys are JSON strings followed by ":"; a quote inside
-# a value is escaped, so the patterns match keys only).
-_LAST_CHANGE = (
-    "SELECT project_id, MAX(effective_on), "
-    f"MAX(CASE WHEN field = '{CREATED}' AND (new_value LIKE :name OR new_value LIKE :stage) "
-    "THEN 1 ELSE 0 END) FROM project_update GROUP BY project_id"
-)
-_CREATION_KEYS = {"name": '%"name":%', "stage": '%"stage":%'}
 _ROLE_ORDER = {r: i for i, r in enumerate(Role)}
 
 
@@ -73,11 +68,7 @@ def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
     """
     later = set(changed_after(conn, day))
     histories = histories_as_of(conn, day, later_only=True) if later else {}
-    seen: dict[Any, date | None] = {}  # many projects, few dates: one object each
-    last = {
-        pid: (seen[on] if on in seen else seen.setdefault(on, as_date(on)), bool(snap))
-        for pid, on, snap in rows(conn, _LAST_CHANGE, _CREATION_KEYS)
-    }
+    last = last_changes(conn)
     ids = _project_ids(conn)
     # replaced in place: a province's projects are never held twice
     out: list[ProjectFact | None] = list[ProjectFact | None](project_facts(conn))
@@ -89,7 +80,7 @@ def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
             out[at] = apply_history(p, histories.get(pid, NO_HISTORY), day)
             continue
         on, snapshot = last[pid]
-        if snapshot and on is not None and not _dated_after(p, day):
+        if snapshot and not _dated_after(p, day):
             out[at] = _as_reported(p, on)
         else:
             replay[pid] = (at, p)

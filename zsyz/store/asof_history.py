@@ -42,6 +42,27 @@ def changed_after(conn: Any, day: date, *, limit: int | None = None) -> list[int
     return [pid for (pid,) in rows(conn, sql, {"day": day})]
 
 
+# Per project: its latest history date, and whether a creation snapshot holding its name
+# or stage is stored (a snapshot's keys are JSON strings followed by ":"; a quote inside
+# a value is escaped, so the patterns match keys only).
+_LAST_CHANGE = (
+    "SELECT project_id, MAX(effective_on), "
+    f"MAX(CASE WHEN field = '{CREATED}' AND (new_value LIKE :name OR new_value LIKE :stage) "
+    "THEN 1 ELSE 0 END) FROM project_update GROUP BY project_id"
+)
+_CREATION_KEYS = {"name": '%"name":%', "stage": '%"stage":%'}
+
+
+def last_changes(conn: Any) -> dict[int, tuple[date, bool]]:
+    """{project id: (its latest history date, whether a creation snapshot holding its name
+    or stage is stored)} for every project with any history."""
+    days: dict[Any, date] = {}  # many projects, few dates: one object each
+    return {
+        pid: (days[on] if on in days else days.setdefault(on, as_date(on)), bool(snap))  # type: ignore[arg-type]
+        for pid, on, snap in rows(conn, _LAST_CHANGE, _CREATION_KEYS)
+    }
+
+
 # Per (project, field): the row in force on :d (its interval holds the day), or, for a
 # field whose first row is after :d, that first row (its old value held before it).
 _IN_FORCE = """SELECT u.project_id, u.field, u.effective_on, u.id, u.new_value
