@@ -16,7 +16,8 @@ from zsyz.domain.credit import credited, passes
 from zsyz.domain.facts import FundsObservation, ProjectFact, Role, UnitFact
 from zsyz.domain.metrics import Metric
 from zsyz.domain.policy import Credit, CreditRole, Filters, Policy, Share, UnitClass
-from zsyz.domain.progress import Facts, _period, _project_amount, measure
+from zsyz.domain.progress import Facts, _project_amount, measure
+from zsyz.domain.progress import year_span as _period
 from zsyz.domain.stages import LIFE_CYCLE, Stage
 
 UNITS = [

@@ -5,8 +5,9 @@ shapes them."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from zsyz.app.measured import answered, or_else
 from zsyz.domain.progress import (
     Facts,
     UnitProgress,
@@ -14,6 +15,7 @@ from zsyz.domain.progress import (
     progress,
     reads_amounts,
 )
+from zsyz.domain.questions import progress_keys
 from zsyz.store.asof import projects_on
 from zsyz.store.facts import (
     active_policy,
@@ -25,6 +27,7 @@ from zsyz.store.facts import (
 from zsyz.store.units import UnitIndex
 
 if TYPE_CHECKING:
+    from zsyz.domain.policy import Policy
     from zsyz.store.engine import Ledger
     from zsyz.store.reader import Reader
 
@@ -41,20 +44,38 @@ def unit_progress(
         units = unit_facts(session)
         only = UnitIndex.of_facts(units).resolve(unit).code if unit else None
         explicit = explicit_targets(session, year)
-        # observations only when a target reads amounts over time (see reads_amounts)
-        days = funds_days(year, as_of) if reads_amounts(policy, explicit) else frozenset()
-        facts = Facts(
-            units=units,
-            projects=projects_on(session, as_of),
-            observations=funds_observations(session, as_of, days) if days else (),
-            activities=activity_facts(session),
-            explicit=explicit,
-            days=days,
-        )
-    rows = progress(policy, facts, year, as_of)
+        base = Facts(units=units, activities=activity_facts(session), explicit=explicit)
+        rows = _lean_progress(session, policy, base, year, as_of)
+        if rows is None:
+            rows = progress(policy, _full(session, policy, base, year, as_of), year, as_of)
     return [
         r
         for r in rows
         if (only is None or r.unit.code == only)
         and (unit_class is None or r.unit.unit_class == unit_class)
     ]
+
+
+def _lean_progress(
+    session: Any, policy: Policy, base: Facts, year: int, as_of: date
+) -> list[UnitProgress] | None:
+    """Progress from measures answered in SQL (`app.measured`); None when SQL does not
+    answer every one, or the rules reached for a project after all."""
+    keys = progress_keys(policy, base, year, as_of)
+    facts = answered(session, policy, base, keys, as_of)
+    if facts is None:
+        return None
+    return or_else(lambda: progress(policy, facts, year, as_of))
+
+
+def _full(session: Any, policy: Policy, base: Facts, year: int, as_of: date) -> Facts:
+    """Every project as of the day, and the amount observations when a target reads them."""
+    days = funds_days(year, as_of) if reads_amounts(policy, base.explicit) else frozenset()
+    return Facts(
+        units=base.units,
+        projects=projects_on(session, as_of),
+        observations=funds_observations(session, as_of, days) if days else (),
+        activities=base.activities,
+        explicit=base.explicit,
+        days=days,
+    )

@@ -152,19 +152,24 @@ def _period_facts(
 
 
 def _refuse_incomplete(session: Any, loaded: Loaded, period: Period, today: date) -> None:
-    rep = loaded.policy.reporting
+    _refuse(session, loaded.policy, loaded.facts, period, today)
+
+
+def _refuse(session: Any, policy: Policy, sf: ScoringFacts, period: Period, today: date) -> None:
+    """Refused, naming the units, while reports the period waits for are outstanding."""
+    rep = policy.reporting
     due = figures_due(period, rep)
     if today > due:
         return
     first = earliest_reports(session, rep, today)
-    units = {u.code: u for u in loaded.facts.facts.units if u.active}
+    units = {u.code: u for u in sf.facts.units if u.active}
     codes = outstanding(
         ((u.code, u.unit_class) for u in units.values()),
         first,
         period,
         rep,
         today,
-        loaded.facts.since,
+        sf.since,
     )
     if not codes:
         return
@@ -179,8 +184,14 @@ def _refuse_incomplete(session: Any, loaded: Loaded, period: Period, today: date
 def ranking(
     ledger: Ledger | Reader, period: Period, group: str | None = None, today: date | None = None
 ) -> tuple[Policy, list[RankRow]]:
+    from zsyz.app.lean_scoring import lean_ranking
+
+    day = today or date.today()
     with ledger.read() as session:
-        loaded, then, _ = _period_facts(session, period, today or date.today())
+        got = lean_ranking(session, period, day, group, _refuse)
+        if got is not None:
+            return got
+        loaded, then, _ = _period_facts(session, period, day)
     return loaded.policy, rank(loaded.policy, loaded.facts, period, group, then)
 
 

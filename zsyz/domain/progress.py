@@ -104,7 +104,7 @@ def ratio(achieved: Decimal, required: Decimal) -> Decimal:
     return (achieved / required).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
-def _period(year: int, as_of: date) -> tuple[date, date]:
+def year_span(year: int, as_of: date) -> tuple[date, date]:
     return date(year, 1, 1), min(date(year, 12, 31), as_of)
 
 
@@ -112,7 +112,7 @@ def funds_days(year: int, as_of: date) -> frozenset[date]:
     """The days `progress(…, year, as_of)` reads cumulative amounts on (the year's and,
     for growth targets, the prior year's): a store may load only the latest observation
     on or before each of them (`Facts.days`) and every figure stays the same."""
-    start, end = _period(year, as_of)
+    start, end = year_span(year, as_of)
     prior = date(year - 1, 1, 1)
     return frozenset({start - timedelta(days=1), end, prior - timedelta(days=1)})
 
@@ -160,12 +160,15 @@ def measure(
     Memoised in the facts' evaluation under `policy` (`Facts.under`): ranking and
     rewards ask the same question again for the same unit, year and day.
     """
-    start, end = _period(year, as_of)
+    start, end = year_span(year, as_of)
     memo = facts.under(policy).measured
     key = (metric, filters, unit, start, end)
     got = memo.get(key)
     if got is None:
-        got = memo[key] = _measure(metric, filters, unit, policy, facts, start, end)
+        got = facts.answered.get((metric, filters, unit.code, start, end))
+        if got is None:
+            got = _measure(metric, filters, unit, policy, facts, start, end)
+        memo[key] = got
     return got
 
 
@@ -192,21 +195,14 @@ def _measure(
     pool = facts.credited_to(unit, roles, also)
     amounts = facts.amounts(metric, filters, start, end)
     split = policy.credit.share is not Share.FULL
-    check = not filters.empty
-    ok = facts.passing(filters)
+    ok = None if filters.empty else facts.passing(filters)
     total = Decimal(0)
     counted: list[str] = []
     for p in pool:
         code = p.code
         amount = amounts.get(code, _UNSET)
         if amount is _UNSET:
-            counts: bool | None = True
-            if check:
-                counts = ok.get(code)
-                if counts is None:
-                    counts = ok[code] = passes(p, filters)
-            amount = _project_amount(metric, p, facts, start, end) if counts else None
-            amounts[code] = amount = None if amount is None or amount == 0 else amount
+            amount = amounts[code] = _counted(metric, filters, ok, p, facts, start, end)
         if amount is None:
             continue
         total += amount * (facts.share(p, policy) if split else Decimal(1))
@@ -215,6 +211,36 @@ def _measure(
 
 
 _UNSET: Decimal | None = Decimal("NaN")  # a sentinel no amount can be (amounts are finite)
+
+
+def project_amount(
+    metric: Metric, filters: Filters, p: ProjectFact, facts: Facts, start: date, end: date
+) -> Decimal | None:
+    """What project `p` adds to `metric` under `filters` in [start, end] for a unit it is
+    credited to, before any split share; None when it does not count (filtered out, not
+    reached in the period, or an amount of 0). The one per-project rule: `_measure` and
+    the SQL measures' projects that moved after the day (`store.measures`) both use it."""
+    ok = None if filters.empty else facts.passing(filters)
+    return _counted(metric, filters, ok, p, facts, start, end)
+
+
+def _counted(
+    metric: Metric,
+    filters: Filters,
+    ok: dict[str, bool] | None,  # the memo of `passes` under `filters`; None: no filters
+    p: ProjectFact,
+    facts: Facts,
+    start: date,
+    end: date,
+) -> Decimal | None:
+    if ok is not None:
+        counts = ok.get(p.code)
+        if counts is None:
+            counts = ok[p.code] = passes(p, filters)
+        if not counts:
+            return None
+    amount = _project_amount(metric, p, facts, start, end)
+    return None if amount is None or amount == 0 else amount
 
 
 def _project_amount(

@@ -5,10 +5,11 @@ from the caller's side; the indexes and memos inside are caches."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any, NoReturn
 
 from zsyz.domain.credit import chain_key, chain_names, share_of
 from zsyz.domain.facts import (
@@ -23,6 +24,32 @@ from zsyz.domain.metrics import Metric
 from zsyz.domain.policy import CreditRole, Filters, Policy, Share
 from zsyz.domain.stages import Stage
 
+# (metric, filters, unit code, start, end) → (total, sorted codes counted): `progress.measure`
+MeasureKey = tuple[Metric, Filters, str, date, date]
+Answer = tuple[Decimal, tuple[str, ...]]
+
+
+class NotLoaded(Exception):
+    """The store left these facts out (a lean read answered the measures instead): the
+    caller loads them and computes again. Never an answer of its own."""
+
+
+class Unloaded(Sequence[Any]):
+    """Stands for projects or observations a lean read did not load: any use raises
+    `NotLoaded`, so a rule reading what was not foreseen never counts zero."""
+
+    def __len__(self) -> int:
+        raise NotLoaded
+
+    def __getitem__(self, index: Any) -> NoReturn:
+        raise NotLoaded
+
+    def __iter__(self) -> Iterator[Any]:
+        raise NotLoaded
+
+
+UNLOADED: Sequence[Any] = Unloaded()
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -36,6 +63,9 @@ class Facts:
     # When set, `observations` were reduced to what these days need (`funds_days`): the
     # latest observation on or before each; asking about any other day is a bug.
     days: frozenset[date] | None = None
+    # measures already answered (by SQL over the same ledger and day, proven equal to
+    # `progress.measure`); a lean read passes these with projects and observations UNLOADED
+    answered: Mapping[MeasureKey, Answer] = field(default_factory=dict)
     _by_project: dict[tuple[str, str], list[FundsObservation]] = field(
         default_factory=dict, compare=False, repr=False
     )

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from zsyz.domain import rules
 from zsyz.domain.components import group_items, score
@@ -33,7 +34,7 @@ from zsyz.domain.points import num as num
 from zsyz.domain.points import pct as pct
 from zsyz.domain.points import q as _q
 from zsyz.domain.points import stage_on as stage_on
-from zsyz.domain.policy import Filters, Policy, Ranking, Reporting, ScoreForm
+from zsyz.domain.policy import Filters, Policy, Ranking, Reporting, ScoreForm, Share
 from zsyz.domain.progress import Facts, UnitProgress, measure, progress
 from zsyz.domain.reporting import (
     ReportFact,
@@ -136,7 +137,11 @@ class Scorer:
         self.period = period
         self.year = period.end.year
         self.day = scoring_day(policy, period, sf.as_of)
-        self.projects = {p.code: p for p in sf.facts.projects}
+
+    @cached_property
+    def projects(self) -> dict[str, ProjectFact]:
+        """Projects by code, built on first need (a lean read answers measures only)."""
+        return {p.code: p for p in self.sf.facts.projects}
 
     # ---- reporting calendar (domain/reporting.py) -------------------------------------
 
@@ -179,6 +184,11 @@ class Scorer:
 
     def signed_this_year(self, unit: UnitFact) -> tuple[Decimal, int]:
         _, codes = self.measure(Metric.SIGNED, Filters(), unit)
+        if self.policy.credit.share is Share.FULL:
+            # each signed project counts whole, so their FAI summed is the signed-FAI
+            # measure (a missing FAI adds nothing either way): no project need be read
+            fai, _ = self.measure(Metric.SIGNED_FAI, Filters(), unit)
+            return fai, len(codes)
         fai = sum((self.projects[c].fai or Decimal(0) for c in codes), Decimal(0))
         return fai, len(codes)
 

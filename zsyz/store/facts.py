@@ -58,8 +58,9 @@ def _unit_codes(conn: Any) -> dict[int, str]:
     return {uid: code for uid, code in rows(conn, "SELECT id, code FROM unit")}
 
 
-def project_facts(conn: Any) -> list[ProjectFact]:
-    """Every project as it stands now, with the date of each stage it reached.
+def project_facts(conn: Any, ids: Sequence[int] | None = None) -> list[ProjectFact]:
+    """Every project (or those of `ids`) as it stands now, with the date of each stage it
+    reached.
 
     Plain rows fetched whole, amounts as their stored integers converted here, facts
     built without per-field frozen checks: at province scale (100,000 projects) ORM
@@ -71,8 +72,11 @@ def project_facts(conn: Any) -> list[ProjectFact]:
     roles: dict[int, list[tuple[Role, str]]] = {}
     role_of = {r.value: r for r in Role}
     pairs: dict[tuple[str, int], tuple[Role, str]] = {}  # one (role, unit code) object each
+    only = "" if ids is None else f" IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
     for project_id, unit_id, role_text in rows(
-        conn, "SELECT project_id, unit_id, role FROM project_role ORDER BY id"
+        conn,
+        "SELECT project_id, unit_id, role FROM project_role "
+        f"{'WHERE project_id' + only if only else ''} ORDER BY id",
     ):
         pair = pairs.get((role_text, unit_id))
         if pair is None:
@@ -97,7 +101,8 @@ def project_facts(conn: Any) -> list[ProjectFact]:
     days: dict[Any, date | None] = {}
     names = _PROJECT_COLUMNS[1:]
     out = []
-    for row in rows(conn, f"SELECT {select} FROM project ORDER BY code"):
+    where = f" WHERE id{only}" if only else ""
+    for row in rows(conn, f"SELECT {select} FROM project{where} ORDER BY code"):
         values = list(row[:n])
         stage = stage_of.get(values[stage_at], Stage.PLANNED)
         for i, convert, seen in shared:
