@@ -68,27 +68,8 @@ def project_facts(conn: Any, ids: Sequence[int] | None = None) -> list[ProjectFa
     values (a category, an investor, a date, an amount) are one shared object each:
     immutable, and few distinct among a province's projects.
     """
-    codes = _unit_codes(conn)
-    roles: dict[int, list[tuple[Role, str]]] = {}
-    role_of = {r.value: r for r in Role}
-    pairs: dict[tuple[str, int], tuple[Role, str]] = {}  # one (role, unit code) object each
     only = "" if ids is None else f" IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
-    for project_id, unit_id, role_text in rows(
-        conn,
-        "SELECT project_id, unit_id, role FROM project_role "
-        f"{'WHERE project_id' + only if only else ''} ORDER BY id",
-    ):
-        pair = pairs.get((role_text, unit_id))
-        if pair is None:
-            role = role_of.get(role_text)
-            if role is None:
-                continue
-            pair = pairs[(role_text, unit_id)] = (role, codes[unit_id])
-        got = roles.get(project_id)
-        if got is None:
-            roles[project_id] = [pair]
-        else:
-            got.append(pair)
+    roles = _project_roles(conn, only)
     date_columns = [s.date_field for s in _STAGES]
     select = ", ".join((*_PROJECT_COLUMNS, *date_columns))
     n = len(_PROJECT_COLUMNS)
@@ -122,6 +103,32 @@ def project_facts(conn: Any, ids: Sequence[int] | None = None) -> list[ProjectFa
         facts["roles"] = tuple(roles.get(values[0], ()))
         out.append(ProjectFact.trusted(facts))
     return out
+
+
+def _project_roles(conn: Any, only: str) -> dict[int, list[tuple[Role, str]]]:
+    """project id → its (role, unit code) pairs in role-row order (`only`: an `IN (…)`
+    of project ids, or empty for all); each distinct pair one shared object."""
+    codes = _unit_codes(conn)
+    roles: dict[int, list[tuple[Role, str]]] = {}
+    role_of = {r.value: r for r in Role}
+    pairs: dict[tuple[str, int], tuple[Role, str]] = {}
+    for project_id, unit_id, role_text in rows(
+        conn,
+        "SELECT project_id, unit_id, role FROM project_role "
+        f"{'WHERE project_id' + only if only else ''} ORDER BY id",
+    ):
+        pair = pairs.get((role_text, unit_id))
+        if pair is None:
+            role = role_of.get(role_text)
+            if role is None:
+                continue
+            pair = pairs[(role_text, unit_id)] = (role, codes[unit_id])
+        got = roles.get(project_id)
+        if got is None:
+            roles[project_id] = [pair]
+        else:
+            got.append(pair)
+    return roles
 
 
 def _decimal(text: str | None) -> Decimal:
