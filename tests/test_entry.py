@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from tests.conftest import SAMPLES, write_xlsx
+from zsyz.cli.app import build, command_named
 from zsyz.cli.entry import fast, parse_import
 from zsyz.cli.root_help import ROOT_HELP, render
 
@@ -99,3 +100,35 @@ def test_a_new_or_changed_file_goes_to_the_full_import(ledger_db, cli, tmp_path)
     assert fast(["import", str(book), "--db", ledger_db]) is None
     assert fast(["import", str(tmp_path / "missing.xlsx"), "--db", ledger_db]) is None
     assert fast(["import", str(tmp_path), "--db", ledger_db]) is None  # a folder
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["rank", "--quarter", "2022-Q2"], "rank"),
+        (["--db", "x.db", "alerts", "--db", "y.db"], "alerts"),
+        (["--db=x.db", "units", "list"], "units"),
+        (["--db"], None),
+        (["--version"], None),
+        (["--help", "rank"], None),
+        (["-x", "rank"], None),
+        ([], None),
+    ],
+)
+def test_the_invoked_command_is_found_past_the_root_options(argv, expected):
+    assert command_named(argv) == expected
+
+
+def test_a_partial_build_holds_the_same_commands_as_the_full_one():
+    import typer
+    from typer.testing import CliRunner
+
+    for names in (["rank", "rewards", "report"], ["units"], ["db", "init", "demo"]):
+        part = build(names[0])
+        assert sorted(typer.main.get_command(part).commands) == sorted(names)  # type: ignore[attr-defined]
+        for argv in ([name, "--help"] for name in names):
+            mine = CliRunner().invoke(part, argv, prog_name="zsyz")
+            assert (mine.exit_code, mine.output) == (
+                0,
+                CliRunner().invoke(build(), argv, prog_name="zsyz").output,
+            )

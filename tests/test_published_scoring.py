@@ -10,6 +10,7 @@ limit), with amounts of ours where the notice gives only a rate.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -47,17 +48,9 @@ def _district(unit: str, bands: list[tuple[int, int]], small: tuple[int, int], l
             out.append(_project(f"{unit}-{len(out) + 1:02d}", unit, total))
     for i, level in enumerate(levels):
         p = out[-2 - i]
-        out[-2 - i] = ProjectFact(**{**p.__dict__, "level": level})
+        out[-2 - i] = replace(p, level=level)
     late = out.pop()  # the last small one stays signed only, since March
-    out.append(
-        ProjectFact(
-            **{
-                **late.__dict__,
-                "stage": Stage.SIGNED,
-                "stage_dates": {Stage.SIGNED: date(2024, 3, 1)},
-            }
-        )
-    )
+    out.append(replace(late, stage=Stage.SIGNED, stage_dates={Stage.SIGNED: date(2024, 3, 1)}))
     return out
 
 

@@ -187,6 +187,8 @@ def test_a_read_command_imports_no_orm_nor_validation_nor_spreadsheet(demo, cli,
         f"heavy = {HEAVY!r}\n"
         "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules} "
         "& set(heavy)), file=sys.stderr))\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules "
+        "if m.startswith('zsyz.cli.') and m.endswith('_cmds')), file=sys.stderr))\n"
         "from zsyz.cli.entry import main\n"
         f"sys.argv = ['zsyz', *{argv!r}, '-f', 'json']\n"
         "main()\n"
@@ -196,6 +198,17 @@ def test_a_read_command_imports_no_orm_nor_validation_nor_spreadsheet(demo, cli,
     )
     assert run.returncode in (0, 3), run.stderr
     assert run.stderr.strip().splitlines()[-1] == "[]", run.stderr
+    # only the invoked command's module is imported and built (`cli/app.py:build`)
+    assert run.stderr.strip().splitlines()[-2] == repr(_COMMAND_MODULES[argv[0]]), run.stderr
+
+
+_COMMAND_MODULES = {
+    "rank": ["zsyz.cli.rank_cmds"],
+    "rewards": ["zsyz.cli.rank_cmds"],
+    "progress": ["zsyz.cli.progress_cmds"],
+    "alerts": ["zsyz.cli.alerts_cmds"],
+    "projects": ["zsyz.cli.project_fix_cmds", "zsyz.cli.projects_cmds"],
+}
 
 
 def test_the_reader_names_the_ledger_as_the_engine_does(ledger_db):

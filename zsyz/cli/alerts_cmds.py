@@ -78,20 +78,12 @@ def alerts(
     assert isinstance(day, date)
     found = alert_list(reader(ctx, db), day, unit, Level(level.value) if level else None)
     rows = [alert_row(a) for a in found]
-    for row, a in zip(rows, found, strict=True):
-        row["level_label"] = a.level.label
-        row["project_label"] = f"{a.project} {a.project_name}" if a.project else ""
-    emit(
-        rows,
-        COLUMNS,
-        fmt.value,
-        title=f"预警（截至 {day.isoformat()}）",
-        output=output,
-        json_data=[
-            {k: v for k, v in r.items() if k not in ("level_label", "project_label")} for r in rows
-        ],
-        empty="（没有预警）",
-    )
+    if fmt is not Format.json:  # the table's and the CSV's columns, not the contract's
+        for row, a in zip(rows, found, strict=True):
+            row["level_label"] = a.level.label
+            row["project_label"] = f"{a.project} {a.project_name}" if a.project else ""
+    title = f"预警（截至 {day.isoformat()}）"
+    emit(rows, COLUMNS, fmt.value, title=title, output=output, empty="（没有预警）")
     if fail_on is not None:
         bar = Level(fail_on.value).rank
         hits = [a for a in found if a.level.rank >= bar]

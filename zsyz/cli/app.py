@@ -8,36 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
 from zsyz import __version__
-from zsyz.cli import (
-    activities_cmds,
-    adjust_cmds,
-    alerts_cmds,
-    import_cmds,
-    ledger_cmds,
-    maint_cmds,
-    policy_cmds,
-    progress_cmds,
-    projects_cmds,
-    rank_cmds,
-    targets_cmds,
-    units_cmds,
-)
 from zsyz.cli.common import State
 
-app = typer.Typer(
-    name="zsyz",
-    help="招商引资目标责任台账：周报导入、目标完成、排名、奖励与预警。",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+HELP = "招商引资目标责任台账：周报导入、目标完成、排名、奖励与预警。"
 
 
 def _version(value: bool) -> None:
@@ -46,7 +25,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -63,18 +41,97 @@ def root(
     ctx.obj = State(db=db)
 
 
-ledger_cmds.register(app)
-maint_cmds.register(ledger_cmds.db_app)
-app.add_typer(units_cmds.app, name="units")
-app.add_typer(targets_cmds.app, name="targets")
-app.add_typer(policy_cmds.app, name="policy")
-progress_cmds.register(app)
-rank_cmds.register(app)
-alerts_cmds.register(app)
-app.add_typer(activities_cmds.app, name="activities")
-app.add_typer(projects_cmds.app, name="projects")
-app.add_typer(adjust_cmds.app, name="adjust")
-import_cmds.register(app)
+def _ledger(root: typer.Typer) -> None:
+    from zsyz.cli import ledger_cmds, maint_cmds
+
+    ledger_cmds.register(root)
+    if not any(c.name == "check" for c in ledger_cmds.db_app.registered_commands):
+        maint_cmds.register(ledger_cmds.db_app)  # once: db_app is shared by every build
+
+
+def _module(name: str) -> Any:
+    # __import__, not importlib.import_module: `python -X importtime` shows it
+    return __import__(f"zsyz.cli.{name}", fromlist=["app"])
+
+
+def _group(module: str, name: str) -> Callable[[typer.Typer], None]:
+    def add(root: typer.Typer) -> None:
+        root.add_typer(_module(module).app, name=name)
+
+    return add
+
+
+def _commands(module: str) -> Callable[[typer.Typer], None]:
+    def add(root: typer.Typer) -> None:
+        _module(module).register(root)
+
+    return add
+
+
+# Who registers each top-level command, in the order the root help lists them (Typer
+# lists a Typer's commands before its groups, each in the order they were added).
+_PARTS: tuple[tuple[tuple[str, ...], Callable[[typer.Typer], None]], ...] = (
+    (("init", "demo", "db"), _ledger),
+    (("units",), _group("units_cmds", "units")),
+    (("targets",), _group("targets_cmds", "targets")),
+    (("policy",), _group("policy_cmds", "policy")),
+    (("progress",), _commands("progress_cmds")),
+    (("rank", "rewards", "report"), _commands("rank_cmds")),
+    (("alerts",), _commands("alerts_cmds")),
+    (("activities",), _group("activities_cmds", "activities")),
+    (("projects",), _group("projects_cmds", "projects")),
+    (("adjust",), _group("adjust_cmds", "adjust")),
+    (("import", "template", "imports"), _commands("import_cmds")),
+)
+_BUILT: dict[int | None, typer.Typer] = {}
+
+
+def build(command: str | None = None) -> typer.Typer:
+    """The root Typer app holding only the part that registers `command` (its module is
+    imported then), or every command when `command` is None or unknown: building the
+    parameters of all commands is a tenth of a second a read command need not pay."""
+    part = next((i for i, (names, _) in enumerate(_PARTS) if command in names), None)
+    if part in _BUILT:
+        return _BUILT[part]
+    made = typer.Typer(
+        name="zsyz",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    made.callback()(root)
+    for i, (_, register) in enumerate(_PARTS):
+        if part is None or i == part:
+            register(made)
+    return _BUILT.setdefault(part, made)
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The top-level command a command line invokes (after the root's `--db X` /
+    `--db=X`), None when it names none or anything else comes first (`--help`,
+    `--version`, a mistyped option): the full app answers those."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--db":
+            i += 2
+        elif arg.startswith("--db="):
+            i += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`: the root with every command (help checks, the demo's list of steps)."""
+    if name == "app":
+        return build()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _fail(message: str | list[str], code: int) -> int:
@@ -95,7 +152,9 @@ def run(argv: list[str] | None = None) -> int:
     """
     from zsyz.errors import EXIT_BUSY, EXIT_FAILURE, InvalidDataError, ZsyzError
 
-    command = typer.main.get_command(app)
+    if argv is None:
+        argv = sys.argv[1:]
+    command = typer.main.get_command(build(command_named(argv)))
     click_errors = sys.modules[typer.BadParameter.__module__]  # click's, vendored or not
     try:
         code = command.main(args=argv, prog_name="zsyz", standalone_mode=False)

@@ -66,9 +66,9 @@ def _preset_args(samples: Path) -> list[str]:
 
 def _later_steps(db: str) -> list[tuple[str, list[str]]]:
     """Steps for commands that exist in this build (progress, rank, rewards, alerts)."""
-    from zsyz.cli.app import app
+    from zsyz.cli.app import build
 
-    have = {c.name for c in app.registered_commands}
+    have = {c.name for c in build().registered_commands}
     wanted = [
         (
             "progress",

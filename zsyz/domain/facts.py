@@ -5,10 +5,12 @@ Amounts are Decimal 万元; land is Decimal 亩. None means "not reported", neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, Field, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from zsyz.domain.stages import Stage
 
@@ -43,7 +45,7 @@ class UnitFact:
         return self.active and (self.retired_on is None or day < self.retired_on)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a province's 100,000 facts, several times
 class ProjectFact:
     code: str
     name: str
@@ -79,7 +81,16 @@ class ProjectFact:
         same object as `ProjectFact(**fields)` without one frozen-dataclass check per
         field, which at 100,000 projects costs a quarter of a second."""
         fact = object.__new__(cls)
-        fact.__dict__.update(fields)
+        for name, put, default in _SLOTS:
+            put(fact, fields[name] if name in fields else default())
+        return fact
+
+    def replaced(self, values: dict[str, object]) -> ProjectFact:
+        """`dataclasses.replace(self, **values)` without its per-call field introspection
+        (100,000 calls at province scale; there is no __post_init__ to run)."""
+        fact = object.__new__(ProjectFact)
+        for name, put, _ in _SLOTS:
+            put(fact, values[name] if name in values else getattr(self, name))
         return fact
 
     def units(self, *roles: Role) -> tuple[str, ...]:
@@ -106,7 +117,19 @@ class ProjectFact:
         return min(later) if later else None
 
 
-@dataclass(frozen=True)
+def _default(f: Field[Any]) -> Callable[[], object]:
+    if f.default_factory is not MISSING:
+        return f.default_factory
+    return lambda: f.default
+
+
+# (name, the slot's setter, the default's maker) of every field, in order
+_SLOTS = tuple(
+    (f.name, getattr(ProjectFact, f.name).__set__, _default(f)) for f in fields(ProjectFact)
+)
+
+
+@dataclass(frozen=True, slots=True)
 class FundsObservation:
     """A cumulative amount reported for a project on a date (to measure arrivals in a period)."""
 

@@ -150,16 +150,39 @@ def apply_history(project: ProjectFact, history: HistoryAsOf, day: date) -> Proj
     values["roles"] = tuple(
         (role, code) for role in _ROLES if role in roles for code in roles[role]
     )
+    if _shared(project, values):
+        return project  # nothing differs on the day: today's fact itself
     return _replace(project, values)
+
+
+def _shared(project: ProjectFact, values: dict[str, object]) -> bool:
+    """Each value identical to the project's own (same type, same digits, same order)
+    replaced by the project's object, so a province's as-of copies hold only what
+    differs; True when every value is."""
+    every = True
+    for name, value in values.items():
+        old = getattr(project, name)
+        if value is old:
+            continue
+        if type(value) is type(old) and _identical(value, old):
+            values[name] = old
+        else:
+            every = False
+    return every
+
+
+def _identical(a: object, b: object) -> bool:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a.as_tuple() == b.as_tuple()  # 1.0 and 1.00 are equal, not the same
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a.items()) == list(b.items())
+    return a == b
 
 
 def _replace(project: ProjectFact, values: dict[str, object]) -> ProjectFact:
     """`dataclasses.replace` without its per-call field introspection (100,000 calls at
     province scale): ProjectFact is a plain frozen dataclass, no __post_init__ to run."""
-    new: ProjectFact = object.__new__(ProjectFact)
-    new.__dict__.update(project.__dict__)
-    new.__dict__.update(values)
-    return new
+    return project.replaced(values)
 
 
 def _clamp(stage: Stage, dates: dict[Stage, date], day: date) -> Stage:

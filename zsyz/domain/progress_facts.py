@@ -5,6 +5,7 @@ from the caller's side; the indexes and memos inside are caches."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -273,7 +274,9 @@ class Evaluation:
     die with it, instead of in `Facts` keyed by the policy's identity."""
 
     def __init__(self, facts: Facts, policy: Policy) -> None:
-        self.facts = facts
+        # a weak reference: `facts` holds this evaluation, and a cycle would leave a
+        # province's facts to the cycle collector instead of freeing them when dropped
+        self.facts: Facts = weakref.proxy(facts)
         self.policy = policy
         self._shares: dict[str, Decimal] = {}
         self._chain: list[UnitFact] | None = None

@@ -10,13 +10,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from zsyz.domain.facts import ProjectFact
-from zsyz.domain.history import NO_HISTORY, apply_history
+from zsyz.domain.facts import ProjectFact, Role
+from zsyz.domain.history import NO_HISTORY, apply_history, reduce_history
 from zsyz.domain.periods import Period, parse_period
 from zsyz.domain.policy import Reporting
 from zsyz.domain.progress import Facts, funds_days
 from zsyz.domain.reporting import ReportFact
-from zsyz.store.asof_history import changed_after, histories_as_of
+from zsyz.store.asof_history import (
+    _full_histories,
+    changed_after,
+    histories_as_of,
+    last_changes,
+)
 from zsyz.store.facts import (
     activity_facts,
     explicit_targets,
@@ -34,8 +39,9 @@ def _project_ids(conn: Any) -> dict[str, int]:
     return {code: pid for pid, code in rows(conn, "SELECT id, code FROM project")}
 
 
-def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
-    """Every project as the ledger knew it on `day` (those not yet in it left out)."""
+def projects_replayed(conn: Any, day: date) -> list[ProjectFact]:
+    """Every project as the ledger knew it on `day` by applying each one's whole reduced
+    history (those not yet in it left out): the reference `projects_as_of` equals."""
     ids = _project_ids(conn)
     histories = histories_as_of(conn, day)
     out = []
@@ -44,6 +50,60 @@ def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
         if then is not None:
             out.append(then)
     return out
+
+
+_ROLE_ORDER = {r: i for i, r in enumerate(Role)}
+
+
+def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
+    """Every project as the ledger knew it on `day` (those not yet in it left out): what
+    replaying each one's history gives (`projects_replayed`), without the replay.
+
+    A project with history after `day` is rebuilt from it (reduced in SQL, as
+    `projects_on` does). Any other one is today's row (its columns are its history's
+    latest values) with the two things the replay reads from the history itself: the
+    last report is its latest history date, and the roles stand in the history's order
+    (role by role, codes sorted). A row dated after the day, or one without a creation
+    snapshot, is replayed from its whole history instead.
+    """
+    later = set(changed_after(conn, day))
+    histories = histories_as_of(conn, day, later_only=True) if later else {}
+    last = last_changes(conn)
+    ids = _project_ids(conn)
+    # replaced in place: a province's projects are never held twice
+    out: list[ProjectFact | None] = list[ProjectFact | None](project_facts(conn))
+    replay: dict[int, tuple[int, ProjectFact]] = {}  # project id: (its place in out, row)
+    for at, p in enumerate(out):
+        assert p is not None
+        pid = ids[p.code]
+        if pid in later or pid not in last:
+            out[at] = apply_history(p, histories.get(pid, NO_HISTORY), day)
+            continue
+        on, snapshot = last[pid]
+        if snapshot and not _dated_after(p, day):
+            out[at] = _as_reported(p, on)
+        else:
+            replay[pid] = (at, p)
+    for pid, changes in _full_histories(conn, replay).items():
+        at, p = replay[pid]
+        out[at] = apply_history(p, reduce_history(changes, day), day)
+    return [p for p in out if p is not None]
+
+
+def _dated_after(p: ProjectFact, day: date) -> bool:
+    return (p.compiled_on is not None and p.compiled_on > day) or any(
+        d > day for d in p.stage_dates.values()
+    )
+
+
+def _as_reported(p: ProjectFact, last_on: date) -> ProjectFact:
+    """`p` with its last report on `last_on` and its roles in the history's order."""
+    roles = p.roles
+    if len(roles) > 1:
+        roles = tuple(sorted(roles, key=lambda rc: (_ROLE_ORDER[rc[0]], rc[1])))
+    if roles == p.roles and last_on == p.last_reported_on:
+        return p
+    return p.replaced({"roles": roles, "last_reported_on": last_on})
 
 
 def projects_on(

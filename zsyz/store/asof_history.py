@@ -42,6 +42,27 @@ def changed_after(conn: Any, day: date, *, limit: int | None = None) -> list[int
     return [pid for (pid,) in rows(conn, sql, {"day": day})]
 
 
+# Per project: its latest history date, and whether a creation snapshot holding its name
+# or stage is stored (a snapshot's keys are JSON strings followed by ":"; a quote inside
+# a value is escaped, so the patterns match keys only).
+_LAST_CHANGE = (
+    "SELECT project_id, MAX(effective_on), "
+    f"MAX(CASE WHEN field = '{CREATED}' AND (new_value LIKE :name OR new_value LIKE :stage) "
+    "THEN 1 ELSE 0 END) FROM project_update GROUP BY project_id"
+)
+_CREATION_KEYS = {"name": '%"name":%', "stage": '%"stage":%'}
+
+
+def last_changes(conn: Any) -> dict[int, tuple[date, bool]]:
+    """{project id: (its latest history date, whether a creation snapshot holding its name
+    or stage is stored)} for every project with any history."""
+    days: dict[Any, date] = {}  # many projects, few dates: one object each
+    return {
+        pid: (days[on] if on in days else days.setdefault(on, as_date(on)), bool(snap))  # type: ignore[arg-type]
+        for pid, on, snap in rows(conn, _LAST_CHANGE, _CREATION_KEYS)
+    }
+
+
 # Per (project, field): the row in force on :d (its interval holds the day), or, for a
 # field whose first row is after :d, that first row (its old value held before it).
 _IN_FORCE = """SELECT u.project_id, u.field, u.effective_on, u.id, u.new_value
@@ -65,8 +86,9 @@ def _edge_rows(
     before it, by its interval), or with `after` the field's first row when that is after
     the day (its old value). With `later_only`, only projects changed after `day`."""
     sql = _FIRST_AFTER if after else _IN_FORCE + (_LATER_ONLY if later_only else "")
+    days: dict[Any, date] = {}  # a million rows, a few hundred dates: one object each
     return {
-        (pid, fld): (as_date(on), uid, text)  # type: ignore[misc]
+        (pid, fld): (days[on] if on in days else days.setdefault(on, as_date(on)), uid, text)  # type: ignore[arg-type]
         for pid, fld, on, uid, text in rows(conn, sql, {"d": day})
     }
 
@@ -92,9 +114,10 @@ def histories_as_of(conn: Any, day: date, *, later_only: bool = False) -> dict[i
             first.setdefault(pid, {})[fld] = row
     out: dict[int, HistoryAsOf] = {}
     replay: list[int] = []
+    seen: dict[str | None, str | None] = {}  # the snapshots' field names and common values
     for pid in plain.keys() | first.keys() | created.keys() | created_later.keys():
         mine, later, snap = plain.get(pid, {}), first.get(pid, {}), created.get(pid)
-        snapshot = created_values(snap[2]) if snap is not None else {}
+        snapshot = _shared(created_values(snap[2]), seen) if snap is not None else {}
         if snap is not None and any(f in snapshot for f in _CREATION_FIELDS):
             existed = True
         elif any(f in mine or f in later for f in _CREATION_FIELDS):
@@ -129,6 +152,12 @@ def histories_as_of(conn: Any, day: date, *, later_only: bool = False) -> dict[i
     for pid, changes in _full_histories(conn, replay).items():
         out[pid] = reduce_history(changes, day)
     return out
+
+
+def _shared(snapshot: dict[str, str], seen: dict[str | None, str | None]) -> dict[str, str]:
+    """The snapshot with each name and value text one object across every project's
+    (decoding makes new ones for each; a province holds 100,000 snapshots at once)."""
+    return {seen.setdefault(k, k): seen.setdefault(v, v) for k, v in snapshot.items()}  # type: ignore[misc]
 
 
 def _full_histories(conn: Any, ids: Iterable[int]) -> dict[int, list[FieldChange]]:

@@ -64,46 +64,71 @@ def project_facts(conn: Any, ids: Sequence[int] | None = None) -> list[ProjectFa
 
     Plain rows fetched whole, amounts as their stored integers converted here, facts
     built without per-field frozen checks: at province scale (100,000 projects) ORM
-    objects and per-value processing cost seconds that the rules never needed.
+    objects and per-value processing cost seconds that the rules never needed. Equal
+    values (a category, an investor, a date, an amount) are one shared object each:
+    immutable, and few distinct among a province's projects.
     """
-    codes = _unit_codes(conn)
-    roles: dict[int, list[tuple[Role, str]]] = {}
-    role_of = {r.value: r for r in Role}
     only = "" if ids is None else f" IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
-    for project_id, unit_id, role_text in rows(
-        conn,
-        "SELECT project_id, unit_id, role FROM project_role "
-        f"{'WHERE project_id' + only if only else ''} ORDER BY id",
-    ):
-        role = role_of.get(role_text)
-        if role is not None:
-            got = roles.get(project_id)
-            if got is None:
-                roles[project_id] = [(role, codes[unit_id])]
-            else:
-                got.append((role, codes[unit_id]))
+    roles = _project_roles(conn, only)
     date_columns = [s.date_field for s in _STAGES]
     select = ", ".join((*_PROJECT_COLUMNS, *date_columns))
     n = len(_PROJECT_COLUMNS)
-    convert = [(i, c) for i, name in enumerate(_PROJECT_COLUMNS) if (c := _converter(name))]
+    # every column but the id and the code: (its place, its converter or None, its values)
+    shared: list[tuple[int, Any, dict[Any, Any]]] = [
+        (i, _converter(name), {}) for i, name in enumerate(_PROJECT_COLUMNS) if i > 1
+    ]
     stage_at = _PROJECT_COLUMNS.index("stage")
     stage_of = {s.value: s for s in Stage}
+    days: dict[Any, date | None] = {}
     names = _PROJECT_COLUMNS[1:]
     out = []
     where = f" WHERE id{only}" if only else ""
     for row in rows(conn, f"SELECT {select} FROM project{where} ORDER BY code"):
         values = list(row[:n])
-        for i, c in convert:
-            if values[i] is not None:
-                values[i] = c(values[i])
+        stage = stage_of.get(values[stage_at], Stage.PLANNED)
+        for i, convert, seen in shared:
+            raw = values[i]
+            if raw is not None:
+                got = seen.get(raw)
+                if got is None:
+                    got = seen[raw] = raw if convert is None else convert(raw)
+                values[i] = got
         facts = dict(zip(names, values[1:], strict=True))
-        facts["stage"] = stage_of.get(values[stage_at], Stage.PLANNED)
+        facts["stage"] = stage
         facts["stage_dates"] = {
-            s: as_date(d) for s, d in zip(_STAGES, row[n:], strict=True) if d is not None
+            s: days[d] if d in days else days.setdefault(d, as_date(d))
+            for s, d in zip(_STAGES, row[n:], strict=True)
+            if d is not None
         }
         facts["roles"] = tuple(roles.get(values[0], ()))
         out.append(ProjectFact.trusted(facts))
     return out
+
+
+def _project_roles(conn: Any, only: str) -> dict[int, list[tuple[Role, str]]]:
+    """project id → its (role, unit code) pairs in role-row order (`only`: an `IN (…)`
+    of project ids, or empty for all); each distinct pair one shared object."""
+    codes = _unit_codes(conn)
+    roles: dict[int, list[tuple[Role, str]]] = {}
+    role_of = {r.value: r for r in Role}
+    pairs: dict[tuple[str, int], tuple[Role, str]] = {}
+    for project_id, unit_id, role_text in rows(
+        conn,
+        "SELECT project_id, unit_id, role FROM project_role "
+        f"{'WHERE project_id' + only if only else ''} ORDER BY id",
+    ):
+        pair = pairs.get((role_text, unit_id))
+        if pair is None:
+            role = role_of.get(role_text)
+            if role is None:
+                continue
+            pair = pairs[(role_text, unit_id)] = (role, codes[unit_id])
+        got = roles.get(project_id)
+        if got is None:
+            roles[project_id] = [pair]
+        else:
+            got.append(pair)
+    return roles
 
 
 def _decimal(text: str | None) -> Decimal:
