@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -380,30 +381,21 @@ def _write(session: Session, planned: ImportPlan, batch: ImportBatch, index: Uni
     created = db_value(session, UPDATES, "created_at", now)
 
     def history() -> Iterator[tuple[Any, ...]]:
-        bid = batch.id
         texts = remembered(to_text)
         for d in decisions:
             row = d.row
             if isinstance(d, New):  # amounts, then one snapshot row (history.CREATED)
                 pid = ids[d.code]
                 for k, o, n in creation_rows(d.values, texts):
-                    yield (pid, bid, row, k, o, n, effective, created)
+                    yield (pid, row, k, o, n)
             elif not isinstance(d, Refused):
                 pid = d.project_id
                 for k, (o, n) in d.changes.items():
-                    yield (pid, bid, row, k, to_text(o), to_text(n), effective, created)
+                    yield (pid, row, k, to_text(o), to_text(n))
 
-    columns = (
-        "project_id",
-        "batch_id",
-        "row",
-        "field",
-        "old_value",
-        "new_value",
-        "effective_on",
-        "created_at",
-    )
-    bulk_insert(session, UPDATES, columns, history(), ready=True)
+    columns = ("project_id", "row", "field", "old_value", "new_value")
+    fixed = {"batch_id": batch.id, "effective_on": effective, "created_at": created}
+    bulk_insert(session, UPDATES, columns, history(), ready=True, constants=fixed)
     # created projects have one row per field (valid_to NULL): only updated ones relink
     updated = [d for d in decisions if not isinstance(d, New | Refused) and d.changes]
     relink(session, [d.project_id for d in updated])
@@ -417,22 +409,34 @@ def _insert_projects(
     unit_ids: dict[str, int | None],
 ) -> dict[str, int]:
     """The new projects and their roles; code → id of each."""
-    columns = (*TRACKED, "norm_name", "created_batch_id", "created_at", "updated_at")
-    convert = converters(session, PROJECT, columns)
-    slots = {k: (i, convert[i]) for i, k in enumerate(TRACKED)}
+    used = _set_columns(fresh)
+    columns = (*used, "norm_name", "created_batch_id", "created_at", "updated_at")
+    convert = converters(session, PROJECT, used)
     tail = [
         db_value(session, PROJECT, c, v)
         for c, v in zip(columns[-3:], (batch.id, now, now), strict=True)
     ]
+    # A project's values are taken by one itemgetter per shape (the fields a row sets, in
+    # its order): most rows of a report share a few shapes.
+    shapes: dict[tuple[str, ...], tuple[Any, list[tuple[int, Any]]]] = {}
+
+    def shape(keys: tuple[str, ...]) -> tuple[Any, list[tuple[int, Any]]]:
+        at = {k: i for i, k in enumerate(keys)}
+        take = [at.get(k, len(keys)) for k in used]  # len(keys): the None appended
+        getter = itemgetter(*take) if len(take) > 1 else lambda src: (src[take[0]],)
+        active = [(j, convert[j]) for j, k in enumerate(used) if k in at and convert[j]]
+        shapes[keys] = (getter, active)
+        return shapes[keys]
 
     def project_rows() -> Iterator[list[Any]]:
-        width = len(TRACKED)
         for d in fresh:
-            row: list[Any] = [None] * width
-            for k, v in d.values.items():  # the set fields only, converted as placed
-                if (slot := slots.get(k)) is not None:
-                    i, conv = slot
-                    row[i] = v if conv is None else conv(v)
+            values = d.values
+            keys = tuple(values)
+            getter, active = shapes.get(keys) or shape(keys)
+            row = list(getter([*values.values(), None]))
+            for j, conv in active:  # the set fields only, converted as placed
+                if (v := row[j]) is not None:
+                    row[j] = conv(v)
             row.append(d.norm or norm_project_name(d.name))
             row += tail
             yield row
@@ -457,3 +461,13 @@ def _insert_projects(
     if roles:
         bulk_insert(session, ROLES, ("project_id", "unit_id", "role"), roles)
     return ids
+
+
+def _set_columns(fresh: list[New]) -> tuple[str, ...]:
+    """The project columns any new project sets, in TRACKED order: the others are left out
+    of the INSERT (NULL, as no column of `project` has a server default), which binds
+    half the parameters of a typical report's rows."""
+    present: set[str] = set()
+    for d in fresh:
+        present.update(d.values)
+    return tuple(k for k in TRACKED if k in present or PROJECT.c[k].server_default is not None)

@@ -23,6 +23,7 @@ from zsyz.errors import Problem
 from zsyz.io.columns import Column
 from zsyz.io.values import (
     EARLIEST_DAY,
+    QUANTUM,
     SCALE_TO_WAN,
     ValueProblem,
     checked_wan,
@@ -199,6 +200,9 @@ class AmountColumn(WeeklyColumn):
         return parse
 
 
+_MAX_MU = 1e7  # parse_area's bound: a whole number of 亩 up to it reads as itself
+
+
 def _refuse_all(message: str) -> Parser:
     problem = Problem(message)
 
@@ -215,8 +219,15 @@ class AreaColumn(WeeklyColumn):
     KIND = Kind.AREA
     QUOTED = False
 
-    def _read(self, value: Any) -> Decimal | None:
-        return parse_area(value)
+    def reader(self, sheet: Sheet) -> Parser:
+        read = _as_value(parse_area)
+
+        def parse(value: Any) -> Any:
+            if type(value) is float and value.is_integer() and 0 < value <= _MAX_MU:
+                return Decimal(int(value)).quantize(QUANTUM)  # parse_area's, no checks
+            return read(value)
+
+        return parse
 
     def heading_problem(self, heading: str) -> str | None:
         if any(u in heading for u in _AREA_UNITS):

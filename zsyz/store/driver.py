@@ -6,7 +6,7 @@ SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
@@ -87,33 +87,62 @@ def bulk_insert(
     rows: Iterable[Sequence[Any]],
     *,
     ready: bool = False,
+    constants: Mapping[str, Any] | None = None,
 ) -> None:
     """executemany straight on the driver, values converted by the columns' own types.
 
     SQLAlchemy's per-row parameter handling costs more than SQLite's insert itself at
     50,000 rows × 20 fields; the columns' bind processors keep the stored form identical
     (FixedDecimal integers, dates) on SQLite and PostgreSQL alike. `rows` may be a
-    generator: nothing is materialised.
+    generator: nothing is materialised. `constants`: column → the value every row has,
+    ready for the driver (not in `rows`); plain integers and ASCII text are written into
+    the statement itself (one literal, not one bound parameter per row), other values
+    are bound with each row.
     """
     conn = session.connection()
     dialect = conn.dialect
     procs = [None] * len(columns) if ready else converters(session, table, columns)
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    names, marks = list(columns), [mark] * len(columns)
+    bound: list[Any] = []
+    for name, value in (constants or {}).items():
+        names.append(name)
+        if (literal := _literal(value)) is not None:
+            marks.append(literal)
+        else:
+            marks.append(mark)
+            bound.append(value)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(marks)})"
 
     active = [(i, p) for i, p in enumerate(procs) if p is not None]
 
-    def converted() -> Iterator[tuple[Any, ...]]:
+    def converted() -> Iterator[Sequence[Any]]:
         for row in rows:  # only the columns whose type converts (most are text)
             out = list(row)
             for i, p in active:
                 v = out[i]
                 if v is not None:
                     out[i] = p(v)
-            yield tuple(out)
+            yield (*out, *bound)
+
+    def appended() -> Iterator[Sequence[Any]]:
+        for row in rows:
+            yield (*row, *bound)
 
     cursor = conn.connection.cursor()
     try:
-        cursor.executemany(sql, rows if ready else converted())  # type: ignore[arg-type]
+        given = (appended() if bound else rows) if ready else converted()
+        cursor.executemany(sql, given)  # type: ignore[arg-type]
     finally:
         cursor.close()
+
+
+def _literal(value: Any) -> str | None:
+    """`value` as an SQL literal when that is unambiguous on every dialect: an integer
+    (not a bool) or printable ASCII text without quotes or `%` (psycopg's marker)."""
+    if type(value) is int:
+        return str(value)
+    plain = type(value) is str and value.isascii() and value.isprintable()
+    if plain and not any(c in value for c in "'%\\"):
+        return f"'{value}'"
+    return None
