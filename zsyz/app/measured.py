@@ -46,9 +46,16 @@ def answered(
         return None
     unit_of = {u.code: u for u in facts.units}
     asked: dict[Question, list[MeasureKey]] = {}
+    # a question depends on the unit through its class only: 10,000 units ask a few
+    known: dict[tuple[object, ...], Question | None] = {}
     for key in keys:
         metric, filters, code, start, end = key
-        question = sql_question(metric, filters, unit_of[code], policy, start, end)
+        unit = unit_of[code]
+        by_class = (metric, filters, unit.unit_class, start, end)
+        if by_class in known:
+            question = known[by_class]
+        else:
+            question = known[by_class] = sql_question(metric, filters, unit, policy, start, end)
         if question is None:
             return None
         asked.setdefault(question, []).append(key)
