@@ -37,15 +37,19 @@ def lean(facts: Facts, answers: dict[MeasureKey, Answer] | None = None) -> Facts
     )
 
 
-def answered(
-    conn: Any, policy: Policy, facts: Facts, keys: Collection[MeasureKey] | None, day: date
-) -> Facts | None:
-    """`facts` (lean) with every key answered over the ledger as it stood on `day`; None
-    when some key is not a question SQL answers (then nothing was read)."""
+Asked = dict[Question, list[MeasureKey]]  # each SQL question and the measures it answers
+
+
+def questions_for(
+    policy: Policy, facts: Facts, keys: Collection[MeasureKey] | None
+) -> Asked | None:
+    """The SQL questions answering `keys` (measures over `facts`' units); None when some
+    key is not a question SQL answers. Reads nothing: a use case decides on a lean read
+    before it reads what only that read needs."""
     if keys is None:
         return None
     unit_of = {u.code: u for u in facts.units}
-    asked: dict[Question, list[MeasureKey]] = {}
+    asked: Asked = {}
     # a question depends on the unit through its class only: 10,000 units ask a few
     known: dict[tuple[object, ...], Question | None] = {}
     for key in keys:
@@ -59,6 +63,12 @@ def answered(
         if question is None:
             return None
         asked.setdefault(question, []).append(key)
+    return asked
+
+
+def answered(conn: Any, facts: Facts, asked: Asked, day: date) -> Facts:
+    """`facts` (lean) with every asked measure answered in one SQL call over the ledger
+    as it stood on `day`."""
     found = measured(conn, asked, day) if asked else {}
     out: dict[MeasureKey, Answer] = {}
     for question, asking in asked.items():

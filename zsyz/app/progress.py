@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from zsyz.app.measured import answered, or_else
+from zsyz.app.measured import answered, or_else, questions_for
 from zsyz.domain.progress import (
     Facts,
     UnitProgress,
@@ -61,10 +61,10 @@ def _lean_progress(
 ) -> list[UnitProgress] | None:
     """Progress from measures answered in SQL (`app.measured`); None when SQL does not
     answer every one, or the rules reached for a project after all."""
-    keys = progress_keys(policy, base, year, as_of)
-    facts = answered(session, policy, base, keys, as_of)
-    if facts is None:
+    asked = questions_for(policy, base, progress_keys(policy, base, year, as_of))
+    if asked is None:
         return None
+    facts = answered(session, base, asked, as_of)
     return or_else(lambda: progress(policy, facts, year, as_of))
 
 

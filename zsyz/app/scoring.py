@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from zsyz.domain.facts import ProjectFact
+from zsyz.domain.facts import ExplicitTarget, ProjectFact
 from zsyz.domain.periods import Period
 from zsyz.domain.policy import Policy
 from zsyz.domain.progress import Facts, funds_days, progress, reads_amounts
@@ -80,7 +80,7 @@ def load(
     Reports and report days are loaded only when ranking reads them (`ranks`: the use
     case ranks at all)."""
     policy, _ = active_policy(session, until.year)
-    explicit = [t for y in sorted(set(years)) for t in explicit_targets(session, y)]
+    explicit = explicit_of_years(session, years)
     amounts = days is None or reads_amounts(policy, explicit)
     now = project_facts(session)
     facts = Facts(
@@ -91,26 +91,39 @@ def load(
         explicit=explicit,
         days=days if amounts else frozenset(),
     )
-    reads = ranks and reads_reports(policy)
-    reported = today or until  # reports filed by the day the ranking is made count
-    grouped = None  # each unit's earliest report per period, grouped in SQL
-    if reads:
-        grouped = (policy.reporting, earliest_reports(session, policy.reporting, reported))
     seen = seen_days(session) if ranks and reads_seen(policy) else None
-    since = first_report_on(session, reported)
-    adjustments = adjustment_facts(session)
-    return Loaded(
-        policy,
-        ScoringFacts(
-            facts,
-            None,
-            seen,
-            since=since,
-            as_of=reported,
-            adjustments=adjustments,
-            grouped=grouped,
-        ),
-        now,
+    # reports filed by the day the ranking is made count
+    return Loaded(policy, with_reports(session, policy, facts, today or until, ranks, seen), now)
+
+
+def explicit_of_years(session: Any, years: list[int]) -> list[ExplicitTarget]:
+    """The explicit targets of each of `years`, the earlier year first."""
+    return [t for y in sorted(set(years)) for t in explicit_targets(session, y)]
+
+
+def with_reports(
+    session: Any,
+    policy: Policy,
+    facts: Facts,
+    reported: date,
+    ranks: bool,
+    seen: dict[str, list[date]] | None = None,
+) -> ScoringFacts:
+    """`facts` with what ranking and rewards read besides them, as of `reported` (the day
+    the ranking is made): each unit's earliest report per period, grouped in SQL, when
+    the policy's ranking reads reports and the use case ranks (`ranks`); the ledger's
+    first report; the hand-recorded points."""
+    grouped = None
+    if ranks and reads_reports(policy):
+        grouped = (policy.reporting, earliest_reports(session, policy.reporting, reported))
+    return ScoringFacts(
+        facts,
+        None,
+        seen,
+        since=first_report_on(session, reported),
+        as_of=reported,
+        adjustments=adjustment_facts(session),
+        grouped=grouped,
     )
 
 
@@ -147,15 +160,13 @@ def _period_facts(
     days = funds_days(period.end.year, day) | funds_days(before.end.year, then_close)
     years = [period.end.year, before.end.year]
     loaded = load(session, years, until, None if every_day else days, today=today)
-    _refuse_incomplete(session, loaded, period, today)
+    refuse_incomplete(session, loaded.policy, loaded.facts, period, today)
     return loaded, earlier(session, loaded, then_day), until
 
 
-def _refuse_incomplete(session: Any, loaded: Loaded, period: Period, today: date) -> None:
-    _refuse(session, loaded.policy, loaded.facts, period, today)
-
-
-def _refuse(session: Any, policy: Policy, sf: ScoringFacts, period: Period, today: date) -> None:
+def refuse_incomplete(
+    session: Any, policy: Policy, sf: ScoringFacts, period: Period, today: date
+) -> None:
     """Refused, naming the units, while reports the period waits for are outstanding."""
     rep = policy.reporting
     due = figures_due(period, rep)
@@ -188,7 +199,7 @@ def ranking(
 
     day = today or date.today()
     with ledger.read() as session:
-        got = lean_ranking(session, period, day, group, _refuse)
+        got = lean_ranking(session, period, day, group)
         if got is not None:
             return got
         loaded, then, _ = _period_facts(session, period, day)

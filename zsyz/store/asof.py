@@ -71,7 +71,7 @@ def projects_as_of(conn: Any, day: date) -> list[ProjectFact]:
     last = last_changes(conn)
     ids = _project_ids(conn)
     # replaced in place: a province's projects are never held twice
-    out: list[ProjectFact | None] = list[ProjectFact | None](project_facts(conn))
+    out: list[ProjectFact | None] = list(project_facts(conn))
     replay: dict[int, tuple[int, ProjectFact]] = {}  # project id: (its place in out, row)
     for at, p in enumerate(out):
         assert p is not None
