@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from datetime import date
@@ -216,6 +217,16 @@ def test_imports_show_lists_unit_and_target_changes(zp, cli):
     ) in fields
     table = cli("imports", "show", str(last_batch(cli)["id"]))
     assert "手工更正" in table.err + table.out
+
+
+def test_imports_show_names_a_manual_change_in_its_field_column(zp, cli, tmp_path):
+    """The table and CSV 字段 column of a manual change is its label (not blank)."""
+    assert cli("units", "edit", "晁陂镇", "--group", "部门").code == 0
+    out = tmp_path / "改动.csv"
+    batch = str(last_batch(cli)["id"])
+    assert cli("imports", "show", batch, "-f", "csv", "-o", str(out)).code == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["字段"] for r in rows] == ["分组"]
 
 
 def test_activities_remove_is_a_manual_batch_and_undo_restores_it(zp, cli, monkeypatch):

@@ -303,7 +303,7 @@ def show_batch(
 ) -> None:
     """显示一个导入批次改动了哪些项目的哪些字段。"""
     from zsyz.app.batches import batch_detail
-    from zsyz.render.batches import detail_heading, detail_json
+    from zsyz.render.batches import change_row, detail_heading, detail_json
 
     found = batch_detail(ledger(ctx, db), batch_id)
     detail = detail_json(found)
@@ -311,7 +311,7 @@ def show_batch(
         for line in detail_heading(found):
             say(line)
     emit(
-        detail["changes"],
+        [change_row(c) for c in found.changes],
         CHANGE_COLUMNS,
         fmt.value,
         title=f"批次 #{batch_id} 的改动",

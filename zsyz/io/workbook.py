@@ -287,7 +287,8 @@ class SheetScan:
                 "疑似异常文件；请删除多余的行后另存再导入"
             )
         # rows × columns as calamine will lay them out (a cell at GR99999: 20 M cells)
-        cols = self.max_col or self.near_col
+        # no cell naming its column (the format allows it): reckon with all of A–Z
+        cols = self.max_col or self.near_col or (26 if self.max_row else 0)
         Extent(self.max_row, cols).refuse_beyond(path, name, max_rows, max_cols)
 
 

@@ -61,6 +61,12 @@ def change_json(c: BatchChange) -> dict[str, Any]:
     return {**out, "old": c.old, "new": c.new}
 
 
+def change_row(c: BatchChange) -> dict[str, Any]:
+    """One change as the table and CSV list it (字段 column): a manual change's label is
+    its `field` itself."""
+    return {**change_json(c), "field_label": c.field_label or c.field}
+
+
 def detail_json(d: BatchDetail) -> dict[str, Any]:
     """`imports show --format json`: the batch with its changes."""
     return {**batch_json(d.batch), "changes": [change_json(c) for c in d.changes]}
