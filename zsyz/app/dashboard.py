@@ -14,19 +14,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from zsyz.app.alerts import alert_list
+from zsyz.app.alerts import alerts_in
 from zsyz.app.import_plan import ROLE_LABELS
 from zsyz.app.scoring import earlier, load
 from zsyz.domain.bulletin import summary
 from zsyz.domain.dashboard import band, funnel, schedule_share, trend
 from zsyz.domain.facts import ProjectFact
+from zsyz.domain.groups import group_labels
 from zsyz.domain.periods import Period
 from zsyz.domain.progress import Facts, UnitProgress, progress
 from zsyz.domain.ranking import RankRow, rank, stage_on
 from zsyz.domain.stages import Stage
 from zsyz.domain.units import UNIT_CLASSES
 from zsyz.render.alerts import alert_row
-from zsyz.render.explain import component_json
 from zsyz.render.progress import progress_json, target_row
 from zsyz.render.ranking import rank_json
 from zsyz.store.asof import first_report_on
@@ -46,13 +46,15 @@ def dashboard_pages(
         loaded = load(session, [year, year - 1, before.end.year], end)
         then = earlier(session, loaded, before.end)
         since = first_report_on(session, end)
+        found = alerts_in(session, end)  # the same snapshot as the ranking
     policy, sf = loaded.policy, loaded.facts
     facts = sf.facts
     rows = rank(policy, sf, period, previous=then)
+    ranked = rank_json(rows)  # worded once: every unit page shows its group's part
     ups = progress(policy, facts, year, end)
     share = schedule_share(policy, end)
-    alerts = [alert_row(a) for a in alert_list(ledger, end)]
-    labels = dict(policy.ranking.groups) if policy.ranking else {}
+    alerts = [alert_row(a) for a in found]
+    labels = group_labels(policy)
     region = place(policy.region) or policy.name
     head = {
         "region": region,
@@ -67,7 +69,7 @@ def dashboard_pages(
         "bands": {"yellow": policy.alerts.behind_yellow, "red": policy.alerts.behind_red},
         "groups": labels,
     }
-    units = _units(policy, facts, rows, ups, share, labels, end)
+    units = _units(policy, facts, rows, ranked, ups, share, labels, end)
     if not per_unit:
         county = [u for u in ups if u.unit.unit_class == "county"]
         page = {
@@ -77,14 +79,14 @@ def dashboard_pages(
             "kpis": _kpis(facts, county, period),
             "trend": _trend(facts, facts.projects, year, end, since),
             "funnel": _funnel(facts.projects, end),
-            "rank": rank_json(rows),
+            "rank": ranked,
             "progress": progress_json(ups),
             "alerts": alerts,
             "units": units,
         }
         return [(None, page)]
     return [
-        (up.unit.name, _unit_page(head, facts, rows, u, up, alerts, end, since))
+        (up.unit.name, _unit_page(head, facts, ranked, u, up, alerts, end, since))
         for u, up in zip(units, ups, strict=True)
     ]
 
@@ -92,7 +94,7 @@ def dashboard_pages(
 def _unit_page(
     head: dict[str, Any],
     facts: Facts,
-    rows: list[RankRow],
+    ranked: list[dict[str, Any]],
     u: dict[str, Any],
     up: UnitProgress,
     alerts: list[dict[str, Any]],
@@ -101,7 +103,7 @@ def _unit_page(
 ) -> dict[str, Any]:
     """One unit's page: its own projects; others only through the group ranking."""
     mine = facts.attached_to(up.unit.code)
-    peers = [r for r in rank_json(rows) if r["group"] == u["group"]]
+    peers = [r for r in ranked if r["group"] == u["group"]]
     return {
         **head,
         "scope": "unit",
@@ -176,6 +178,7 @@ def _units(
     policy: Any,
     facts: Facts,
     rows: list[RankRow],
+    ranked: list[dict[str, Any]],
     ups: list[UnitProgress],
     share: Decimal,
     labels: dict[str, str],
@@ -184,10 +187,10 @@ def _units(
     """One entry per unit with targets or a rank: its standing, targets, credited
     projects and the explanation of its score (`rank --explain`)."""
     by_code = {p.code: p for p in facts.projects}
-    ranked = {r.unit.code: r for r in rows}
+    by_unit = {r.unit.code: (r, shown) for r, shown in zip(rows, ranked, strict=True)}
     out = []
     for up in ups:
-        r = ranked.get(up.unit.code)
+        r, shown = by_unit.get(up.unit.code, (None, None))
         credited = set(c for t in up.targets for c in t.projects)
         codes = list(
             dict.fromkeys(
@@ -214,7 +217,7 @@ def _units(
                 "previous_rank": r.previous_rank if r else None,
                 "score": r.score if r else None,
                 "targets": [target_row(t) for t in up.targets],
-                "components": [component_json(c) for c in (r.components if r else ())],
+                "components": shown["components"] if shown else [],
                 # credited to its targets first, then the others it holds a role on
                 "projects": [
                     _project(by_code[c], facts, end, up.unit.code, c in credited)
