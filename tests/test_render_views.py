@@ -72,3 +72,16 @@ def test_installed_text(examples, left, tail):
     text = installed_text(done)
     assert text.startswith("载入政策 zhenping-2020（镇平县考核办法，2021 年起），新增单位 4 个，")
     assert text.endswith(tail)
+
+
+def test_target_conditions_read_as_words_not_python_values():
+    from zsyz.render.targets import filters_text
+
+    text = filters_text(
+        {"min_total": "70000", "strict": True, "category": ["制造业", "工业"], "new_only": True}
+        | {"max_inclusive": False}
+    )
+    assert (
+        text
+        == "总投资下限（万元）=70000；下限不含等于（超过而非达到）；产业类别=制造业/工业；仅新建项目"
+    )

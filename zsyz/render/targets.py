@@ -48,5 +48,16 @@ def target_table(t: ListedTarget) -> dict[str, Any]:
 
 
 def filters_text(filters: dict[str, object]) -> str:
-    """A target's conditions in words: 固定资产投资下限=5000；产业类别=制造业."""
-    return "；".join(f"{FILTER_KEYS.get(k, k)}={v}" for k, v in filters.items())
+    """A target's conditions in words: 固定资产投资下限=5000；产业类别=制造业/工业；
+    仅新建项目 (a flag by its name alone, a list of values joined by /)."""
+    out = []
+    for key, value in filters.items():
+        label = FILTER_KEYS.get(key, key)
+        if isinstance(value, bool):
+            if value:
+                out.append(label)
+        elif isinstance(value, list | tuple):
+            out.append(f"{label}={'/'.join(str(v) for v in value)}")
+        else:
+            out.append(f"{label}={value}")
+    return "；".join(out)
