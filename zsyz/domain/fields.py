@@ -107,6 +107,8 @@ FIELD: dict[str, ProjectField] = {f.key: f for f in PROJECT_FIELDS}
 ROLE_KEYS: dict[Role, str] = {
     Role(f.key.split(":", 1)[1]): f.key for f in PROJECT_FIELDS if f.is_role
 }
+# how each role reads (招引单位, 包保领导 …): the one wording of the roles
+ROLE_LABELS: dict[Role, str] = {role: FIELD[key].label for role, key in ROLE_KEYS.items()}
 
 # Project columns by kind (roles excluded), as the history encoding reads them.
 COLUMNS: tuple[str, ...] = tuple(f.key for f in PROJECT_FIELDS if not f.is_role)

@@ -11,18 +11,14 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
+from zsyz.domain import fields
 from zsyz.domain.names import norm_project_name
 from zsyz.domain.plan_values import Issue, RowLike, RowWork, issue
 
 if TYPE_CHECKING:
     from zsyz.domain.planning import Run
 
-ROLE_LABELS = {
-    "sourcing": "招引单位",
-    "landing": "落地单位",
-    "leader": "责任领导",
-    "compiling": "编制单位",
-}
+ROLE_LABELS = {role.value: label for role, label in fields.ROLE_LABELS.items()}  # by key
 # Roles a unit's own report may set only for itself (the leader is a person, not a unit).
 OWN_ROLES = frozenset({"sourcing", "landing", "compiling"})
 

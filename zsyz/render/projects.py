@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from zsyz.domain.facts import Role
 from zsyz.domain.field_labels import FIELD_LABELS
+from zsyz.domain.fields import ROLE_LABELS
 from zsyz.domain.ledger_views import ListedProject, ProjectChange, ProjectDetail
 
 COLUMNS = [
@@ -36,12 +36,6 @@ APPROVAL_SHORT = {
     "mayor_office": "县长办公会议",
     "standing_committee": "县委常委会",
     "park": "园区自批",
-}
-ROLE_LABELS = {
-    Role.SOURCING: "招引单位",
-    Role.LANDING: "落地单位",
-    Role.LEADER: "包保领导",
-    Role.COMPILING: "编制单位",
 }
 
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from zsyz.domain import rules as r
+from zsyz.domain.facts import Role
+from zsyz.domain.fields import ROLE_LABELS
 from zsyz.domain.points import num, pct
 from zsyz.domain.terms import Op, Term
 from zsyz.render.explain import result
 
-PAYEE = {
-    r.Payee.SOURCING: "招引单位",
-    r.Payee.LANDING: "落地单位",
-    r.Payee.LEADER: "包保领导",
-}
+PAYEE = {p: ROLE_LABELS[Role(p.value)] for p in r.Payee if p is not r.Payee.EACH_CREDITED}
 BASIS = {
     "funds": "到位资金",
     "fai": "固定资产投资",
