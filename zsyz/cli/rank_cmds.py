@@ -178,7 +178,7 @@ def _explain(
     from zsyz.domain.groups import group_labels
     from zsyz.errors import UsageError
     from zsyz.render.explain import component_json, tie_rule
-    from zsyz.render.ranking import rank_json
+    from zsyz.render.ranking import explain_head, rank_json
 
     if fmt is ReportFormat.xlsx:
         raise UsageError(
@@ -193,10 +193,7 @@ def _explain(
         emit([], [], "json", output=output, json_data=rank_json([r])[0])
         return
     labels = group_labels(policy)
-    head = (
-        f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
-        f"综合完成率 {(r.completion * 100).quantize(1)}%，上期 {r.previous_rank or '—'}"
-    )
+    head = explain_head(r, labels)
     parts = [component_json(c) for c in r.components]
     total = {"rule": "合计", "points": r.score, "detail": tie_rule(policy)}
     emit([*parts, total], EXPLAIN_COLUMNS, fmt.value, title=title + head, output=output)

@@ -4,6 +4,7 @@ print, and the movement since the previous period (shared with the bulletin work
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from zsyz.domain.ranking import RankRow
@@ -48,6 +49,20 @@ def rank_json(rows: list[RankRow]) -> list[dict[str, Any]]:
     ]
 
 
+def percent(r: RankRow) -> Decimal:
+    """The weighted completion as the table's whole percent."""
+    return (r.completion * 100).quantize(1)
+
+
+def explain_head(r: RankRow, labels: Mapping[str, str]) -> str:
+    """The line `rank --explain` prints above a unit's parts."""
+    previous = NO_RANK if r.previous_rank is None else r.previous_rank
+    return (
+        f"{r.unit.name}：{labels.get(r.group, r.group)}第 {r.rank} 名，得分 {r.score}，"
+        f"综合完成率 {percent(r)}%，上期 {previous}"
+    )
+
+
 def rank_table(rows: list[RankRow], labels: Mapping[str, str]) -> list[dict[str, Any]]:
     """The rows `zsyz rank` prints as a table or CSV: group labels, percent, movement."""
     return [
@@ -56,7 +71,7 @@ def rank_table(rows: list[RankRow], labels: Mapping[str, str]) -> list[dict[str,
             "rank": r.rank,
             "unit": r.unit.name,
             "score": r.score,
-            "percent": (r.completion * 100).quantize(1),
+            "percent": percent(r),
             "previous_rank": NO_RANK if r.previous_rank is None else r.previous_rank,
             "change": change_text(r),
             "components": "；".join(f"{short_rule(c)} {c.points}" for c in r.components),
