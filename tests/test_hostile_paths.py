@@ -161,7 +161,6 @@ def test_a_rectangle_past_the_cell_cap_is_refused(tmp_path: Path) -> None:
         read_workbook(sparse)  # 47,000 rows × 26 columns = 1.22 M cells
 
 
-
 def test_cells_naming_no_column_count_as_26_columns(tmp_path: Path) -> None:
     """`<c>` without `r` is allowed: the sheet's width is then unknown, and the cap reckons
     with all of A–Z (47,000 rows × 26 columns), as when the cells do name a column."""
@@ -180,6 +179,7 @@ def test_cells_naming_no_column_count_as_26_columns(tmp_path: Path) -> None:
             z.writestr(info.filename, data)
     with pytest.raises(BadInputError, match="1,200,000"):
         read_workbook(bare)
+
 
 def test_more_than_96_mb_of_sheet_text_is_refused_unread(tmp_path: Path) -> None:
     from zsyz.errors import BadInputError

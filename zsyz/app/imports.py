@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -364,9 +363,9 @@ def _write(session: Session, planned: ImportPlan, batch: ImportBatch, index: Uni
     decisions = planned.decisions
     fresh = [d for d in decisions if isinstance(d, New)]
     ids = _insert_projects(session, fresh, batch, now, unit_ids) if fresh else {}
-    for d in decisions:
-        if isinstance(d, New | Refused) or not d.changes:
-            continue
+    # rows changing a project already in the ledger (an unchanged one's last report too)
+    changing = [d for d in decisions if not isinstance(d, New | Refused) and d.changes]
+    for d in changing:
         values = {k: n for k, (_, n) in d.changes.items() if not k.startswith("roles:")}
         if values:
             if d.substantive:
@@ -396,9 +395,8 @@ def _write(session: Session, planned: ImportPlan, batch: ImportBatch, index: Uni
     columns = ("project_id", "row", "field", "old_value", "new_value")
     fixed = {"batch_id": batch.id, "effective_on": effective, "created_at": created}
     bulk_insert(session, UPDATES, columns, history(), ready=True, constants=fixed)
-    # created projects have one row per field (valid_to NULL): only updated ones relink
-    updated = [d for d in decisions if not isinstance(d, New | Refused) and d.changes]
-    relink(session, [d.project_id for d in updated])
+    # created projects have one row per field (valid_to NULL): only changed ones relink
+    relink(session, [d.project_id for d in changing])
 
 
 def _insert_projects(
@@ -416,25 +414,13 @@ def _insert_projects(
         db_value(session, PROJECT, c, v)
         for c, v in zip(columns[-3:], (batch.id, now, now), strict=True)
     ]
-    # A project's values are taken by one itemgetter per shape (the fields a row sets, in
-    # its order): most rows of a report share a few shapes.
-    shapes: dict[tuple[str, ...], tuple[Any, list[tuple[int, Any]]]] = {}
-
-    def shape(keys: tuple[str, ...]) -> tuple[Any, list[tuple[int, Any]]]:
-        at = {k: i for i, k in enumerate(keys)}
-        take = [at.get(k, len(keys)) for k in used]  # len(keys): the None appended
-        getter = itemgetter(*take) if len(take) > 1 else lambda src: (src[take[0]],)
-        active = [(j, convert[j]) for j, k in enumerate(used) if k in at and convert[j]]
-        shapes[keys] = (getter, active)
-        return shapes[keys]
+    active = [(j, c) for j, c in enumerate(convert) if c]  # the columns to convert
 
     def project_rows() -> Iterator[list[Any]]:
         for d in fresh:
             values = d.values
-            keys = tuple(values)
-            getter, active = shapes.get(keys) or shape(keys)
-            row = list(getter([*values.values(), None]))
-            for j, conv in active:  # the set fields only, converted as placed
+            row = [values.get(k) for k in used]
+            for j, conv in active:
                 if (v := row[j]) is not None:
                     row[j] = conv(v)
             row.append(d.norm or norm_project_name(d.name))
@@ -470,4 +456,4 @@ def _set_columns(fresh: list[New]) -> tuple[str, ...]:
     present: set[str] = set()
     for d in fresh:
         present.update(d.values)
-    return tuple(k for k in TRACKED if k in present or PROJECT.c[k].server_default is not None)
+    return tuple(k for k in TRACKED if k in present)

@@ -22,7 +22,6 @@ ROW_NUMBERS = frozenset({"序号", "序", "no", "no.", "行号", "排序"})
 
 @dataclass
 class ColumnPlan:
-    scales: dict[str, Decimal] = field(default_factory=dict)  # amount key → 万元 per unit
     refused: set[str] = field(default_factory=set)  # keys whose column is not read
     extras: dict[int, str] = field(default_factory=dict)  # column → extra attribute label
     ignored: dict[int, str] = field(default_factory=dict)  # column → heading as written
@@ -114,10 +113,10 @@ def _amount_unit(
     sheet: str | None,
 ) -> None:
     heading = header.headings[key]
-    unit = header.unit_of(key) or money_unit or "万元"
-    scale = scale_of(unit, usd_rate)
-    if scale is not None:
-        plan.scales[key] = scale
+    column = COLUMN[key]
+    assert isinstance(column, AmountColumn)
+    unit = header.unit_of(key) or money_unit or column.unit  # as the column's reader reads it
+    if scale_of(unit, usd_rate) is not None:  # the column's reader scales each cell
         if unit in USD_IN_WAN:
             plan.warnings.append(
                 f"「{heading}」是美元金额，按 1 美元 = {usd_rate} 元人民币折算为万元（精确到元）"
