@@ -41,14 +41,6 @@ def root(
     ctx.obj = State(db=db)
 
 
-def _ledger(root: typer.Typer) -> None:
-    from zsyz.cli import ledger_cmds, maint_cmds
-
-    ledger_cmds.register(root)
-    if not any(c.name == "check" for c in ledger_cmds.db_app.registered_commands):
-        maint_cmds.register(ledger_cmds.db_app)  # once: db_app is shared by every build
-
-
 def _module(name: str) -> Any:
     # __import__, not importlib.import_module: `python -X importtime` shows it
     return __import__(f"zsyz.cli.{name}", fromlist=["app"])
@@ -71,7 +63,7 @@ def _commands(module: str) -> Callable[[typer.Typer], None]:
 # Who registers each top-level command, in the order the root help lists them (Typer
 # lists a Typer's commands before its groups, each in the order they were added).
 _PARTS: tuple[tuple[tuple[str, ...], Callable[[typer.Typer], None]], ...] = (
-    (("init", "demo", "db"), _ledger),
+    (("init", "demo", "db"), _commands("ledger_cmds")),
     (("units",), _group("units_cmds", "units")),
     (("targets",), _group("targets_cmds", "targets")),
     (("policy",), _group("policy_cmds", "policy")),

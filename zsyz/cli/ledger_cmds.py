@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from zsyz.cli import maint_cmds
 from zsyz.cli.common import DbOption, db_of
 from zsyz.cli.render import say
 
@@ -110,3 +111,6 @@ def demo(
     from zsyz.cli.demo import run_demo
 
     run_demo(samples, keep)
+
+
+maint_cmds.register(db_app)  # db check/vacuum/copy …: after the commands above, once

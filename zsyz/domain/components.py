@@ -26,13 +26,17 @@ if TYPE_CHECKING:
     from zsyz.domain.ranking import Scorer
 
 
-def _part(points: Decimal, op: Op, rule: object, **inputs: object) -> Component:
+def _part(
+    points: Decimal,
+    op: Op,
+    rule: object,
+    *,
+    projects: tuple[str, ...] = (),
+    parts: tuple[Term, ...] = (),
+    **inputs: object,
+) -> Component:
     """A component whose term's result is its points."""
-    projects = inputs.pop("projects", ())
-    parts = inputs.pop("parts", ())
-    assert isinstance(projects, tuple) and isinstance(parts, tuple)
-    term = Term(op, rule, inputs, points, projects, parts)
-    return Component(points, term)
+    return Component(points, Term(op, rule, inputs, points, projects, parts))
 
 
 def score(s: Scorer, c: r.Component, up: UnitProgress) -> Component:

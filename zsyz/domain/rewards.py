@@ -221,8 +221,9 @@ class Calculator:
         if not items:
             return []
         codes = tuple(code for code, _, _ in items)
-        why = Term(Op.TIERED, rule, {"items": tuple(items)}, _wan(total), codes)
-        return [RewardLine(unit, rule.label, _wan(total), why, codes)]
+        paid = _wan(total)
+        why = Term(Op.TIERED, rule, {"items": tuple(items)}, paid, codes)
+        return [RewardLine(unit, rule.label, paid, why, codes)]
 
     # ---- flags ------------------------------------------------------------------------
     def flags(self, rule: r.Flag, units: Sequence[UnitFact]) -> list[FlagLine]:
